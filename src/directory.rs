@@ -1,0 +1,228 @@
+//! The directory: the engine's front door. Opens (or first builds) the current index
+//! generation in a data folder, searches it, shows services, and applies new feeds.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::facts::Facts;
+use crate::feed::{self, Feed, Problem};
+use crate::geo::Geography;
+use crate::hours::OpenState;
+use crate::index::{self, Generation};
+use crate::model::Service;
+use crate::search::{self, SearchRequest, SearchResults};
+use crate::thesaurus::Thesaurus;
+
+/// How `open` found the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The current generation opened as it was.
+    Existing,
+    /// There was none: built from the bundled snapshot.
+    FromBundled,
+    /// The bundled snapshot is newer than the directory on disk (after an upgrade).
+    UpgradedToBundled,
+    /// The current generation could not be opened; rebuilt from the kept feed (or the
+    /// bundled one if that was unusable too). `reason` says what was wrong.
+    Rebuilt { reason: String },
+}
+
+/// Summary for status lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryInfo {
+    pub publisher: Option<String>,
+    pub generated_at: Option<Timestamp>,
+    pub services: usize,
+    pub set_aside: usize,
+    pub generation: String,
+}
+
+/// One service with what the detail view needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceDetails {
+    pub service: Service,
+    pub coverage: Vec<String>,
+    pub categories: Vec<String>,
+    pub open: OpenState,
+    pub open_text: String,
+    pub hours_text: Vec<String>,
+}
+
+pub struct Directory {
+    root: PathBuf,
+    generation: Generation,
+    geo: &'static Geography,
+    thesaurus: &'static Thesaurus,
+    opened: Opened,
+}
+
+const SUBDIR: &str = "directory";
+
+impl Directory {
+    /// Open the directory kept in `data_dir`, building it from the bundled snapshot the
+    /// first time. A missing or corrupt index is rebuilt from the last good feed.
+    pub fn open(data_dir: &Path) -> Result<Directory> {
+        let root = data_dir.join(SUBDIR);
+        fs::create_dir_all(&root).map_err(|e| Error::io("create", &root, e))?;
+        let geo = Geography::bundled();
+        let thesaurus = Thesaurus::bundled();
+        let bundled_date = bundled_generated_at();
+
+        // CURRENT names the generation to serve; if it was lost, the newest whole one.
+        let candidate = index::current_name(&root)
+            .or_else(|| index::complete_generations(&root).into_iter().next());
+        let existing = candidate
+            .as_deref()
+            .map(|name| index::open(&root, name, geo));
+        let (generation, opened) = match existing {
+            Some(Ok(gen))
+                if gen
+                    .meta
+                    .generated_at
+                    .is_some_and(|d| Some(d) >= bundled_date) =>
+            {
+                (gen, Opened::Existing)
+            }
+            Some(Ok(_)) => (build_from_bundled(&root)?, Opened::UpgradedToBundled),
+            Some(Err(e)) => {
+                let reason = e.to_string();
+                let kept = candidate.map(|name| root.join(name).join("feed.json"));
+                let rebuilt = kept.and_then(|p| fs::read(p).ok()).and_then(|bytes| {
+                    let feed = feed::read(&bytes, geo).ok()?;
+                    let name = index::build(&root, &bytes, &feed, thesaurus).ok()?;
+                    index::open(&root, &name, geo).ok()
+                });
+                match rebuilt {
+                    Some(gen) => (gen, Opened::Rebuilt { reason }),
+                    None => (build_from_bundled(&root)?, Opened::Rebuilt { reason }),
+                }
+            }
+            None => (build_from_bundled(&root)?, Opened::FromBundled),
+        };
+        Ok(Directory {
+            root,
+            generation,
+            geo,
+            thesaurus,
+            opened,
+        })
+    }
+
+    pub fn opened(&self) -> &Opened {
+        &self.opened
+    }
+
+    /// The folder holding the generations.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn generation(&self) -> &Generation {
+        &self.generation
+    }
+
+    pub fn geography(&self) -> &'static Geography {
+        self.geo
+    }
+
+    pub fn info(&self) -> DirectoryInfo {
+        DirectoryInfo {
+            publisher: self.generation.meta.publisher.clone(),
+            generated_at: self.generation.meta.generated_at,
+            services: self.generation.services.len(),
+            set_aside: self
+                .generation
+                .problems
+                .iter()
+                .filter(|p| p.action == feed::Action::SetAside)
+                .count(),
+            generation: self.generation.name.clone(),
+        }
+    }
+
+    /// Problems found in the feed the directory was built from.
+    pub fn problems(&self) -> &[Problem] {
+        &self.generation.problems
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        search::run(&self.generation, self.geo, self.thesaurus, req)
+    }
+
+    /// A service by id, with its coverage and hours at `at` (now if `None`).
+    pub fn service(&self, id: &str, at: Option<Timestamp>) -> Result<ServiceDetails> {
+        let pos = self
+            .generation
+            .position(id)
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        let service = self.generation.services[pos].clone();
+        let facts: &Facts = &self.generation.facts[pos];
+        let at = at.unwrap_or_else(Timestamp::now);
+        let open = facts.hours.state_at(at);
+        let mut hours_text: Vec<String> = Vec::new();
+        for d in service
+            .schedules
+            .iter()
+            .filter_map(|s| s.description.clone())
+        {
+            if !hours_text.contains(&d) {
+                hours_text.push(d);
+            }
+        }
+        Ok(ServiceDetails {
+            coverage: facts.coverage.labels(self.geo),
+            categories: facts.categories.clone(),
+            open,
+            open_text: open.describe(at),
+            hours_text,
+            service,
+        })
+    }
+
+    /// Validate a feed and, if it is newer than the current directory, build a new
+    /// generation from it and switch to it. On any error the current directory is
+    /// untouched and keeps serving.
+    pub fn apply_feed(&mut self, bytes: &[u8]) -> Result<Feed> {
+        let feed = feed::read(bytes, self.geo)?;
+        let current = self.generation.meta.generated_at;
+        match (feed.meta.generated_at, current) {
+            (Some(new), Some(cur)) if new <= cur => {
+                return Err(Error::FeedNotNewer {
+                    feed: new,
+                    current: cur,
+                });
+            }
+            (None, _) => return Err(Error::FeedShape("it has no generated_at date-time".into())),
+            _ => {}
+        }
+        let name = index::build(&self.root, bytes, &feed, self.thesaurus)?;
+        self.generation = index::open(&self.root, &name, self.geo)?;
+        Ok(feed)
+    }
+}
+
+fn build_from_bundled(root: &Path) -> Result<Generation> {
+    let geo = Geography::bundled();
+    let feed = feed::read(crate::bundled::FEED.as_bytes(), geo)?;
+    let name = index::build(
+        root,
+        crate::bundled::FEED.as_bytes(),
+        &feed,
+        Thesaurus::bundled(),
+    )?;
+    index::open(root, &name, geo)
+}
+
+fn bundled_generated_at() -> Option<Timestamp> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        generated_at: Option<Timestamp>,
+    }
+    serde_json::from_str::<Envelope>(crate::bundled::FEED)
+        .ok()
+        .and_then(|e| e.generated_at)
+}

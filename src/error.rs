@@ -1,0 +1,76 @@
+//! The engine's one error type.
+//!
+//! Like Meilisearch's milli, errors are split by who can act on them: a *user* error
+//! (a bad feed, an unknown borough, an invalid postcode) is the caller's to fix and its
+//! message says how; an *internal* error (disk, a corrupt index) is the machine's, and
+//! its message says what failed and where. Every message is one plain sentence.
+
+use std::path::PathBuf;
+
+/// Result alias used across the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The feed could not be read as JSON at all.
+    #[error("the feed is not valid JSON ({0}); nothing was changed")]
+    FeedNotJson(String),
+    /// The feed parsed but is not in a shape Signpost reads.
+    #[error("the feed is not in a format Signpost reads: {0}; nothing was changed")]
+    FeedShape(String),
+    /// Every record in the feed was set aside.
+    #[error("the feed has no usable service records ({set_aside} set aside); nothing was changed")]
+    FeedEmpty { set_aside: usize },
+    /// The feed is not newer than the directory in use (no rollback).
+    #[error("the feed is dated {feed}, which is not newer than the directory in use ({current}); nothing was changed")]
+    FeedNotNewer {
+        feed: jiff::Timestamp,
+        current: jiff::Timestamp,
+    },
+    /// A query parameter could not be understood.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// No service has this id.
+    #[error("no service with id \"{0}\" in the directory")]
+    NotFound(String),
+    /// A file could not be read or written.
+    #[error("could not {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The search index failed.
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    /// True when the caller (the person, or the feed's publisher) can fix this by
+    /// changing their input; false when something went wrong on this machine.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Error::FeedNotJson(_)
+                | Error::FeedShape(_)
+                | Error::FeedEmpty { .. }
+                | Error::FeedNotNewer { .. }
+                | Error::InvalidQuery(_)
+                | Error::NotFound(_)
+        )
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

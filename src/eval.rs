@@ -1,0 +1,127 @@
+//! Search quality against judged queries (`shared/relevance/README.md`): success@3, MRR,
+//! nDCG@5 and the zero-result rate, each query weighted equally.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::directory::Directory;
+use crate::error::{Error, Result};
+use crate::search::SearchRequest;
+
+/// One judged query.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Judged {
+    pub query: String,
+    #[serde(default)]
+    pub borough: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// Service id → grade (3 the one to refer to, 2 good, 1 acceptable).
+    pub relevant: HashMap<String, u32>,
+}
+
+/// How one query did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub judged: Judged,
+    /// Ids returned, best first (top 10).
+    pub ranked: Vec<String>,
+    /// Rank (from 1) of the first grade ≥ 2 service in the top 10.
+    pub first_good: Option<usize>,
+    pub ndcg5: f64,
+}
+
+/// The summary figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub success_at_3: f64,
+    pub mrr: f64,
+    pub ndcg_at_5: f64,
+    pub zero: f64,
+    pub n: usize,
+}
+
+impl std::fmt::Display for Scores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "success@3={:.3} mrr={:.3} ndcg@5={:.3} zero={:.3} n={}",
+            self.success_at_3, self.mrr, self.ndcg_at_5, self.zero, self.n
+        )
+    }
+}
+
+/// Read a JSON-lines file of judged queries.
+pub fn read_judged(text: &str) -> Result<Vec<Judged>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                Error::InvalidQuery(format!("line {} is not a judged query: {e}", i + 1))
+            })
+        })
+        .collect()
+}
+
+/// Run every judged query at instant `at` and score the results.
+pub fn evaluate(
+    dir: &Directory,
+    judged: &[Judged],
+    at: Timestamp,
+) -> Result<(Vec<Outcome>, Scores)> {
+    let mut outcomes = Vec::new();
+    for j in judged {
+        let req = SearchRequest {
+            text: j.query.clone(),
+            borough: j.borough.clone(),
+            postcode: j.postcode.clone(),
+            at: Some(at),
+            limit: 10,
+            ..Default::default()
+        };
+        let ranked: Vec<String> = dir.search(&req)?.hits.into_iter().map(|h| h.id).collect();
+        let grade = |id: &String| j.relevant.get(id).copied().unwrap_or(0);
+        let first_good = ranked.iter().position(|id| grade(id) >= 2).map(|p| p + 1);
+        let gain = |g: u32| f64::from((1u32 << g) - 1);
+        let dcg: f64 = ranked
+            .iter()
+            .take(5)
+            .enumerate()
+            .map(|(i, id)| gain(grade(id)) / ((i + 2) as f64).log2())
+            .sum();
+        let mut ideal: Vec<u32> = j.relevant.values().copied().collect();
+        ideal.sort_by(|a, b| b.cmp(a));
+        let idcg: f64 = ideal
+            .iter()
+            .take(5)
+            .enumerate()
+            .map(|(i, g)| gain(*g) / ((i + 2) as f64).log2())
+            .sum();
+        let ndcg5 = if idcg > 0.0 { dcg / idcg } else { 0.0 };
+        outcomes.push(Outcome {
+            judged: j.clone(),
+            ranked,
+            first_good,
+            ndcg5,
+        });
+    }
+    let n = outcomes.len();
+    let mean = |f: &dyn Fn(&Outcome) -> f64| {
+        if n == 0 {
+            0.0
+        } else {
+            outcomes.iter().map(f).sum::<f64>() / n as f64
+        }
+    };
+    let scores = Scores {
+        success_at_3: mean(&|o| f64::from(u8::from(o.first_good.is_some_and(|r| r <= 3)))),
+        mrr: mean(&|o| o.first_good.map_or(0.0, |r| 1.0 / r as f64)),
+        ndcg_at_5: mean(&|o| o.ndcg5),
+        zero: mean(&|o| f64::from(u8::from(o.ranked.is_empty()))),
+        n,
+    };
+    Ok((outcomes, scores))
+}

@@ -1,0 +1,340 @@
+//! Record validation. Each record is checked on its own: a record that cannot be shown
+//! safely is set aside with its id, field and reason; an optional field that is unusable
+//! (a website that is not http(s), an impossible age range) is dropped and the record kept.
+//! Confidential addresses are removed here, before anything is indexed.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::facts::Coverage;
+use crate::geo::{split_postcode, Geography};
+use crate::hours::Hours;
+use crate::model::{Location, Service, ATTRIBUTE_ADDRESS_CONFIDENTIAL};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The whole record was left out of the directory.
+    SetAside,
+    /// The record was kept without this field.
+    FieldDropped,
+}
+
+/// One thing wrong with one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Position of the record in the feed, from 1.
+    pub record: usize,
+    pub id: Option<String>,
+    pub field: String,
+    pub reason: String,
+    pub action: Action,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = match &self.id {
+            Some(id) => format!("record {} (\"{id}\")", self.record),
+            None => format!("record {}", self.record),
+        };
+        let what = match self.action {
+            Action::SetAside => "set aside",
+            Action::FieldDropped => "field dropped",
+        };
+        if self.field.is_empty() {
+            write!(f, "{who}: {} — {what}", self.reason)
+        } else {
+            write!(f, "{who}: {}: {} — {what}", self.field, self.reason)
+        }
+    }
+}
+
+pub(super) fn records(records: Vec<Value>, geo: &Geography) -> (Vec<Service>, Vec<Problem>) {
+    let mut services = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, value) in records.into_iter().enumerate() {
+        let record = i + 1;
+        let raw_id = value
+            .get("id")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        let set_aside = |field: &str, reason: String| Problem {
+            record,
+            id: raw_id.clone(),
+            field: field.into(),
+            reason,
+            action: Action::SetAside,
+        };
+        if !value.is_object() {
+            problems.push(set_aside("", "is not a JSON object".into()));
+            continue;
+        }
+        let mut service: Service = match serde_json::from_value(value) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(set_aside(
+                    "",
+                    format!("has a field of the wrong type ({e})"),
+                ));
+                continue;
+            }
+        };
+        let mut dropped = Vec::new();
+        match check(&mut service, geo, &mut dropped) {
+            Err((field, reason)) => problems.push(set_aside(field, reason)),
+            Ok(()) => {
+                if let Some(first) = seen.get(&service.id) {
+                    problems.push(set_aside(
+                        "id",
+                        format!("duplicate id, already used by record {first}"),
+                    ));
+                    continue;
+                }
+                seen.insert(service.id.clone(), record);
+                problems.extend(dropped.into_iter().map(|(field, reason)| Problem {
+                    record,
+                    id: Some(service.id.clone()),
+                    field,
+                    reason,
+                    action: Action::FieldDropped,
+                }));
+                services.push(service);
+            }
+        }
+    }
+    (services, problems)
+}
+
+type Check = Result<(), (&'static str, String)>;
+
+fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) -> Check {
+    s.id = s.id.trim().to_string();
+    s.name = s.name.trim().to_string();
+    if s.id.is_empty() {
+        return Err(("id", "missing id".into()));
+    }
+    if s.name.is_empty() {
+        return Err(("name", "missing name".into()));
+    }
+    if let Some(status) = s.status.as_deref() {
+        if matches!(status.to_ascii_lowercase().as_str(), "inactive" | "defunct") {
+            return Err(("status", format!("the publisher marks it {status}")));
+        }
+    }
+    for (i, p) in s.phones.iter_mut().enumerate() {
+        p.number = p.number.trim().to_string();
+        if !is_phone_number(&p.number) {
+            return Err((
+                "phones",
+                format!("phone {} has a malformed number \"{}\"", i + 1, p.number),
+            ));
+        }
+        Hours::from_schedules(&p.schedules).map_err(|e| {
+            (
+                "phones",
+                format!("phone {} has impossible hours: {}", i + 1, e.0),
+            )
+        })?;
+    }
+    Hours::from_schedules(&s.schedules)
+        .map_err(|e| ("schedules", format!("impossible hours: {}", e.0)))?;
+    Coverage::of(s, geo).map_err(|e| ("service_areas", e))?;
+
+    let mut drop =
+        |field: &str, reason: &str| dropped.push((field.to_string(), reason.to_string()));
+    if s.url.as_deref().is_some_and(|u| !is_web_address(u)) {
+        drop("url", "website is not an http(s) address");
+        s.url = None;
+    }
+    if let Some(org) = s.organization.as_mut() {
+        if org.url.as_deref().is_some_and(|u| !is_web_address(u)) {
+            drop("organization.url", "website is not an http(s) address");
+            org.url = None;
+        }
+    }
+    if s.email.as_deref().is_some_and(|e| !is_email(e)) {
+        drop("email", "not an email address");
+        s.email = None;
+    }
+    let age_ok = |a: Option<f64>| {
+        a.is_none_or(|a| a.is_finite() && (0.0..=120.0).contains(&a) && a.fract() == 0.0)
+    };
+    let order_ok = match (s.minimum_age, s.maximum_age) {
+        (Some(lo), Some(hi)) => lo <= hi,
+        _ => true,
+    };
+    if !age_ok(s.minimum_age) || !age_ok(s.maximum_age) || !order_ok {
+        drop("minimum_age", "impossible age range");
+        s.minimum_age = None;
+        s.maximum_age = None;
+    }
+    if s.assured_date
+        .as_deref()
+        .is_some_and(|d| d.parse::<Date>().is_err())
+    {
+        drop("assured_date", "not a date (YYYY-MM-DD)");
+        s.assured_date = None;
+    }
+    for sal in &mut s.service_at_locations {
+        if let Some(loc) = sal.location.as_mut() {
+            let borough = location_borough(loc, geo);
+            if is_confidential(loc) {
+                // Keep nothing that could lead someone to the address: only its borough.
+                *loc = Location {
+                    location_type: Some("redacted".into()),
+                    borough,
+                    ..Default::default()
+                };
+                sal.description = None;
+            } else {
+                loc.borough = borough;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Digits with the usual separators and an optional leading +, 3 to 15 digits (999,
+/// 116 123, 0808 2000 247, +44 …); a text-relay prefix ("18001 101"); and a trailing
+/// dialling note in brackets ("0808 802 0300 (press 2)"), which is kept because the
+/// caller needs it.
+fn is_phone_number(n: &str) -> bool {
+    let number = match n.find('(') {
+        Some(i) if n.ends_with(')') && n[i + 1..n.len() - 1].chars().any(char::is_alphabetic) => {
+            n[..i].trim_end()
+        }
+        _ => n,
+    };
+    let body = number.strip_prefix('+').unwrap_or(number);
+    let body = ["18001", "18002"]
+        .iter()
+        .find_map(|relay| {
+            body.strip_prefix(relay)
+                .filter(|rest| rest.starts_with(' '))
+                .map(str::trim_start)
+        })
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(body);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    (3..=15).contains(&digits)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'))
+}
+
+fn is_web_address(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.') && !host.contains(char::is_whitespace) && !u.contains(['<', '>', '"'])
+    })
+}
+
+fn is_email(e: &str) -> bool {
+    let e = e.trim();
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.contains(|c: char| {
+                    c.is_whitespace() || matches!(c, '<' | '>' | '"' | ',' | ';' | ':')
+                })
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+fn is_confidential(loc: &Location) -> bool {
+    loc.location_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("redacted"))
+        || loc
+            .attributes
+            .iter()
+            .any(|a| a.code() == Some(ATTRIBUTE_ADDRESS_CONFIDENTIAL))
+}
+
+/// The borough of a location from its address: a borough named in it, or the borough of
+/// its postcode district when that district lies in one borough only.
+fn location_borough(loc: &Location, geo: &Geography) -> Option<String> {
+    if let Some(b) = loc.borough.as_deref().and_then(|b| geo.find_borough(b)) {
+        return Some(b.gss_code.clone());
+    }
+    for a in &loc.addresses {
+        for field in [&a.region, &a.city, &a.state_province, &a.address_2] {
+            if let Some(b) = field.as_deref().and_then(|f| geo.find_borough(f)) {
+                return Some(b.gss_code.clone());
+            }
+        }
+        if let Some(pc) = a.postal_code.as_deref() {
+            let compact: String = pc
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase();
+            if let Some((outward, _)) = split_postcode(&compact) {
+                if let Some(d) = geo.district(outward).filter(|d| d.boroughs.len() == 1) {
+                    return Some(d.boroughs[0].clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers() {
+        for ok in [
+            "999",
+            "0808 2000 247",
+            "116 123",
+            "+44 20 7946 0000",
+            "(020) 7704-2040",
+            "18001 101",
+            "18001 08 08 16 89 111",
+            "0808 802 0300 (press 2)",
+        ] {
+            assert!(is_phone_number(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "12",
+            "call us",
+            "0800 ABC",
+            "01157 070 007 ext",
+            "++44 20",
+            "0".repeat(16).as_str(),
+            "(press 2)",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_phone_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn web_addresses_and_emails() {
+        assert!(is_web_address("https://www.refuge.org.uk/"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address("ftp://example.org"));
+        assert!(!is_web_address("https://exa mple.org"));
+        assert!(is_email("help@example.org.uk"));
+        assert!(!is_email("not an email"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("javascript:alert(1)@x.org"));
+    }
+}

@@ -1,0 +1,292 @@
+//! London geography: the 33 local authorities (GSS codes), postcode districts with their
+//! centroids and the boroughs they cover, postcode parsing, and distances.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+
+/// GSS code of the London region, used for "London-wide" coverage.
+pub const LONDON_GSS: &str = "E12000007";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Borough {
+    pub gss_code: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct District {
+    /// The outward code: "E8", "SW1A".
+    pub district: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// GSS codes of the boroughs holding at least 5% of its postcodes.
+    pub boroughs: Vec<String>,
+    pub share_in_london: f64,
+    /// False for terminated and non-geographic districts (W1M–W1Y, SE99…): searchable,
+    /// but never a place a person lives.
+    pub residential: bool,
+}
+
+/// A place a search is about: ranks services covering it first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    /// What the person typed or picked, tidied ("E8 1AA", "Hackney").
+    pub label: String,
+    /// Boroughs (GSS codes) the place lies in.
+    pub boroughs: Vec<String>,
+    /// Centroid, when the place is a postcode district.
+    pub centroid: Option<(f64, f64)>,
+}
+
+/// Why a postcode was not understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostcodeError {
+    /// Not shaped like a UK postcode or district.
+    Malformed,
+    /// A real-looking postcode outside the London districts Signpost knows.
+    NotLondon(String),
+}
+
+impl std::fmt::Display for PostcodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PostcodeError::Malformed => {
+                write!(
+                    f,
+                    "is not a UK postcode or postcode district (examples: \"E8 1AA\", \"SE10\")"
+                )
+            }
+            PostcodeError::NotLondon(d) => {
+                write!(f, "is in postcode district {d}, which is not in London")
+            }
+        }
+    }
+}
+
+pub struct Geography {
+    boroughs: Vec<Borough>,
+    by_name: HashMap<String, usize>,
+    districts: HashMap<String, District>,
+}
+
+#[derive(Deserialize)]
+struct BoroughsFile {
+    boroughs: Vec<Borough>,
+}
+
+#[derive(Deserialize)]
+struct DistrictsFile {
+    districts: Vec<District>,
+}
+
+impl Geography {
+    /// The geography bundled with the program (index-data/).
+    pub fn bundled() -> &'static Geography {
+        static GEO: OnceLock<Geography> = OnceLock::new();
+        GEO.get_or_init(|| {
+            let b: BoroughsFile = serde_json::from_str(crate::bundled::BOROUGHS)
+                .expect("bundled boroughs.json is valid");
+            let d: DistrictsFile = serde_json::from_str(crate::bundled::DISTRICTS)
+                .expect("bundled postcode-districts.json is valid");
+            Geography::new(b.boroughs, d.districts)
+        })
+    }
+
+    pub fn new(boroughs: Vec<Borough>, districts: Vec<District>) -> Geography {
+        let mut by_name = HashMap::new();
+        for (i, b) in boroughs.iter().enumerate() {
+            by_name.insert(text::normalize(&b.name), i);
+            by_name.insert(b.gss_code.to_lowercase(), i);
+            for a in &b.aliases {
+                by_name.insert(text::normalize(a), i);
+            }
+        }
+        let districts = districts
+            .into_iter()
+            .map(|d| (d.district.clone(), d))
+            .collect();
+        Geography {
+            boroughs,
+            by_name,
+            districts,
+        }
+    }
+
+    pub fn boroughs(&self) -> &[Borough] {
+        &self.boroughs
+    }
+
+    pub fn borough(&self, gss: &str) -> Option<&Borough> {
+        self.boroughs.iter().find(|b| b.gss_code == gss)
+    }
+
+    /// A borough by name, alias ("H&F", "Kingston") or GSS code, in any case.
+    pub fn find_borough(&self, name: &str) -> Option<&Borough> {
+        let key = text::normalize(name);
+        let key = if key.is_empty() {
+            name.trim().to_lowercase()
+        } else {
+            key
+        };
+        self.by_name.get(&key).map(|&i| &self.boroughs[i])
+    }
+
+    /// Normalised borough names and aliases (each as words) with their GSS codes, for
+    /// finding a borough typed inside a query.
+    pub fn borough_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.by_name
+            .iter()
+            .filter(|(k, _)| !k.starts_with("e09"))
+            .map(|(k, &i)| (k.as_str(), self.boroughs[i].gss_code.as_str()))
+    }
+
+    pub fn district(&self, code: &str) -> Option<&District> {
+        self.districts.get(&code.to_uppercase())
+    }
+
+    /// A full postcode ("E8 1AA", "e81aa") or a district ("SE10") as a place.
+    pub fn parse_postcode(&self, input: &str) -> Result<Place, PostcodeError> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let (outward, inward) = split_postcode(&compact).ok_or(PostcodeError::Malformed)?;
+        let district = self
+            .district(outward)
+            .ok_or_else(|| PostcodeError::NotLondon(outward.to_string()))?;
+        let label = match inward {
+            Some(inward) => format!("{outward} {inward}"),
+            None => outward.to_string(),
+        };
+        Ok(Place {
+            label,
+            boroughs: district.boroughs.clone(),
+            centroid: Some((district.latitude, district.longitude)),
+        })
+    }
+
+    /// A borough as a place.
+    pub fn borough_place(&self, b: &Borough) -> Place {
+        Place {
+            label: b.name.clone(),
+            boroughs: vec![b.gss_code.clone()],
+            centroid: None,
+        }
+    }
+}
+
+/// Split an upper-case, space-free postcode into its outward code and optional inward code,
+/// or `None` when it is not shaped like one.
+pub fn split_postcode(compact: &str) -> Option<(&str, Option<&str>)> {
+    if is_outward(compact) {
+        return Some((compact, None));
+    }
+    if compact.len() > 3 && compact.is_char_boundary(compact.len() - 3) {
+        let (out, inw) = compact.split_at(compact.len() - 3);
+        let b = inw.as_bytes();
+        if is_outward(out)
+            && b[0].is_ascii_digit()
+            && b[1].is_ascii_alphabetic()
+            && b[2].is_ascii_alphabetic()
+        {
+            return Some((out, Some(inw)));
+        }
+    }
+    None
+}
+
+/// A1, A12, A1B, AB1, AB12, AB1C.
+fn is_outward(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if !(1..=2).contains(&letters) || b.len() <= letters {
+        return false;
+    }
+    let rest = &b[letters..];
+    rest[0].is_ascii_digit()
+        && rest.len() <= 2
+        && rest
+            .get(1)
+            .is_none_or(|c| c.is_ascii_digit() || c.is_ascii_alphabetic())
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geo() -> &'static Geography {
+        Geography::bundled()
+    }
+
+    #[test]
+    fn has_all_london_authorities_and_districts() {
+        assert_eq!(geo().boroughs().len(), 33);
+        assert_eq!(geo().find_borough("hackney").unwrap().gss_code, "E09000012");
+        assert_eq!(
+            geo().find_borough("E09000001").unwrap().name,
+            "City of London"
+        );
+        assert_eq!(
+            geo().find_borough("H&F").unwrap().name,
+            "Hammersmith and Fulham"
+        );
+        assert!(geo().find_borough("Manchester").is_none());
+    }
+
+    #[test]
+    fn parses_full_postcodes_in_any_form() {
+        for input in ["E8 1AA", "e8 1aa", "E81AA", " e8  1AA "] {
+            let p = geo().parse_postcode(input).unwrap();
+            assert_eq!(p.label, "E8 1AA", "{input}");
+            assert_eq!(p.boroughs, ["E09000012"], "{input}");
+        }
+        assert_eq!(geo().parse_postcode("sw1a1aa").unwrap().label, "SW1A 1AA");
+    }
+
+    #[test]
+    fn parses_districts_alone() {
+        let p = geo().parse_postcode("se10").unwrap();
+        assert_eq!(p.label, "SE10");
+        assert_eq!(p.boroughs, ["E09000011"]); // Greenwich
+        assert!(p.centroid.is_some());
+        // A district spanning two boroughs covers both.
+        assert!(geo().parse_postcode("BR1").unwrap().boroughs.len() >= 2);
+    }
+
+    #[test]
+    fn rejects_invalid_and_non_london_postcodes() {
+        assert_eq!(geo().parse_postcode("hello"), Err(PostcodeError::Malformed));
+        assert_eq!(geo().parse_postcode("E8 1A"), Err(PostcodeError::Malformed));
+        assert_eq!(geo().parse_postcode(""), Err(PostcodeError::Malformed));
+        assert_eq!(geo().parse_postcode("123"), Err(PostcodeError::Malformed));
+        assert_eq!(
+            geo().parse_postcode("M1 1AE"),
+            Err(PostcodeError::NotLondon("M1".into()))
+        );
+    }
+
+    #[test]
+    fn distance_is_plausible() {
+        // Hackney (E8) to Greenwich (SE10) is roughly 8 km.
+        let e8 = geo().parse_postcode("E8").unwrap().centroid.unwrap();
+        let se10 = geo().parse_postcode("SE10").unwrap().centroid.unwrap();
+        let d = distance_km(e8, se10);
+        assert!((5.0..12.0).contains(&d), "{d}");
+    }
+}

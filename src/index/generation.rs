@@ -1,0 +1,295 @@
+//! Building, opening and switching index generations (see the module docs in `index`).
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use super::schema::{self, Fields};
+use crate::error::{Error, Result};
+use crate::facts::Facts;
+use crate::feed::{Feed, FeedMeta, Problem};
+use crate::geo::Geography;
+use crate::model::Service;
+use crate::thesaurus::Thesaurus;
+
+pub const CURRENT_FILE: &str = "CURRENT";
+const COMPLETE_FILE: &str = "COMPLETE";
+const FEED_FILE: &str = "feed.json";
+const RECORDS_FILE: &str = "records.json";
+const INDEX_DIR: &str = "index";
+const GEN_PREFIX: &str = "gen-";
+const STAGING_PREFIX: &str = "staging-";
+
+#[derive(Serialize, Deserialize)]
+struct Records {
+    meta: FeedMeta,
+    problems: Vec<Problem>,
+    services: Vec<Service>,
+}
+
+/// One generation, open for searching.
+pub struct Generation {
+    pub name: String,
+    pub path: PathBuf,
+    pub meta: FeedMeta,
+    pub problems: Vec<Problem>,
+    pub services: Vec<Service>,
+    pub facts: std::sync::Arc<[Facts]>,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    by_id: HashMap<String, usize>,
+}
+
+impl Generation {
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The feed bytes this generation was built from.
+    pub fn feed_bytes(&self) -> Result<Vec<u8>> {
+        let p = self.path.join(FEED_FILE);
+        fs::read(&p).map_err(|e| Error::io("read", p, e))
+    }
+}
+
+/// A generation built in a staging folder and not yet switched to.
+pub struct Staged {
+    root: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Build a generation for `feed` (whose raw bytes are `bytes`) in a fresh staging
+    /// folder under `root`. Nothing the current generation uses is touched.
+    pub fn build(root: &Path, bytes: &[u8], feed: &Feed, thesaurus: &Thesaurus) -> Result<Staged> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let unique = format!(
+            "{STAGING_PREFIX}{}-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_nanosecond(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = root.join(unique);
+        let index_path = path.join(INDEX_DIR);
+        fs::create_dir_all(&index_path).map_err(|e| Error::io("create", &index_path, e))?;
+        let staged = Staged {
+            root: root.to_path_buf(),
+            path,
+        };
+
+        let (schema, fields) = Fields::schema();
+        let dir = MmapDirectory::open(&index_path).map_err(|e| Error::Index(e.into()))?;
+        let mut writer = Index::builder()
+            .schema(schema)
+            .tokenizers(schema::tokenizer_manager())
+            .single_segment_index_writer(dir, 64 << 20)?;
+        for (ord, s) in feed.services.iter().enumerate() {
+            writer.add_document(schema::document(ord, s, thesaurus, &fields))?;
+        }
+        writer.finalize()?;
+
+        let records = Records {
+            meta: feed.meta.clone(),
+            problems: feed.problems.clone(),
+            services: feed.services.clone(),
+        };
+        let records = serde_json::to_vec(&records).expect("records serialise");
+        write_synced(&staged.path.join(RECORDS_FILE), &records)?;
+        write_synced(&staged.path.join(FEED_FILE), bytes)?;
+        sync_tree(&index_path)?;
+        write_synced(&staged.path.join(COMPLETE_FILE), b"")?;
+        sync_dir(&staged.path);
+        Ok(staged)
+    }
+
+    /// Move the staged generation into place and make it current. Returns its name.
+    pub fn commit(self) -> Result<String> {
+        let mut n = next_number(&self.root)?;
+        let name = loop {
+            let name = format!("{GEN_PREFIX}{n:06}");
+            match fs::rename(&self.path, self.root.join(&name)) {
+                Ok(()) => break name,
+                // Another process took that number first.
+                Err(_) if self.root.join(&name).exists() => n += 1,
+                Err(e) => return Err(Error::io("move into place", &self.path, e)),
+            }
+        };
+        sync_dir(&self.root);
+        set_current(&self.root, &name)?;
+        Ok(name)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // Only still there if commit did not happen: clean up after a failed build.
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Build a generation and switch to it; then remove old generations (keeping the new one
+/// and the one before it) and abandoned staging folders.
+pub fn build(root: &Path, bytes: &[u8], feed: &Feed, thesaurus: &Thesaurus) -> Result<String> {
+    let previous = current_name(root);
+    let name = Staged::build(root, bytes, feed, thesaurus)?.commit()?;
+    collect_garbage(root, &name, previous.as_deref());
+    Ok(name)
+}
+
+/// The generation named in CURRENT, if the file is there and readable.
+pub fn current_name(root: &Path) -> Option<String> {
+    let name = fs::read_to_string(root.join(CURRENT_FILE)).ok()?;
+    let name = name.trim();
+    (name.starts_with(GEN_PREFIX) && !name.contains(['/', '\\'])).then(|| name.to_string())
+}
+
+/// Complete generations on disk, newest first.
+pub fn complete_generations(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(GEN_PREFIX) && root.join(n).join(COMPLETE_FILE).exists())
+        .collect();
+    names.sort_by(|a, b| b.cmp(a));
+    names
+}
+
+/// Open a generation: its records, facts and index. Fails if anything is missing or
+/// does not agree (the caller then rebuilds).
+pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
+    let path = root.join(name);
+    if !path.join(COMPLETE_FILE).exists() {
+        return Err(Error::io(
+            "open",
+            &path,
+            std::io::Error::other("the generation is incomplete"),
+        ));
+    }
+    let records_path = path.join(RECORDS_FILE);
+    let bytes = fs::read(&records_path).map_err(|e| Error::io("read", &records_path, e))?;
+    let records: Records = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::io("read", &records_path, std::io::Error::other(e.to_string())))?;
+    let index = Index::open_in_dir(path.join(INDEX_DIR))?;
+    schema::register_tokenizers(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let docs = reader.searcher().num_docs() as usize;
+    if docs != records.services.len() {
+        return Err(Error::Index(tantivy::TantivyError::InternalError(format!(
+            "index holds {docs} services but its records hold {}",
+            records.services.len()
+        ))));
+    }
+    let facts: Vec<Facts> = records.services.iter().map(|s| Facts::of(s, geo)).collect();
+    let by_id = records
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    Ok(Generation {
+        name: name.to_string(),
+        path,
+        meta: records.meta,
+        problems: records.problems,
+        services: records.services,
+        facts: facts.into(),
+        index,
+        reader,
+        fields,
+        by_id,
+    })
+}
+
+fn next_number(root: &Path) -> Result<u64> {
+    let entries = fs::read_dir(root).map_err(|e| Error::io("list", root, e))?;
+    let max = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| {
+            n.strip_prefix(GEN_PREFIX)
+                .and_then(|d| d.parse::<u64>().ok())
+        })
+        .max()
+        .unwrap_or(0);
+    Ok(max + 1)
+}
+
+fn set_current(root: &Path, name: &str) -> Result<()> {
+    let tmp = root.join(format!("{CURRENT_FILE}.tmp-{}", std::process::id()));
+    write_synced(&tmp, format!("{name}\n").as_bytes())?;
+    let target = root.join(CURRENT_FILE);
+    fs::rename(&tmp, &target).map_err(|e| Error::io("switch", &target, e))?;
+    sync_dir(root);
+    Ok(())
+}
+
+fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
+    let Ok(entries) = fs::read_dir(root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        let stale_gen =
+            name.starts_with(GEN_PREFIX) && name != current && Some(name.as_str()) != previous;
+        let abandoned = name.starts_with(STAGING_PREFIX) && !is_live_staging(&name);
+        let stray_tmp = name.starts_with(&format!("{CURRENT_FILE}.tmp"));
+        if stale_gen || abandoned {
+            // May fail on Windows while another process still maps the files; the next
+            // switch tries again.
+            let _ = fs::remove_dir_all(e.path());
+        } else if stray_tmp {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A staging folder of this very process may be in use by another thread.
+fn is_live_staging(name: &str) -> bool {
+    name.strip_prefix(STAGING_PREFIX)
+        .and_then(|rest| rest.split('-').next())
+        .is_some_and(|pid| pid == std::process::id().to_string())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = File::create(path).map_err(|e| Error::io("create", path, e))?;
+    f.write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
+    f.sync_all().map_err(|e| Error::io("sync", path, e))
+}
+
+fn sync_tree(dir: &Path) -> Result<()> {
+    for e in fs::read_dir(dir)
+        .map_err(|e| Error::io("list", dir, e))?
+        .flatten()
+    {
+        if e.path().is_file() {
+            File::open(e.path())
+                .and_then(|f| f.sync_all())
+                .map_err(|err| Error::io("sync", e.path(), err))?;
+        }
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Persist a folder's entries (renames). Not possible on every platform; best effort.
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
+}

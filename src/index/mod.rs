@@ -1,0 +1,27 @@
+//! The search index: a tantivy index per *generation*, each in its own folder with the
+//! feed it was built from.
+//!
+//! ```text
+//! DATA_DIR/directory/
+//!   CURRENT            name of the generation being served ("gen-000007")
+//!   gen-000007/
+//!     feed.json        the feed bytes as received: the last good feed, for rebuilding
+//!     records.json     validated services, feed metadata, problems found
+//!     index/           tantivy, one segment
+//!     COMPLETE         written last: the generation is whole
+//!   staging-…/         a generation being built (removed if a build died)
+//! ```
+//!
+//! A new generation is built in a staging folder, synced, renamed to `gen-N`, and only
+//! then named in `CURRENT` (written to a temporary file and renamed over it, which is
+//! atomic). A crash at any point before that rename leaves the previous generation
+//! serving; after it, the new one. Readers never see a mix.
+
+mod generation;
+mod schema;
+
+pub use generation::{
+    build, complete_generations, current_name, open, Generation, Staged, CURRENT_FILE,
+};
+pub use schema::Fields;
+pub(crate) use schema::{concepts, texts};

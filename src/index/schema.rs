@@ -1,0 +1,170 @@
+//! Schema and documents. Text is normalised by `crate::text` before it reaches tantivy,
+//! so the analyzers only split on spaces (and stem, for the `stems` field).
+
+use tantivy::schema::{
+    IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+};
+use tantivy::tokenizer::{Language, RemoveLongFilter, Stemmer, TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{Index, TantivyDocument};
+
+use crate::model::Service;
+use crate::text;
+use crate::thesaurus::Thesaurus;
+
+pub const WORDS: &str = "signpost_words";
+pub const STEMS: &str = "signpost_stems";
+
+/// Field handles.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Position of the service in the generation's records.
+    pub ord: tantivy::schema::Field,
+    pub name: tantivy::schema::Field,
+    /// Organisation and category words.
+    pub keywords: tantivy::schema::Field,
+    pub eligibility: tantivy::schema::Field,
+    /// Description and languages.
+    pub description: tantivy::schema::Field,
+    /// All of the above, stemmed (English).
+    pub stems: tantivy::schema::Field,
+    /// All of the above, as words: its term dictionary is the vocabulary for typo and
+    /// prefix expansion.
+    pub all: tantivy::schema::Field,
+    /// Thesaurus concept ids the service carries.
+    pub concepts: tantivy::schema::Field,
+}
+
+impl Fields {
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |tokenizer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
+        };
+        let freqs = IndexRecordOption::WithFreqs;
+        let fields = Fields {
+            ord: b.add_u64_field("ord", NumericOptions::default() | FAST),
+            name: b.add_text_field("name", text(WORDS, freqs)),
+            keywords: b.add_text_field("keywords", text(WORDS, freqs)),
+            eligibility: b.add_text_field("eligibility", text(WORDS, freqs)),
+            description: b.add_text_field("description", text(WORDS, freqs)),
+            stems: b.add_text_field("stems", text(STEMS, freqs)),
+            all: b.add_text_field("all", text(WORDS, IndexRecordOption::Basic)),
+            concepts: b.add_text_field("concepts", text(WORDS, freqs)),
+        };
+        (b.build(), fields)
+    }
+
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            ord: f("ord")?,
+            name: f("name")?,
+            keywords: f("keywords")?,
+            eligibility: f("eligibility")?,
+            description: f("description")?,
+            stems: f("stems")?,
+            all: f("all")?,
+            concepts: f("concepts")?,
+        })
+    }
+}
+
+/// The analyzers the schema names, for an index being built.
+pub fn tokenizer_manager() -> tantivy::tokenizer::TokenizerManager {
+    let manager = tantivy::tokenizer::TokenizerManager::default();
+    let (words, stems) = analyzers();
+    manager.register(WORDS, words);
+    manager.register(STEMS, stems);
+    manager
+}
+
+/// Register the analyzers on an opened index.
+pub fn register_tokenizers(index: &Index) {
+    let (words, stems) = analyzers();
+    index.tokenizers().register(WORDS, words);
+    index.tokenizers().register(STEMS, stems);
+}
+
+fn analyzers() -> (TextAnalyzer, TextAnalyzer) {
+    let words = TextAnalyzer::builder(WhitespaceTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .build();
+    let stems = TextAnalyzer::builder(WhitespaceTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(Stemmer::new(Language::English))
+        .build();
+    (words, stems)
+}
+
+/// The searchable texts of a service, normalised: (name, keywords, eligibility, description).
+pub fn texts(s: &Service) -> [String; 4] {
+    let mut keywords = s.organization_name().to_string();
+    for c in s.categories() {
+        keywords.push(' ');
+        keywords.push_str(&c.replace('-', " "));
+    }
+    let mut description = s.description.clone().unwrap_or_default();
+    for l in s.languages.iter().filter_map(|l| l.name.as_deref()) {
+        description.push(' ');
+        description.push_str(l);
+    }
+    let name = format!("{} {}", s.name, s.alternate_name.as_deref().unwrap_or(""));
+    [
+        text::normalize(&name),
+        text::normalize(&keywords),
+        text::normalize(s.eligibility_description.as_deref().unwrap_or("")),
+        text::normalize(&description),
+    ]
+}
+
+/// Concept ids a service carries: from its categories (weighted by repetition, as the
+/// publisher's own classification), its name, and all its text.
+pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let all: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.split(' '))
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect();
+    let name: Vec<String> = texts[0]
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect();
+    for c in thesaurus
+        .concepts_of(&all)
+        .into_iter()
+        .chain(thesaurus.concepts_of(&name))
+    {
+        out.push(&thesaurus.concept(c).id);
+    }
+    for cat in s.categories() {
+        if let Some(c) = thesaurus.find_id(cat) {
+            for (c, _) in thesaurus.with_broader(c) {
+                let id = thesaurus.concept(c).id.as_str();
+                out.extend([id, id]);
+            }
+        }
+    }
+    out.join(" ")
+}
+
+pub fn document(ord: usize, s: &Service, thesaurus: &Thesaurus, f: &Fields) -> TantivyDocument {
+    let texts = texts(s);
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.ord, ord as u64);
+    doc.add_text(f.name, &texts[0]);
+    doc.add_text(f.keywords, &texts[1]);
+    doc.add_text(f.eligibility, &texts[2]);
+    doc.add_text(f.description, &texts[3]);
+    let joined = texts.join(" ");
+    doc.add_text(f.stems, &joined);
+    doc.add_text(f.all, &joined);
+    doc.add_text(f.concepts, concepts(s, &texts, thesaurus));
+    doc
+}

@@ -1,0 +1,48 @@
+//! # Signpost London — the directory engine
+//!
+//! Offline search of London support services for victims of crime. The engine knows
+//! nothing of the desktop app or any UI: it reads feeds, keeps an on-disk tantivy index in
+//! generations that switch atomically, and answers searches in milliseconds.
+//!
+//! Data flows one way: feed bytes → parse → validate (bad records set aside with a
+//! reason) → build a new index generation → switch `CURRENT` atomically → search.
+//!
+//! ```no_run
+//! use signpost::{Directory, SearchRequest};
+//! let dir = Directory::open(std::path::Path::new("/tmp/signpost-data"))?;
+//! let results = dir.search(&SearchRequest { text: "dv".into(), postcode: Some("E8 1AA".into()), ..Default::default() })?;
+//! for hit in results.hits {
+//!     println!("{} ({})", hit.name, hit.open_text);
+//! }
+//! # Ok::<(), signpost::Error>(())
+//! ```
+//!
+//! Modules, one concept each:
+//! - [`model`]: HSDS 3.0 service shapes;
+//! - [`feed`]: reading and validating feeds;
+//! - [`geo`]: boroughs, postcode districts, distances;
+//! - [`hours`]: opening hours in Europe/London;
+//! - [`thesaurus`]: concepts behind abbreviations and lay words;
+//! - [`facts`]: what search ranks and filters on;
+//! - [`index`]: tantivy generations on disk;
+//! - [`search`]: query understanding, ranking, filters, explanations;
+//! - [`directory`]: the front door tying them together;
+//! - [`eval`]: search quality against judged queries.
+
+pub mod bundled;
+pub mod directory;
+pub mod error;
+pub mod eval;
+pub mod facts;
+pub mod feed;
+pub mod geo;
+pub mod hours;
+pub mod index;
+pub mod model;
+pub mod search;
+pub mod text;
+pub mod thesaurus;
+
+pub use directory::{Directory, DirectoryInfo, Opened, ServiceDetails};
+pub use error::{Error, Result};
+pub use search::{Hit, ReferralFilter, SearchRequest, SearchResults};

@@ -1,0 +1,434 @@
+//! `signpost`: the command-line front end to the directory engine.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use signpost::feed::{self, Action};
+use signpost::geo::Geography;
+use signpost::search::MatchKind;
+use signpost::{Directory, Error, ReferralFilter, SearchRequest};
+
+/// Signpost London: where to refer a victim of crime in London, offline.
+#[derive(Parser)]
+#[command(name = "signpost", version, about)]
+struct Cli {
+    /// Folder holding the directory (default: the platform's app data folder).
+    #[arg(long, global = true, env = "SIGNPOST_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Search the directory.
+    Search {
+        /// Words to search for; may include a postcode or borough ("idva e8").
+        query: String,
+        /// Only services covering this borough, local ones first.
+        #[arg(long)]
+        borough: Option<String>,
+        /// A full postcode or district: services covering it first.
+        #[arg(long)]
+        postcode: Option<String>,
+        /// Only this category (repeatable), e.g. domestic-abuse.
+        #[arg(long = "category", value_name = "C")]
+        categories: Vec<String>,
+        /// Only services open now (or at --at).
+        #[arg(long)]
+        open_now: bool,
+        /// The moment for "open now", RFC 3339 (default: now).
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// self, professional or professional-only.
+        #[arg(long)]
+        referral: Option<String>,
+        /// Only services for someone of this age.
+        #[arg(long)]
+        age: Option<u32>,
+        /// Only services listing this language.
+        #[arg(long)]
+        language: Option<String>,
+        /// Most results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show everything the directory holds about one service.
+    Show {
+        id: String,
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a feed file: list each record set aside and why; exit 1 if it is refused.
+    Validate { feed_file: PathBuf },
+    /// Score search quality on judged queries (JSON lines).
+    Eval {
+        queries_file: PathBuf,
+        /// Print each query's results.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    // A bug should read as one sentence, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("signpost: internal error ({msg}); this is a bug, please report it");
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("signpost: {}", sentence(&e.to_string()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    let first = c
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    let rest: String = c.collect();
+    if rest.ends_with('.') {
+        format!("{first}{rest}")
+    } else {
+        format!("{first}{rest}.")
+    }
+}
+
+fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Error> {
+    given
+        .or_else(|| {
+            directories::ProjectDirs::from("uk", "Signpost London", "Signpost")
+                .map(|d| d.data_dir().to_path_buf())
+        })
+        .ok_or_else(|| {
+            Error::InvalidQuery(
+                "no app data folder could be found for this user; pass --data-dir DIR".into(),
+            )
+        })
+}
+
+fn parse_at(at: Option<&str>) -> Result<Option<Timestamp>, Error> {
+    at.map(|s| {
+        s.parse::<Timestamp>().map_err(|_| {
+            Error::InvalidQuery(format!(
+                "\"{s}\" is not an RFC 3339 date-time (example: 2026-11-24T10:00:00Z)"
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Search {
+            query,
+            borough,
+            postcode,
+            categories,
+            open_now,
+            at,
+            referral,
+            age,
+            language,
+            limit,
+            json,
+        } => {
+            let req = SearchRequest {
+                text: query,
+                borough,
+                postcode,
+                categories,
+                open_now,
+                at: parse_at(at.as_deref())?,
+                referral: referral.as_deref().map(ReferralFilter::parse).transpose()?,
+                age,
+                language,
+                limit,
+            };
+            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            let results = dir.search(&req)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&results).expect("results serialise")
+                );
+            } else {
+                print_results(&dir, &req, &results);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, at, json } => {
+            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            let at = parse_at(at.as_deref())?.unwrap_or_else(Timestamp::now);
+            let d = dir.service(&id, Some(at))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&d).expect("details serialise")
+                );
+            } else {
+                print_details(&d, at);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { feed_file } => validate(&feed_file),
+        Command::Eval {
+            queries_file,
+            verbose,
+        } => {
+            let text = read(&queries_file)?;
+            let judged = signpost::eval::read_judged(&text)?;
+            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            // A fixed instant keeps figures reproducible (hours do not affect ranking).
+            let (outcomes, scores) = signpost::eval::evaluate(&dir, &judged, Timestamp::now())?;
+            for o in &outcomes {
+                let place = o
+                    .judged
+                    .postcode
+                    .as_deref()
+                    .or(o.judged.borough.as_deref())
+                    .map(|p| format!(" [{p}]"))
+                    .unwrap_or_default();
+                let rank = o.first_good.map_or("-".to_string(), |r| r.to_string());
+                println!(
+                    "{:<4} ndcg5={:.2} {}{}",
+                    rank, o.ndcg5, o.judged.query, place
+                );
+                if verbose {
+                    for (i, id) in o.ranked.iter().take(5).enumerate() {
+                        let g = o.judged.relevant.get(id).copied().unwrap_or(0);
+                        println!("       {}. {id} (grade {g})", i + 1);
+                    }
+                }
+            }
+            println!("{scores}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source: e,
+    })
+}
+
+fn validate(path: &Path) -> Result<ExitCode, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    match feed::read(&bytes, Geography::bundled()) {
+        Err(e) => {
+            eprintln!("signpost: {}: {}", path.display(), sentence(&e.to_string()));
+            Ok(ExitCode::FAILURE)
+        }
+        Ok(f) => {
+            for p in &f.problems {
+                println!("{p}");
+            }
+            let set_aside = f
+                .problems
+                .iter()
+                .filter(|p| p.action == Action::SetAside)
+                .count();
+            let dropped = f.problems.len() - set_aside;
+            println!(
+                "{} services kept, {set_aside} records set aside, {dropped} fields dropped{}",
+                f.services.len(),
+                f.meta
+                    .generated_at
+                    .map(|d| format!(" (feed dated {d})"))
+                    .unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResults) {
+    let info = dir.info();
+    let date = info
+        .generated_at
+        .map(|d| d.strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|| "unknown date".into());
+    let place = r
+        .place
+        .as_ref()
+        .map(|p| format!(" near {}", p.label))
+        .unwrap_or_default();
+    println!(
+        "{} result{} for \"{}\"{place} · directory of {date}, {} services",
+        r.hits.len(),
+        if r.hits.len() == 1 { "" } else { "s" },
+        req.text,
+        info.services
+    );
+    let corrections: Vec<String> = r
+        .understood
+        .words
+        .iter()
+        .filter_map(|w| {
+            w.corrected
+                .as_ref()
+                .map(|c| format!("\"{}\" as \"{c}\"", w.text))
+        })
+        .collect();
+    if !corrections.is_empty() {
+        println!("(read {})", corrections.join(", "));
+    }
+    if r.hits.is_empty() {
+        println!("No service matches. Try fewer words, or remove a filter. In immediate danger call 999.");
+    }
+    for (i, h) in r.hits.iter().enumerate() {
+        println!();
+        println!("{:>2}. {} — {}", i + 1, h.name, h.organisation);
+        let mut facts = vec![h.id.clone(), h.coverage.join(", "), h.open_text.clone()];
+        if let Some(r) = h.referral {
+            facts.push(r.describe().to_string());
+        }
+        println!("    {}", facts.join(" · "));
+        if let Ok(d) = dir.service(&h.id, Some(r.at)) {
+            match d.service.phones.first() {
+                Some(p) => println!(
+                    "    ☎ {} {}",
+                    p.number,
+                    p.description
+                        .as_deref()
+                        .map(|l| format!("({l})"))
+                        .unwrap_or_default()
+                ),
+                None => println!(
+                    "    no phone number on record{}",
+                    d.service.url.map(|u| format!(" · {u}")).unwrap_or_default()
+                ),
+            }
+        }
+        let why: Vec<String> = h
+            .matched
+            .iter()
+            .map(|m| match m.how {
+                MatchKind::Exact => m.query.clone(),
+                MatchKind::Concept => format!("{} → {}", m.query, m.matched),
+                MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
+                _ => format!("{} → {}", m.query, m.matched),
+            })
+            .collect();
+        if !why.is_empty() {
+            println!(
+                "    matched: {}{}",
+                why.join(", "),
+                if h.partial { " — partial match" } else { "" }
+            );
+        }
+    }
+}
+
+fn print_details(d: &signpost::ServiceDetails, at: Timestamp) {
+    let s = &d.service;
+    println!("{}", s.name);
+    println!("{}", s.organization_name());
+    println!();
+    if let Some(desc) = &s.description {
+        println!("{desc}");
+        println!();
+    }
+    if s.phones.is_empty() {
+        println!("Phone: no phone number on record");
+    }
+    for p in &s.phones {
+        let label = p.description.as_deref().unwrap_or("Phone");
+        let hours: Vec<&str> = p
+            .schedules
+            .iter()
+            .filter_map(|x| x.description.as_deref())
+            .collect();
+        let hours = if hours.is_empty() {
+            "hours not stated".to_string()
+        } else {
+            hours[0].to_string()
+        };
+        println!("Phone: {} — {label} ({hours})", p.number);
+        for src in p.sources() {
+            println!("       source: {src}");
+        }
+    }
+    let field = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            println!("{k}: {v}");
+        }
+    };
+    field("Website", s.url.as_deref());
+    field("Email", s.email.as_deref());
+    field("Eligibility", s.eligibility_description.as_deref());
+    match (s.minimum_age, s.maximum_age) {
+        (Some(lo), Some(hi)) => println!("Ages: {lo}–{hi}"),
+        (Some(lo), None) => println!("Ages: {lo} and over"),
+        (None, Some(hi)) => println!("Ages: up to {hi}"),
+        _ => {}
+    }
+    field("Referral", s.referral().map(|r| r.describe()));
+    println!("Open: {}", d.open_text);
+    if !d.hours_text.is_empty() {
+        println!("Hours as published: {}", d.hours_text.join("; "));
+    }
+    println!("Covers: {}", d.coverage.join(", "));
+    println!("Categories: {}", d.categories.join(", "));
+    let langs: Vec<&str> = s
+        .languages
+        .iter()
+        .filter_map(|l| l.name.as_deref())
+        .collect();
+    if !langs.is_empty() {
+        println!("Languages: {}", langs.join("; "));
+    }
+    println!(
+        "Last reviewed: {}",
+        review_note(s.assured_date.as_deref(), at)
+    );
+    field("Note", s.alert.as_deref());
+    for src in s.sources() {
+        println!("Source: {src}");
+    }
+}
+
+/// "2023-10-27 (over 12 months ago: check before use)".
+fn review_note(date: Option<&str>, at: Timestamp) -> String {
+    let Some(date) = date else {
+        return "unknown — check details before use".into();
+    };
+    let Ok(d) = date.parse::<jiff::civil::Date>() else {
+        return date.to_string();
+    };
+    let today = at.to_zoned(signpost::hours::london().clone()).date();
+    let months = d
+        .until((jiff::Unit::Month, today))
+        .map(|s| s.get_months())
+        .unwrap_or(0);
+    match months {
+        m if m >= 12 => format!("{date} (over 12 months ago — check details before use)"),
+        m if m >= 6 => format!("{date} (over 6 months ago)"),
+        _ => date.to_string(),
+    }
+}

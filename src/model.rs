@@ -1,0 +1,326 @@
+//! The directory's data model: HSDS 3.0 service shapes (serde), as they arrive in a feed
+//! and as they are kept after validation. Field names follow HSDS; unknown fields are
+//! ignored, and `null` reads as empty for lists, so feeds from other publishers load.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Taxonomy of the `attributes` that carry a service's categories.
+pub const TAXONOMY_CATEGORY: &str = "signpost:category";
+/// Taxonomy of the attribute that carries the referral route.
+pub const TAXONOMY_REFERRAL: &str = "signpost:referral";
+/// Taxonomy of the attributes that name where a fact was seen.
+pub const TAXONOMY_SOURCE: &str = "signpost:source";
+/// Location attribute (code) that marks an address as confidential, e.g. a refuge.
+pub const ATTRIBUTE_ADDRESS_CONFIDENTIAL: &str = "address_confidential";
+
+/// The category vocabulary (`shared/data/README.md`).
+pub const CATEGORIES: &[&str] = &[
+    "domestic-abuse",
+    "sexual-violence",
+    "hate-crime",
+    "terrorism-major-incident",
+    "general-victim-support",
+    "youth-violence-exploitation",
+    "restorative-justice",
+    "fraud-cybercrime",
+    "modern-slavery",
+    "mental-health-crisis",
+    "emergency-reporting",
+    "witness-support",
+    "stalking-harassment",
+    "children-families",
+    "lgbtq",
+    "other",
+];
+
+fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// One support service (HSDS `service`, with its nested objects).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Service {
+    #[serde(deserialize_with = "null_default")]
+    pub id: String,
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    pub alternate_name: Option<String>,
+    pub status: Option<String>,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub organization: Option<Organization>,
+    #[serde(deserialize_with = "null_default")]
+    pub phones: Vec<Phone>,
+    #[serde(deserialize_with = "null_default")]
+    pub schedules: Vec<Schedule>,
+    #[serde(deserialize_with = "null_default")]
+    pub service_areas: Vec<ServiceArea>,
+    #[serde(deserialize_with = "null_default")]
+    pub service_at_locations: Vec<ServiceAtLocation>,
+    #[serde(deserialize_with = "null_default")]
+    pub languages: Vec<Language>,
+    pub eligibility_description: Option<String>,
+    pub minimum_age: Option<f64>,
+    pub maximum_age: Option<f64>,
+    pub application_process: Option<String>,
+    /// Date the record was last checked by its publisher (`YYYY-MM-DD`).
+    pub assured_date: Option<String>,
+    pub last_modified: Option<String>,
+    /// Caveats about the record: conflicting sources, numbers left out on purpose.
+    pub alert: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub attributes: Vec<Attribute>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Organization {
+    pub id: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Phone {
+    pub id: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub number: String,
+    pub extension: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// What the number is for ("Emergency via textphone").
+    pub description: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub schedules: Vec<Schedule>,
+    #[serde(deserialize_with = "null_default")]
+    pub attributes: Vec<Attribute>,
+}
+
+/// Opening hours, one rule per schedule, in Europe/London wall-clock time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Schedule {
+    pub id: Option<String>,
+    /// `WEEKLY` (or `DAILY`); other frequencies are kept as text only.
+    pub freq: Option<String>,
+    /// Days as RFC 5545 codes, comma separated: `MO,TU,WE`.
+    pub byday: Option<String>,
+    /// `HH:MM` local time.
+    pub opens_at: Option<String>,
+    /// `HH:MM` local time; before `opens_at` means the hours run past midnight.
+    pub closes_at: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    /// The hours as published, shown to people whether or not a rule could be read.
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ServiceArea {
+    pub id: Option<String>,
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    pub description: Option<String>,
+    pub extent: Option<String>,
+    pub extent_type: Option<String>,
+    /// e.g. `http://statistics.data.gov.uk/id/statistical-geography/E09000012`.
+    pub uri: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ServiceAtLocation {
+    pub id: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Location {
+    pub id: Option<String>,
+    /// `physical`, `postal`, `virtual`; `redacted` means the address is confidential.
+    pub location_type: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(deserialize_with = "null_default")]
+    pub addresses: Vec<Address>,
+    #[serde(deserialize_with = "null_default")]
+    pub attributes: Vec<Attribute>,
+    /// Set by validation: the borough (GSS code) of a location, the one fact kept when
+    /// its address is confidential.
+    pub borough: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Address {
+    pub address_1: Option<String>,
+    pub address_2: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub state_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Language {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An HSDS attribute: a taxonomy term attached to a record, with an optional value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Attribute {
+    pub id: Option<String>,
+    pub link_entity: Option<String>,
+    pub link_id: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    pub taxonomy_term: Option<TaxonomyTerm>,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TaxonomyTerm {
+    pub id: Option<String>,
+    pub code: Option<String>,
+    pub term: Option<String>,
+    pub taxonomy: Option<String>,
+}
+
+impl Attribute {
+    /// The taxonomy this attribute belongs to, from the term or from a
+    /// `taxonomy/code` style `taxonomy_term_id`.
+    pub fn taxonomy(&self) -> Option<&str> {
+        self.taxonomy_term
+            .as_ref()
+            .and_then(|t| t.taxonomy.as_deref())
+            .or_else(|| {
+                self.taxonomy_term_id
+                    .as_deref()
+                    .and_then(|id| id.rsplit_once('/'))
+                    .map(|(t, _)| t)
+            })
+    }
+
+    /// The term's code (falling back to its label, then the id's last part).
+    pub fn code(&self) -> Option<&str> {
+        let term = self.taxonomy_term.as_ref();
+        term.and_then(|t| t.code.as_deref())
+            .or_else(|| term.and_then(|t| t.term.as_deref()))
+            .or_else(|| {
+                self.taxonomy_term_id
+                    .as_deref()
+                    .map(|id| id.rsplit('/').next().unwrap_or(id))
+            })
+    }
+}
+
+/// How a person reaches the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Referral {
+    /// People can contact it themselves.
+    #[serde(rename = "self")]
+    SelfReferral,
+    /// Only a professional can refer.
+    Professional,
+    /// Either.
+    Both,
+}
+
+impl Referral {
+    pub fn parse(code: &str) -> Option<Referral> {
+        match code {
+            "self" => Some(Referral::SelfReferral),
+            "professional" => Some(Referral::Professional),
+            "both" => Some(Referral::Both),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Referral::SelfReferral => "self",
+            Referral::Professional => "professional",
+            Referral::Both => "both",
+        }
+    }
+    /// Plain words for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Referral::SelfReferral => "self-referral",
+            Referral::Professional => "professional referral only",
+            Referral::Both => "self-referral or professional referral",
+        }
+    }
+    pub fn allows_self(self) -> bool {
+        matches!(self, Referral::SelfReferral | Referral::Both)
+    }
+}
+
+impl Service {
+    /// Attribute codes of one taxonomy, in feed order.
+    pub fn attribute_codes<'a>(&'a self, taxonomy: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.attributes
+            .iter()
+            .filter(move |a| a.taxonomy() == Some(taxonomy))
+            .filter_map(Attribute::code)
+    }
+
+    /// The service's categories from the vocabulary.
+    pub fn categories(&self) -> Vec<&str> {
+        self.attribute_codes(TAXONOMY_CATEGORY)
+            .filter(|c| CATEGORIES.contains(c))
+            .collect()
+    }
+
+    /// The referral route, when the feed states one.
+    pub fn referral(&self) -> Option<Referral> {
+        self.attribute_codes(TAXONOMY_REFERRAL)
+            .find_map(Referral::parse)
+    }
+
+    /// Where the record's facts were seen (URLs).
+    pub fn sources(&self) -> Vec<&str> {
+        attribute_values(&self.attributes, TAXONOMY_SOURCE)
+    }
+
+    pub fn organization_name(&self) -> &str {
+        self.organization
+            .as_ref()
+            .map(|o| o.name.as_str())
+            .unwrap_or("")
+    }
+}
+
+impl Phone {
+    /// Where this number was seen.
+    pub fn sources(&self) -> Vec<&str> {
+        attribute_values(&self.attributes, TAXONOMY_SOURCE)
+    }
+}
+
+fn attribute_values<'a>(attributes: &'a [Attribute], taxonomy: &str) -> Vec<&'a str> {
+    attributes
+        .iter()
+        .filter(|a| a.taxonomy() == Some(taxonomy))
+        .filter_map(|a| a.value.as_deref())
+        .collect()
+}

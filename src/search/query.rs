@@ -1,0 +1,401 @@
+//! Query understanding: find a place typed in the query, drop stopwords, expand each word
+//! (stem, typo variants within the word's budget, prefix completions of the last word),
+//! find thesaurus concepts, and build the tantivy query.
+
+use serde::Serialize;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::TermDictionary;
+use tantivy::{Searcher, Term};
+
+use crate::error::Result;
+use crate::geo::{split_postcode, Geography, Place};
+use crate::index::Generation;
+use crate::text::{self, typo_budget};
+use crate::thesaurus::{ConceptId, Thesaurus};
+
+// Field weights: name > categories and concepts > eligibility > description.
+const W_NAME: f32 = 3.0;
+const W_KEYWORDS: f32 = 2.0;
+const W_CONCEPT: f32 = 2.0;
+const W_ELIGIBILITY: f32 = 1.5;
+const W_DESCRIPTION: f32 = 1.0;
+const W_STEM: f32 = 0.9;
+const W_ALL: f32 = 1.0;
+// Match kinds, relative to an exact word.
+const PREFIX: f32 = 0.7;
+const TYPO: f32 = 0.3;
+/// How much of a broader concept a narrower one implies, per step.
+const BROADER: f32 = 0.5;
+/// Per word, how much the other fields add to the best field.
+const TIE_BREAKER: f32 = 0.2;
+
+const MAX_TYPOS: usize = 6;
+const MAX_PREFIXES: usize = 12;
+const PREFIX_SCAN: usize = 400;
+
+/// One query word and its expansions.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryWord {
+    pub text: String,
+    #[serde(skip)]
+    pub stem: String,
+    /// The word is in the directory's vocabulary.
+    pub known: bool,
+    /// Directory words within the typo budget.
+    pub typos: Vec<String>,
+    /// Directory words it begins (last word only: it may still be being typed).
+    pub prefixes: Vec<String>,
+    /// The word read as, when it looked like a typo ("domestc" → "domestic").
+    pub corrected: Option<String>,
+}
+
+/// A thesaurus concept found in the query.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryConcept {
+    pub id: String,
+    #[serde(skip)]
+    pub concept: ConceptId,
+    pub weight: f32,
+    /// Positions of the query words that expressed it (empty for broader concepts).
+    #[serde(skip)]
+    pub words: Vec<usize>,
+}
+
+/// How the query was read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Understood {
+    pub words: Vec<QueryWord>,
+    pub concepts: Vec<QueryConcept>,
+    /// A place typed in the query ("idva e8", "dv hackney").
+    pub place: Option<Place>,
+}
+
+pub(super) fn understand(
+    input: &str,
+    searcher: &Searcher,
+    gen: &Generation,
+    geo: &Geography,
+    thesaurus: &Thesaurus,
+) -> Result<Understood> {
+    let segment = searcher.segment_reader(0);
+    let inverted = segment.inverted_index(gen.fields.all)?;
+    let dict = inverted.terms();
+    let all_words = text::words(input);
+    let known = |w: &str| thesaurus.knows(w) || dict.get(w.as_bytes()).ok().flatten().is_some();
+
+    let (place, rest) = extract_place(&all_words, geo, &known);
+    let words = thesaurus.content_words(&rest);
+    let words: Vec<String> = if rest.is_empty() { Vec::new() } else { words };
+    let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
+    let last = words.len().saturating_sub(1);
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let is_known = known(w);
+        let typos = typo_terms(dict, gen.fields.all, w)?;
+        let prefixes = if i == last && w.chars().count() >= 2 {
+            prefix_terms(dict, w)?
+        } else {
+            Vec::new()
+        };
+        let corrected = if is_known {
+            None
+        } else {
+            correct(w, &typos, thesaurus)
+        };
+        let mut stem = w.clone();
+        stemmer
+            .token_stream(w)
+            .process(&mut |t| stem = t.text.clone());
+        out.push(QueryWord {
+            text: w.clone(),
+            stem,
+            known: is_known,
+            typos,
+            prefixes,
+            corrected,
+        });
+    }
+
+    // Concepts are read from the corrected words.
+    let reading: Vec<String> = out
+        .iter()
+        .map(|w| w.corrected.clone().unwrap_or_else(|| w.text.clone()))
+        .collect();
+    let mut concepts: Vec<QueryConcept> = Vec::new();
+    for m in thesaurus.find(&reading) {
+        for (c, depth) in thesaurus.with_broader(m.concept) {
+            let weight = BROADER.powi(depth as i32);
+            let positions: Vec<usize> = if depth == 0 {
+                (m.start..m.start + m.len).collect()
+            } else {
+                Vec::new()
+            };
+            match concepts.iter_mut().find(|q| q.concept == c) {
+                Some(q) => {
+                    q.weight = q.weight.max(weight);
+                    q.words.extend(positions);
+                }
+                None => concepts.push(QueryConcept {
+                    id: thesaurus.concept(c).id.clone(),
+                    concept: c,
+                    weight,
+                    words: positions,
+                }),
+            }
+        }
+    }
+    Ok(Understood {
+        words: out,
+        concepts,
+        place,
+    })
+}
+
+/// The tantivy query for what was understood; everything when nothing was typed.
+pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
+    let f = &gen.fields;
+    let term = |field: Field, text: &str, boost: f32| -> Box<dyn Query> {
+        let opts = if field == f.all {
+            IndexRecordOption::Basic
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(Term::from_field_text(field, text), opts)),
+            boost,
+        ))
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for w in &u.words {
+        let mut alternatives = vec![
+            term(f.name, &w.text, W_NAME),
+            term(f.keywords, &w.text, W_KEYWORDS),
+            term(f.eligibility, &w.text, W_ELIGIBILITY),
+            term(f.description, &w.text, W_DESCRIPTION),
+            term(f.stems, &w.stem, W_STEM),
+        ];
+        for p in &w.prefixes {
+            alternatives.push(term(f.name, p, W_NAME * PREFIX));
+            alternatives.push(term(f.all, p, W_ALL * PREFIX));
+        }
+        for t in &w.typos {
+            alternatives.push(term(f.name, t, W_NAME * TYPO));
+            alternatives.push(term(f.all, t, W_ALL * TYPO));
+        }
+        clauses.push((
+            Occur::Should,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                alternatives,
+                TIE_BREAKER,
+            )),
+        ));
+    }
+    for c in &u.concepts {
+        clauses.push((Occur::Should, term(f.concepts, &c.id, W_CONCEPT * c.weight)));
+    }
+    if clauses.is_empty() {
+        Box::new(tantivy::query::AllQuery)
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Pull a postcode, district or borough name out of the words. Returns the place (all
+/// places found, merged) and the remaining words.
+fn extract_place(
+    words: &[String],
+    geo: &Geography,
+    known: &dyn Fn(&str) -> bool,
+) -> (Option<Place>, Vec<String>) {
+    let mut places: Vec<Place> = Vec::new();
+    let mut rest = Vec::new();
+    let mut i = 0;
+    'outer: while i < words.len() {
+        let w = &words[i];
+        // Postcode or district: "e8", "e8 1aa", "e81aa".
+        let upper = w.to_uppercase();
+        if let Some((outward, inward)) = split_postcode(&upper) {
+            if geo.district(outward).is_some() {
+                let next_is_inward = inward.is_none()
+                    && words.get(i + 1).is_some_and(|n| {
+                        let b = n.as_bytes();
+                        b.len() == 3
+                            && b[0].is_ascii_digit()
+                            && b[1].is_ascii_alphabetic()
+                            && b[2].is_ascii_alphabetic()
+                    });
+                let text = if next_is_inward {
+                    format!("{upper}{}", words[i + 1])
+                } else {
+                    upper.clone()
+                };
+                if let Ok(p) = geo.parse_postcode(&text) {
+                    places.push(p);
+                    i += if next_is_inward { 2 } else { 1 };
+                    continue;
+                }
+            }
+        }
+        // Borough names and aliases, longest first: "tower hamlets", "barking and dagenham".
+        for len in (1..=4).rev() {
+            if i + len > words.len() {
+                continue;
+            }
+            let phrase = words[i..i + len].join(" ");
+            if let Some(b) = geo
+                .find_borough(&phrase)
+                .filter(|_| !phrase.starts_with("e09"))
+            {
+                places.push(geo.borough_place(b));
+                i += len;
+                continue 'outer;
+            }
+        }
+        // A misspelt single-word borough ("greenwhich"), when the word is not a word the
+        // directory knows. Typos rarely hit the first letter, and requiring it avoids
+        // reading "healing" as Ealing.
+        if w.chars().count() >= 5 && !known(w) {
+            let budget = typo_budget(w) as usize;
+            let found = geo
+                .borough_names()
+                .filter(|(name, _)| !name.contains(' ') && name.chars().next() == w.chars().next())
+                .map(|(name, gss)| (edit_distance(w, name), gss))
+                .filter(|(d, _)| *d <= budget)
+                .min();
+            if let Some(b) = found.and_then(|(_, gss)| geo.borough(gss)) {
+                places.push(geo.borough_place(b));
+                i += 1;
+                continue;
+            }
+        }
+        rest.push(w.clone());
+        i += 1;
+    }
+    let place = places.into_iter().reduce(|mut a, b| {
+        a.label = format!("{}, {}", a.label, b.label);
+        a.boroughs.extend(b.boroughs);
+        a.centroid = a.centroid.or(b.centroid);
+        a
+    });
+    (place, rest)
+}
+
+/// Directory words within the word's typo budget, nearest and most common first.
+fn typo_terms(dict: &TermDictionary, field: Field, word: &str) -> Result<Vec<String>> {
+    let budget = typo_budget(word);
+    if budget == 0 {
+        return Ok(Vec::new());
+    }
+    let automaton =
+        FuzzyTermQuery::new(Term::from_field_text(field, word), budget, true).automaton()?;
+    let mut stream = dict
+        .search(automaton)
+        .into_stream()
+        .map_err(tantivy::TantivyError::from)?;
+    let mut found = Vec::new();
+    while stream.advance() && found.len() < 200 {
+        if let Ok(t) = std::str::from_utf8(stream.key()) {
+            if t != word {
+                found.push((
+                    edit_distance(word, t),
+                    std::cmp::Reverse(stream.value().doc_freq),
+                    t.to_string(),
+                ));
+            }
+        }
+    }
+    found.sort();
+    Ok(found
+        .into_iter()
+        .take(MAX_TYPOS)
+        .map(|(_, _, t)| t)
+        .collect())
+}
+
+/// Directory words that begin with `prefix`, most common first.
+fn prefix_terms(dict: &TermDictionary, prefix: &str) -> Result<Vec<String>> {
+    let mut stream = dict
+        .range()
+        .ge(prefix.as_bytes())
+        .into_stream()
+        .map_err(tantivy::TantivyError::from)?;
+    let mut found = Vec::new();
+    let mut scanned = 0;
+    while stream.advance() && scanned < PREFIX_SCAN {
+        let key = stream.key();
+        if !key.starts_with(prefix.as_bytes()) {
+            break;
+        }
+        scanned += 1;
+        if key.len() > prefix.len() {
+            if let Ok(t) = std::str::from_utf8(key) {
+                found.push((std::cmp::Reverse(stream.value().doc_freq), t.to_string()));
+            }
+        }
+    }
+    found.sort();
+    Ok(found
+        .into_iter()
+        .take(MAX_PREFIXES)
+        .map(|(_, t)| t)
+        .collect())
+}
+
+/// The likeliest intended word for an unknown one: the nearest thesaurus word, else the
+/// nearest directory word.
+fn correct(word: &str, typos: &[String], thesaurus: &Thesaurus) -> Option<String> {
+    let budget = typo_budget(word) as usize;
+    if budget == 0 {
+        return None;
+    }
+    let from_thesaurus = thesaurus
+        .vocabulary()
+        .map(|v| (edit_distance(word, v), v))
+        .filter(|(d, _)| *d <= budget)
+        .min()
+        .map(|(_, v)| v.to_string());
+    from_thesaurus.or_else(|| typos.first().cloned())
+}
+
+/// Levenshtein distance counting an adjacent transposition as one edit (as tantivy's
+/// fuzzy matching does).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("stalkng", "stalking"), 1);
+        assert_eq!(edit_distance("greenwhich", "greenwich"), 1);
+        assert_eq!(edit_distance("teh", "the"), 1);
+        assert_eq!(edit_distance("rape", "race"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,92 @@
+//! Text normalisation shared by indexing and querying, so both sides agree on what a
+//! word is: lower case, accents folded, apostrophes dropped ("women's" → "women",
+//! "don't" → "dont"), everything that is not a letter or digit a separator.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalise `text` into its words.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.nfkd().filter(|c| !is_combining_mark(*c)).peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if is_apostrophe(c) && !word.is_empty() {
+            // A possessive "'s" goes with its apostrophe: "child's" is "child".
+            if matches!(chars.peek(), Some('s' | 'S')) {
+                let mut ahead = chars.clone();
+                ahead.next();
+                if ahead.peek().is_none_or(|n| !n.is_alphanumeric()) {
+                    chars.next();
+                }
+            }
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// `words(text)` joined by single spaces: the form stored in the index's text fields.
+pub fn normalize(text: &str) -> String {
+    words(text).join(" ")
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{02bc}')
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f)
+}
+
+/// How many typing mistakes a word of this length may carry and still match:
+/// none for 1–3 letters, one for 4–7, two for 8 and more.
+pub fn typo_budget(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_apostrophes() {
+        assert_eq!(words("Women's Aid"), ["women", "aid"]);
+        assert_eq!(words("Café RÉSUMÉ"), ["cafe", "resume"]);
+        assert_eq!(words("don’t"), ["dont"]);
+        assert_eq!(words("a child's safety"), ["a", "child", "safety"]);
+        assert_eq!(words("Survivors' Forum"), ["survivors", "forum"]);
+    }
+
+    #[test]
+    fn splits_on_punctuation() {
+        assert_eq!(
+            words("anti-Muslim, LGBT+/trans"),
+            ["anti", "muslim", "lgbt", "trans"]
+        );
+        assert_eq!(
+            words("24/7 (999 then 55)"),
+            ["24", "7", "999", "then", "55"]
+        );
+        assert_eq!(normalize("  Restore:London  "), "restore london");
+        assert!(words("  -- ").is_empty());
+    }
+
+    #[test]
+    fn typo_budget_grows_with_length() {
+        assert_eq!(typo_budget("dv"), 0);
+        assert_eq!(typo_budget("rap"), 0);
+        assert_eq!(typo_budget("rape"), 1);
+        assert_eq!(typo_budget("stalkng"), 1);
+        assert_eq!(typo_budget("greenwhich"), 2);
+    }
+}
