@@ -53,7 +53,17 @@ impl Fields {
             description: b.add_text_field("description", text(WORDS, freqs)),
             stems: b.add_text_field("stems", text(STEMS, freqs)),
             all: b.add_text_field("all", text(WORDS, IndexRecordOption::Basic)),
-            concepts: b.add_text_field("concepts", text(WORDS, freqs)),
+            // No length normalisation: a service carrying many concepts is not a weaker
+            // match for each of them. Strength comes from repetition (see `concepts`).
+            concepts: b.add_text_field(
+                "concepts",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS)
+                        .set_index_option(freqs)
+                        .set_fieldnorms(false),
+                ),
+            ),
         };
         (b.build(), fields)
     }
@@ -121,8 +131,9 @@ pub fn texts(s: &Service) -> [String; 4] {
     ]
 }
 
-/// Concept ids a service carries: from its categories (weighted by repetition, as the
-/// publisher's own classification), its name, and all its text.
+/// Concept ids a service carries, repeated by the strength of the evidence: three times
+/// when its name expresses the concept, twice for its first (main) category, once for
+/// every other category or mention in its text.
 pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> String {
     let mut out: Vec<&str> = Vec::new();
     let all: Vec<String> = texts
@@ -136,18 +147,19 @@ pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> Stri
         .filter(|w| !w.is_empty())
         .map(String::from)
         .collect();
-    for c in thesaurus
-        .concepts_of(&all)
-        .into_iter()
-        .chain(thesaurus.concepts_of(&name))
-    {
-        out.push(&thesaurus.concept(c).id);
+    let mut add = |c: usize, times: usize| {
+        out.extend(std::iter::repeat_n(thesaurus.concept(c).id.as_str(), times))
+    };
+    for c in thesaurus.concepts_of(&all) {
+        add(c, 1);
     }
-    for cat in s.categories() {
+    for c in thesaurus.concepts_of(&name) {
+        add(c, 2);
+    }
+    for (i, cat) in s.categories().into_iter().enumerate() {
         if let Some(c) = thesaurus.find_id(cat) {
             for (c, _) in thesaurus.with_broader(c) {
-                let id = thesaurus.concept(c).id.as_str();
-                out.extend([id, id]);
+                add(c, if i == 0 { 2 } else { 1 });
             }
         }
     }

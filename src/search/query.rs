@@ -29,6 +29,8 @@ const PREFIX: f32 = 0.7;
 const TYPO: f32 = 0.3;
 /// How much of a broader concept a narrower one implies, per step.
 const BROADER: f32 = 0.5;
+/// Weight of a word's literal match when it is part of a concept phrase.
+const IN_PHRASE: f32 = 0.5;
 /// Per word, how much the other fields add to the best field.
 const TIE_BREAKER: f32 = 0.2;
 
@@ -50,6 +52,10 @@ pub struct QueryWord {
     pub prefixes: Vec<String>,
     /// The word read as, when it looked like a typo ("domestc" → "domestic").
     pub corrected: Option<String>,
+    /// Part of a multi-word concept phrase ("crime" in "knife crime"): the phrase carries
+    /// the meaning, so the word alone counts for less.
+    #[serde(skip)]
+    pub in_phrase: bool,
 }
 
 /// A thesaurus concept found in the query.
@@ -116,6 +122,7 @@ pub(super) fn understand(
             typos,
             prefixes,
             corrected,
+            in_phrase: false,
         });
     }
 
@@ -126,6 +133,11 @@ pub(super) fn understand(
         .collect();
     let mut concepts: Vec<QueryConcept> = Vec::new();
     for m in thesaurus.find(&reading) {
+        if m.len > 1 {
+            for w in &mut out[m.start..m.start + m.len] {
+                w.in_phrase = true;
+            }
+        }
         for (c, depth) in thesaurus.with_broader(m.concept) {
             let weight = BROADER.powi(depth as i32);
             let positions: Vec<usize> = if depth == 0 {
@@ -185,13 +197,12 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
             alternatives.push(term(f.name, t, W_NAME * TYPO));
             alternatives.push(term(f.all, t, W_ALL * TYPO));
         }
-        clauses.push((
-            Occur::Should,
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                alternatives,
-                TIE_BREAKER,
-            )),
+        let word: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            alternatives,
+            TIE_BREAKER,
         ));
+        let weight = if w.in_phrase { IN_PHRASE } else { 1.0 };
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(word, weight))));
     }
     for c in &u.concepts {
         clauses.push((Occur::Should, term(f.concepts, &c.id, W_CONCEPT * c.weight)));
