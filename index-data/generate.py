@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the bundled directory snapshot in index-data/ from ../shared/data.
 
-Usage: python3 index-data/generate.py [SHARED_DATA_DIR]   (default: ../shared/data)
+Usage: python3 index-data/generate.py [SHARED_DATA_DIR [OUT_DIR]]
+       (defaults: ../shared/data beside the repository, and this folder)
 
 Writes, next to this script:
   feed.json                 the feed in the BRIEF's envelope, HSDS 3.0 service shapes
@@ -28,6 +29,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "shared", "data")
+OUT = sys.argv[2] if len(sys.argv) > 2 else HERE
 
 # The date the shared data was compiled (shared/data/README.md). Bump it when the data
 # changes: the engine refuses to replace a directory with an older one.
@@ -304,7 +306,7 @@ def main():
         "source": "ONS National Statistics Postcode Lookup (May 2025), Open Government Licence v3.0",
         "districts": districts,
     })
-    shutil.copyfile(os.path.join(SHARED, "london_boroughs.geojson"), os.path.join(HERE, "london-boroughs.geojson"))
+    shutil.copyfile(os.path.join(SHARED, "london_boroughs.geojson"), os.path.join(OUT, "london-boroughs.geojson"))
 
     structured = sum(1 for s in services if any("freq" in x for x in s["schedules"]))
     phones_structured = sum(1 for s in services for p in s["phones"] if any("freq" in x for x in p["schedules"]))
@@ -325,7 +327,7 @@ def load_aliases():
 
 
 def write_json(name, value):
-    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+    with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
         json.dump(value, f, ensure_ascii=False, indent=1)
         f.write("\n")
 

@@ -85,7 +85,9 @@ pub(super) fn explain(
         };
         match m {
             Some(m) => {
-                partial |= m.how == MatchKind::Typo;
+                // A word read as a correction ("stalkng") matched approximately, whatever
+                // it matched through.
+                partial |= m.how == MatchKind::Typo || w.corrected.is_some();
                 matched.push(m);
             }
             None => partial = true,

@@ -203,11 +203,14 @@ pub(crate) fn run(
             .filter(|l| !l.is_empty()),
     };
     let limit = if req.limit == 0 { 10 } else { req.limit };
+    // Local services are lifted above better-scoring ones after collection, so collect
+    // enough candidates for the lift to see them.
+    let candidates = (limit * 4).max(40);
     let tantivy_query = query::build(&understood, gen);
     let facts: Arc<[Facts]> = gen.facts.clone();
     let ord_field = "ord";
     let rank_place = place.clone();
-    let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+    let collector = TopDocs::with_limit(candidates).tweak_score(move |segment: &SegmentReader| {
         let ords = segment
             .fast_fields()
             .u64(ord_field)
@@ -256,18 +259,34 @@ pub(crate) fn run(
             score,
         });
     }
-    // Equal scores (e.g. an empty query listing everything) read best in name order.
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    order(&mut hits);
+    hits.truncate(limit);
     Ok(SearchResults {
         hits,
         understood,
         place,
         at,
     })
+}
+
+/// Share of the best match's score (before place factors) a local service needs to be
+/// lifted to the top: local services first, but only those that really match.
+const LOCAL_FIRST_SHARE: f32 = 0.15;
+
+/// Final order: services working in the place searched for first, among those matching
+/// at least `LOCAL_FIRST_SHARE` as well as the best; then everything by score (which
+/// already ranks London-wide above national); equal scores in name order.
+fn order(hits: &mut [Hit]) {
+    let base = |h: &Hit| h.score / h.place_match.map_or(1.0, PlaceMatch::factor);
+    let best = hits.iter().map(base).fold(0.0f32, f32::max);
+    let lifted =
+        |h: &Hit| h.place_match == Some(PlaceMatch::Local) && base(h) >= LOCAL_FIRST_SHARE * best;
+    hits.sort_by(|a, b| {
+        lifted(b)
+            .cmp(&lifted(a))
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| a.name.cmp(&b.name))
+    });
 }
 
 /// Among services covering the place, those with a location nearer the district centroid

@@ -65,7 +65,7 @@ pub struct QueryConcept {
     #[serde(skip)]
     pub concept: ConceptId,
     pub weight: f32,
-    /// Positions of the query words that expressed it (empty for broader concepts).
+    /// Positions of the query words that expressed it (or the narrower concept implying it).
     #[serde(skip)]
     pub words: Vec<usize>,
 }
@@ -106,7 +106,8 @@ pub(super) fn understand(
         } else {
             Vec::new()
         };
-        let corrected = if is_known {
+        // A last word that begins known words is being typed, not misspelt.
+        let corrected = if is_known || !prefixes.is_empty() {
             None
         } else {
             correct(w, &typos, thesaurus)
@@ -140,11 +141,8 @@ pub(super) fn understand(
         }
         for (c, depth) in thesaurus.with_broader(m.concept) {
             let weight = BROADER.powi(depth as i32);
-            let positions: Vec<usize> = if depth == 0 {
-                (m.start..m.start + m.len).collect()
-            } else {
-                Vec::new()
-            };
+            // Broader concepts are expressed by the same words.
+            let positions: Vec<usize> = (m.start..m.start + m.len).collect();
             match concepts.iter_mut().find(|q| q.concept == c) {
                 Some(q) => {
                     q.weight = q.weight.max(weight);

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests: feed documents built in code, and a fresh
+//! data folder per test.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use signpost::Directory;
+
+/// A valid HSDS service record with the given id and name, covering `areas`.
+pub fn service(id: &str, name: &str, category: &str, areas: &[&str]) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "description": format!("{name}: support for people affected by crime."),
+        "organization": {"id": format!("{id}-org"), "name": format!("{name} Trust")},
+        "phones": [{"id": format!("{id}-phone"), "number": "0800 000 0000", "description": "Helpline"}],
+        "service_areas": areas.iter().map(|a| json!({"name": a})).collect::<Vec<_>>(),
+        "attributes": [
+            {"taxonomy_term": {"code": category, "taxonomy": "signpost:category"}},
+            {"taxonomy_term": {"code": "both", "taxonomy": "signpost:referral"}}
+        ]
+    })
+}
+
+/// A feed envelope around `services`, dated `generated_at`.
+pub fn feed(generated_at: &str, services: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "version": "3.0",
+        "publisher": {"name": "Test publisher"},
+        "generated_at": generated_at,
+        "services": services
+    }))
+    .unwrap()
+}
+
+/// A fresh, empty data folder (kept alive by the returned guard).
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Open a directory in a fresh folder: it starts from the bundled snapshot.
+pub fn bundled() -> (tempfile::TempDir, Directory) {
+    let d = data_dir();
+    let dir = Directory::open(d.path()).unwrap();
+    (d, dir)
+}
+
+/// Ids of the hits for a request.
+pub fn ids(dir: &Directory, req: &signpost::SearchRequest) -> Vec<String> {
+    dir.search(req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+/// A search request for some text.
+pub fn text(q: &str) -> signpost::SearchRequest {
+    signpost::SearchRequest {
+        text: q.into(),
+        limit: 20,
+        ..Default::default()
+    }
+}

@@ -1,0 +1,386 @@
+//! Search behaviour on the bundled directory: typos, prefixes, abbreviations, place
+//! ranking, filters, and the explanation each hit carries.
+
+mod common;
+
+use common::{bundled, ids, text};
+use signpost::facts::PlaceMatch;
+use signpost::search::MatchKind;
+use signpost::{Error, ReferralFilter, SearchRequest};
+
+fn rank(hits: &[String], id: &str) -> usize {
+    hits.iter()
+        .position(|h| h == id)
+        .unwrap_or_else(|| panic!("{id} not in {hits:?}"))
+        + 1
+}
+
+#[test]
+fn dv_near_a_hackney_postcode_puts_hackneys_service_first() {
+    let (_d, dir) = bundled();
+    let req = SearchRequest {
+        postcode: Some("E8 1AA".into()),
+        ..text("dv")
+    };
+    let r = dir.search(&req).unwrap();
+    assert_eq!(r.hits[0].id, "hackney-dais");
+    assert_eq!(r.hits[0].place_match, Some(PlaceMatch::Local));
+    assert_eq!(r.place.unwrap().label, "E8 1AA");
+}
+
+#[test]
+fn local_services_rank_above_london_wide_above_national() {
+    let (_d, dir) = bundled();
+    let r = dir
+        .search(&SearchRequest {
+            postcode: Some("E8".into()),
+            limit: 100,
+            ..text("domestic abuse")
+        })
+        .unwrap();
+    let tiers: Vec<PlaceMatch> = r.hits.iter().filter_map(|h| h.place_match).collect();
+    // The first local result comes before any London-wide one, which comes before any
+    // national one, among services matching equally well (both are domestic abuse).
+    let first = |t: PlaceMatch| tiers.iter().position(|x| *x == t);
+    assert!(
+        first(PlaceMatch::Local) < first(PlaceMatch::LondonWide),
+        "{tiers:?}"
+    );
+    // Services elsewhere still show, lower.
+    let hits: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+    assert!(rank(&hits, "lambeth-gaia-centre") > rank(&hits, "hackney-dais"));
+}
+
+#[test]
+fn a_place_typed_in_the_query_ranks_like_one_picked() {
+    let (_d, dir) = bundled();
+    for q in [
+        "idva e8",
+        "idva E8 1AA",
+        "idva hackney",
+        "dv h&f",
+        "domestc abuse greenwhich",
+    ] {
+        let r = dir.search(&text(q)).unwrap();
+        let place = r
+            .place
+            .as_ref()
+            .unwrap_or_else(|| panic!("no place read in {q:?}"));
+        assert!(!place.boroughs.is_empty(), "{q}");
+        assert_eq!(
+            r.hits[0].place_match,
+            Some(PlaceMatch::Local),
+            "{q}: {:?}",
+            r.hits[0].id
+        );
+        // The place words are not searched as text.
+        assert!(
+            r.understood
+                .words
+                .iter()
+                .all(|w| !["e8", "hackney", "greenwhich"].contains(&w.text.as_str())),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn typos_within_the_budget_still_find_the_service_and_say_so() {
+    let (_d, dir) = bundled();
+    let r = dir.search(&text("stalkng")).unwrap();
+    assert!([
+        "national-stalking-helpline-london-stalking-support",
+        "paladin-stalking-advocacy"
+    ]
+    .contains(&r.hits[0].id.as_str()));
+    assert!(r.hits[0].partial, "a typo match must be flagged partial");
+    let r = dir.search(&text("samritans")).unwrap();
+    assert_eq!(r.hits[0].id, "samaritans");
+    assert!(r.hits[0]
+        .matched
+        .iter()
+        .any(|m| m.how == MatchKind::Typo && m.matched == "samaritans"));
+}
+
+#[test]
+fn exact_matches_outrank_typo_matches() {
+    let (_d, dir) = bundled();
+    // "rape" is one edit from "race": the rape services must come before race hate ones.
+    let hits = ids(&dir, &text("rape"));
+    assert!(rank(&hits, "rape-crisis-247-support-line") < 5, "{hits:?}");
+    if let Some(p) = hits.iter().position(|h| h == "the-monitoring-group") {
+        assert!(p > rank(&hits, "the-havens-sarc"), "{hits:?}");
+    }
+}
+
+#[test]
+fn the_last_word_matches_as_a_prefix_while_typing() {
+    let (_d, dir) = bundled();
+    let r = dir.search(&text("sama")).unwrap();
+    assert_eq!(r.hits[0].id, "samaritans");
+    assert_eq!(r.hits[0].matched[0].how, MatchKind::Prefix);
+    assert!(!r.hits[0].partial);
+    // Only the last word: "sama helpline" does not expand "sama".
+    let r = dir.search(&text("sama helpline")).unwrap();
+    assert!(r.understood.words[0].prefixes.is_empty());
+}
+
+#[test]
+fn abbreviations_and_lay_words_find_services_through_concepts() {
+    let (_d, dir) = bundled();
+    let cases = [
+        ("dv helpline", "national-domestic-abuse-helpline"),
+        ("mugged tourist", "international-visitors-victim-service"),
+        ("scammed pensioner", "age-uk-scams-support"),
+        ("gay bashing", "galop-lgbt-helpline"),
+        ("cuckooing", "catch22-county-lines-support-and-rescue"),
+        ("hba", "karma-nirvana-helpline"),
+    ];
+    for (q, want) in cases {
+        let hits = ids(&dir, &text(q));
+        assert!(rank(&hits, want) <= 3, "{q}: {hits:?}");
+    }
+    let r = dir.search(&text("dv")).unwrap();
+    assert!(r.hits[0]
+        .matched
+        .iter()
+        .any(|m| m.how == MatchKind::Concept && m.matched == "domestic-abuse"));
+}
+
+#[test]
+fn borough_filter_keeps_only_services_covering_it() {
+    let (_d, dir) = bundled();
+    let r = dir
+        .search(&SearchRequest {
+            borough: Some("Lambeth".into()),
+            ..text("domestic abuse")
+        })
+        .unwrap();
+    assert!(!r.hits.is_empty());
+    assert_eq!(r.hits[0].id, "lambeth-gaia-centre");
+    for h in &r.hits {
+        assert!(
+            h.coverage
+                .iter()
+                .any(|c| c == "Lambeth" || c == "London-wide" || c == "National"),
+            "{} {:?}",
+            h.id,
+            h.coverage
+        );
+    }
+    assert!(!r.hits.iter().any(|h| h.id == "hackney-dais"));
+}
+
+#[test]
+fn category_referral_and_age_filters_narrow() {
+    let (_d, dir) = bundled();
+    let all = ids(&dir, &text("support"));
+    let fraud = dir
+        .search(&SearchRequest {
+            categories: vec!["fraud-cybercrime".into()],
+            ..text("support")
+        })
+        .unwrap();
+    assert!(!fraud.hits.is_empty() && fraud.hits.len() < all.len());
+    assert!(fraud
+        .hits
+        .iter()
+        .all(|h| h.categories.contains(&"fraud-cybercrime".to_string())));
+
+    let prof = dir
+        .search(&SearchRequest {
+            referral: Some(ReferralFilter::ProfessionalOnly),
+            ..text("young")
+        })
+        .unwrap();
+    assert!(!prof.hits.is_empty());
+    assert!(prof
+        .hits
+        .iter()
+        .all(|h| h.referral == Some(signpost::model::Referral::Professional)));
+    let selfref = dir
+        .search(&SearchRequest {
+            referral: Some(ReferralFilter::SelfReferral),
+            ..text("young")
+        })
+        .unwrap();
+    assert!(selfref
+        .hits
+        .iter()
+        .all(|h| h.referral.is_some_and(|r| r.allows_self())));
+
+    // Childline is for under-19s; Hackney DAIS for 16+.
+    let age = |a| {
+        ids(
+            &dir,
+            &SearchRequest {
+                age: Some(a),
+                ..text("childline")
+            },
+        )
+    };
+    assert!(age(12).contains(&"childline".to_string()));
+    assert!(!age(30).contains(&"childline".to_string()));
+    let dais = |a| {
+        ids(
+            &dir,
+            &SearchRequest {
+                age: Some(a),
+                postcode: Some("E8".into()),
+                ..text("domestic abuse")
+            },
+        )
+    };
+    assert!(!dais(14).contains(&"hackney-dais".to_string()));
+    assert!(dais(16).contains(&"hackney-dais".to_string()));
+}
+
+#[test]
+fn open_now_filter_uses_london_time_and_leaves_out_unknown_hours() {
+    let (_d, dir) = bundled();
+    let at = |t: &str| SearchRequest {
+        open_now: true,
+        at: Some(t.parse().unwrap()),
+        ..text("domestic abuse")
+    };
+    // Southall Black Sisters: Mon–Fri 9am–5pm. Tue 24 Nov 2026 10:00 GMT: open.
+    let weekday = ids(&dir, &at("2026-11-24T10:00:00Z"));
+    assert!(
+        weekday.contains(&"southall-black-sisters".to_string()),
+        "{weekday:?}"
+    );
+    // Sunday: closed; the 24/7 helpline stays.
+    let sunday = ids(&dir, &at("2026-11-29T10:00:00Z"));
+    assert!(!sunday.contains(&"southall-black-sisters".to_string()));
+    assert!(sunday.contains(&"national-domestic-abuse-helpline".to_string()));
+    // Hours unknown (Hackney DAIS) are never claimed open.
+    assert!(!weekday.contains(&"hackney-dais".to_string()));
+    // Summer: 08:30 UTC on a weekday is 09:30 BST, open.
+    assert!(ids(&dir, &at("2026-07-01T08:30:00Z")).contains(&"southall-black-sisters".to_string()));
+    assert!(!ids(&dir, &at("2026-07-01T16:30:00Z")).contains(&"southall-black-sisters".to_string()));
+}
+
+#[test]
+fn every_hit_says_whether_it_is_open() {
+    let (_d, dir) = bundled();
+    let r = dir
+        .search(&SearchRequest {
+            at: Some("2026-11-24T10:00:00Z".parse().unwrap()),
+            ..text("samaritans")
+        })
+        .unwrap();
+    assert_eq!(r.hits[0].open_text, "open 24 hours");
+    let r = dir
+        .search(&SearchRequest {
+            at: Some("2026-11-24T10:00:00Z".parse().unwrap()),
+            ..text("hackney dais")
+        })
+        .unwrap();
+    let dais = r.hits.iter().find(|h| h.id == "hackney-dais").unwrap();
+    assert_eq!(dais.open_text, "hours unknown");
+}
+
+#[test]
+fn an_empty_query_lists_services_for_the_place() {
+    let (_d, dir) = bundled();
+    let r = dir
+        .search(&SearchRequest {
+            borough: Some("Croydon".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.hits[0].place_match, Some(PlaceMatch::Local));
+    assert!(r.hits.iter().any(|h| h.id == "rasasc-croydon"));
+    assert!(!r.hits.iter().any(|h| h.id == "hackney-dais"));
+}
+
+#[test]
+fn bad_parameters_are_clear_errors() {
+    let (_d, dir) = bundled();
+    let e = dir
+        .search(&SearchRequest {
+            postcode: Some("E8 1A".into()),
+            ..text("dv")
+        })
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidQuery(_)) && e.to_string().contains("is not a UK postcode"),
+        "{e}"
+    );
+    let e = dir
+        .search(&SearchRequest {
+            postcode: Some("M1 1AE".into()),
+            ..text("dv")
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("not in London"), "{e}");
+    let e = dir
+        .search(&SearchRequest {
+            borough: Some("Gotham".into()),
+            ..text("dv")
+        })
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("\"Gotham\" is not a London borough"),
+        "{e}"
+    );
+    let e = dir
+        .search(&SearchRequest {
+            categories: vec!["knitting".into()],
+            ..text("dv")
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("is not a category"), "{e}");
+    assert!(matches!(
+        dir.service("no-such-id", None),
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[test]
+fn judged_queries_meet_the_quality_bar() {
+    let Some(path) = common_shared("relevance/queries.jsonl") else {
+        return;
+    };
+    let (_d, dir) = bundled();
+    let judged = signpost::eval::read_judged(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (_, s) =
+        signpost::eval::evaluate(&dir, &judged, "2026-11-24T10:00:00Z".parse().unwrap()).unwrap();
+    assert!(
+        s.success_at_3 >= 0.90 && s.mrr >= 0.80 && s.zero == 0.0,
+        "{s}"
+    );
+}
+
+/// A file under ../shared beside the repository, if this checkout has it (CI does).
+fn common_shared(rel: &str) -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} not found (the shared data folder sits beside the repository in CI)",
+            p.display()
+        );
+        None
+    }
+}
+
+#[test]
+fn weak_local_matches_are_not_lifted_above_strong_ones() {
+    let (_d, dir) = bundled();
+    // Hackney's domestic abuse service is only distantly related to forced marriage.
+    let hits = ids(&dir, &text("forced marriage hackney"));
+    assert_eq!(hits[0], "forced-marriage-unit", "{hits:?}");
+}
+
+#[test]
+fn short_words_get_no_typo_allowance() {
+    let (_d, dir) = bundled();
+    // Three letters: no typo variants ("rap" is not read as "rape" or "race").
+    let r = dir.search(&text("rap helpline")).unwrap();
+    assert!(r.understood.words[0].typos.is_empty());
+}
