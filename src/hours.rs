@@ -485,7 +485,10 @@ mod tests {
                 ..Default::default()
             },
         ] {
-            assert!(Hours::from_schedules(&[s.clone()]).is_err(), "{s:?}");
+            assert!(
+                Hours::from_schedules(std::slice::from_ref(&s)).is_err(),
+                "{s:?}"
+            );
         }
     }
 

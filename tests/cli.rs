@@ -1,0 +1,160 @@
+//! The `signpost` command line, run as a user runs it.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{data_dir, feed, service};
+
+fn signpost(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// One plain sentence on stderr: no panic, no backtrace, no debug dump.
+fn assert_plain_error(o: &Output) {
+    assert!(!o.status.success());
+    let e = stderr(o);
+    assert!(e.starts_with("signpost: "), "{e}");
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(
+        !e.contains("panicked") && !e.contains("backtrace") && !e.contains("Error {"),
+        "{e}"
+    );
+}
+
+#[test]
+fn search_dv_near_e8_puts_hackney_first() {
+    let d = data_dir();
+    let o = signpost(
+        d.path(),
+        &["search", "dv", "--postcode", "E8 1AA", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["hits"][0]["id"], "hackney-dais");
+    // The human form says where, what matched, and that no number is on record.
+    let o = signpost(
+        d.path(),
+        &["search", "dv", "--postcode", "E8 1AA", "--limit", "3"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("near E8 1AA"), "{out}");
+    assert!(
+        out.contains(" 1. Domestic Abuse Intervention Service (DAIS) — Hackney Council"),
+        "{out}"
+    );
+    assert!(out.contains("matched: dv → domestic-abuse"), "{out}");
+    assert!(out.contains("no phone number on record"), "{out}");
+}
+
+#[test]
+fn show_prints_phones_hours_and_review_date() {
+    let d = data_dir();
+    let o = signpost(
+        d.path(),
+        &["show", "samaritans", "--at", "2026-11-24T10:00:00Z"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("Phone: 116 123"), "{out}");
+    assert!(out.contains("Open: open 24 hours"), "{out}");
+    assert!(out.contains("Last reviewed: "), "{out}");
+    let o = signpost(d.path(), &["show", "refuge-idva-services"]);
+    assert!(stdout(&o).contains("Phone: no phone number on record"));
+}
+
+#[test]
+fn validate_lists_broken_records_and_keeps_the_rest() {
+    let d = data_dir();
+    let mut bad_phone = service("bad-phone", "Bad phone", "hate-crime", &["National"]);
+    bad_phone["phones"][0]["number"] = serde_json::json!("ring us");
+    let bytes = feed(
+        "2030-01-01T00:00:00Z",
+        vec![
+            service("ok-1", "Fine", "other", &["Hackney"]),
+            bad_phone,
+            service("ok-2", "Also fine", "other", &["Nowhereshire"]),
+            serde_json::json!({"id": "ok-1", "name": "Dup"}),
+        ],
+    );
+    let path = d.path().join("feed.json");
+    std::fs::write(&path, bytes).unwrap();
+    let o = signpost(d.path(), &["validate", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("record 2 (\"bad-phone\"): phones: phone 1 has a malformed number \"ring us\" — set aside"), "{out}");
+    assert!(
+        out.contains(
+            "record 3 (\"ok-2\"): service_areas: unknown borough \"Nowhereshire\" — set aside"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("record 4 (\"ok-1\"): id: duplicate id, already used by record 1 — set aside"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 services kept, 3 records set aside"),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_refuses_a_feed_that_is_not_json() {
+    let d = data_dir();
+    let path = d.path().join("broken.json");
+    std::fs::write(&path, "{\"services\": [ {").unwrap();
+    let o = signpost(d.path(), &["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_plain_error(&o);
+    assert!(stderr(&o).contains("not valid JSON"));
+}
+
+#[test]
+fn errors_are_one_plain_sentence() {
+    let d = data_dir();
+    assert_plain_error(&signpost(d.path(), &["search", "dv", "--postcode", "XYZ"]));
+    assert_plain_error(&signpost(
+        d.path(),
+        &["search", "dv", "--borough", "Gotham"],
+    ));
+    assert_plain_error(&signpost(d.path(), &["search", "dv", "--at", "tuesday"]));
+    assert_plain_error(&signpost(d.path(), &["show", "no-such-service"]));
+    assert_plain_error(&signpost(d.path(), &["validate", "/no/such/file.json"]));
+    assert_plain_error(&signpost(d.path(), &["eval", "/no/such/queries.jsonl"]));
+    // A data folder that cannot be created.
+    let file = d.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    assert_plain_error(&signpost(&file, &["search", "dv"]));
+}
+
+#[test]
+fn eval_prints_the_summary_line_last() {
+    let d = data_dir();
+    let q = d.path().join("q.jsonl");
+    std::fs::write(
+        &q,
+        "{\"query\": \"samaritans\", \"relevant\": {\"samaritans\": 3}}\n{\"query\": \"xqzzv\", \"relevant\": {\"mind\": 2}}\n",
+    )
+    .unwrap();
+    let o = signpost(d.path(), &["eval", q.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert_eq!(
+        last, "success@3=0.500 mrr=0.500 ndcg@5=0.500 zero=0.500 n=2",
+        "{out}"
+    );
+}

@@ -1,0 +1,242 @@
+//! Index generations on disk: first open builds from the bundled snapshot, reopening does
+//! not rebuild, a corrupt or missing index is rebuilt from the kept feed, and a crash at
+//! any point of a build leaves the previous generation serving.
+
+mod common;
+
+use std::fs;
+
+use common::{data_dir, feed, ids, service, text};
+use signpost::feed as feeds;
+use signpost::geo::Geography;
+use signpost::index::{self, Staged, CURRENT_FILE};
+use signpost::thesaurus::Thesaurus;
+use signpost::{Directory, Error, Opened};
+
+fn newer_feed() -> Vec<u8> {
+    feed(
+        "2099-01-01T00:00:00Z",
+        vec![
+            service(
+                "zebra-crossing-support",
+                "Zebra crossing support",
+                "other",
+                &["Camden"],
+            ),
+            service(
+                "quokka-advice",
+                "Quokka advice line",
+                "fraud-cybercrime",
+                &["National"],
+            ),
+        ],
+    )
+}
+
+#[test]
+fn a_fresh_install_searches_the_bundled_snapshot() {
+    let d = data_dir();
+    let dir = Directory::open(d.path()).unwrap();
+    assert_eq!(dir.opened(), &Opened::FromBundled);
+    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().set_aside, 0);
+    assert!(!ids(&dir, &text("samaritans")).is_empty());
+}
+
+#[test]
+fn reopening_uses_the_existing_generation_without_rebuilding() {
+    let d = data_dir();
+    let first = Directory::open(d.path()).unwrap().info().generation;
+    let index_dir = d.path().join("directory").join(&first).join("index");
+    let before: Vec<_> = fs::read_dir(&index_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| (e.path(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    let again = Directory::open(d.path()).unwrap();
+    assert_eq!(again.opened(), &Opened::Existing);
+    assert_eq!(again.info().generation, first);
+    let after: Vec<_> = fs::read_dir(&index_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| (e.path(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    assert_eq!(before, after, "index files were rewritten");
+}
+
+#[test]
+fn a_corrupt_index_is_rebuilt_from_the_kept_feed() {
+    let d = data_dir();
+    let mut dir = Directory::open(d.path()).unwrap();
+    dir.apply_feed(&newer_feed()).unwrap();
+    let gen = dir.info().generation;
+    drop(dir);
+    // Damage the index: remove its files.
+    let index_dir = d.path().join("directory").join(&gen).join("index");
+    for e in fs::read_dir(&index_dir).unwrap().flatten() {
+        fs::remove_file(e.path()).unwrap();
+    }
+    let dir = Directory::open(d.path()).unwrap();
+    assert!(
+        matches!(dir.opened(), Opened::Rebuilt { .. }),
+        "{:?}",
+        dir.opened()
+    );
+    // Rebuilt from the kept (synced) feed, not the bundled one.
+    assert_eq!(dir.info().services, 2);
+    assert_eq!(ids(&dir, &text("quokka"))[0], "quokka-advice");
+}
+
+#[test]
+fn a_lost_current_pointer_falls_back_to_the_newest_whole_generation() {
+    let d = data_dir();
+    let mut dir = Directory::open(d.path()).unwrap();
+    dir.apply_feed(&newer_feed()).unwrap();
+    drop(dir);
+    fs::remove_file(d.path().join("directory").join(CURRENT_FILE)).unwrap();
+    let dir = Directory::open(d.path()).unwrap();
+    assert_eq!(dir.info().services, 2);
+}
+
+#[test]
+fn a_newer_feed_switches_generation_and_an_older_or_bad_one_changes_nothing() {
+    let d = data_dir();
+    let mut dir = Directory::open(d.path()).unwrap();
+    let bundled_gen = dir.info().generation;
+    dir.apply_feed(&newer_feed()).unwrap();
+    assert_ne!(dir.info().generation, bundled_gen);
+    let current = dir.info().generation;
+
+    let older = feed(
+        "2001-01-01T00:00:00Z",
+        vec![service("old", "Old", "other", &["National"])],
+    );
+    assert!(matches!(
+        dir.apply_feed(&older),
+        Err(Error::FeedNotNewer { .. })
+    ));
+    assert!(matches!(
+        dir.apply_feed(b"not json"),
+        Err(Error::FeedNotJson(_))
+    ));
+    let no_records = feed(
+        "2100-01-01T00:00:00Z",
+        vec![serde_json::json!({"name": "no id"})],
+    );
+    assert!(matches!(
+        dir.apply_feed(&no_records),
+        Err(Error::FeedEmpty { .. })
+    ));
+
+    assert_eq!(dir.info().generation, current);
+    assert_eq!(ids(&dir, &text("zebra"))[0], "zebra-crossing-support");
+    // And from disk, too.
+    let reopened = Directory::open(d.path()).unwrap();
+    assert_eq!(reopened.info().generation, current);
+}
+
+/// A crash after the new generation was fully built but before it was switched to.
+#[test]
+fn crash_before_the_switch_leaves_the_previous_generation_serving() {
+    let d = data_dir();
+    let dir = Directory::open(d.path()).unwrap();
+    let root = dir.root().to_path_buf();
+    let before = dir.info().generation;
+    drop(dir);
+
+    let bytes = newer_feed();
+    let f = feeds::read(&bytes, Geography::bundled()).unwrap();
+    let staged = Staged::build(&root, &bytes, &f, Thesaurus::bundled()).unwrap();
+    // Simulate the process dying here: the staging folder stays on disk.
+    std::mem::forget(staged);
+    assert!(fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with("staging-")));
+
+    let dir = Directory::open(d.path()).unwrap();
+    assert_eq!(dir.opened(), &Opened::Existing);
+    assert_eq!(dir.info().generation, before);
+    assert_eq!(dir.info().services, 67);
+}
+
+/// A crash after the new generation was moved into place but before CURRENT named it.
+#[test]
+fn crash_between_move_and_pointer_update_leaves_the_previous_generation_serving() {
+    let d = data_dir();
+    let dir = Directory::open(d.path()).unwrap();
+    let root = dir.root().to_path_buf();
+    let before = dir.info().generation;
+    drop(dir);
+    let current = fs::read(root.join(CURRENT_FILE)).unwrap();
+
+    let bytes = newer_feed();
+    let f = feeds::read(&bytes, Geography::bundled()).unwrap();
+    let new_name = Staged::build(&root, &bytes, &f, Thesaurus::bundled())
+        .unwrap()
+        .commit()
+        .unwrap();
+    // Undo the pointer switch, as if the process had died just before the rename, and
+    // leave a half-written pointer file behind.
+    fs::write(root.join(CURRENT_FILE), &current).unwrap();
+    fs::write(root.join(format!("{CURRENT_FILE}.tmp-99999")), "gen-9").unwrap();
+
+    let dir = Directory::open(d.path()).unwrap();
+    assert_eq!(dir.info().generation, before);
+    assert_ne!(before, new_name);
+    assert_eq!(dir.info().services, 67);
+}
+
+/// A crash in the middle of writing a generation: a half-written folder must never be
+/// opened, even if something names it.
+#[test]
+fn a_half_written_generation_is_never_served() {
+    let d = data_dir();
+    let dir = Directory::open(d.path()).unwrap();
+    let root = dir.root().to_path_buf();
+    drop(dir);
+    // A generation folder without its COMPLETE marker, holding garbage.
+    let half = root.join("gen-999999");
+    fs::create_dir_all(half.join("index")).unwrap();
+    fs::write(half.join("records.json"), "{\"services\": [").unwrap();
+    fs::write(root.join(CURRENT_FILE), "gen-999999\n").unwrap();
+
+    let dir = Directory::open(d.path()).unwrap();
+    assert!(
+        matches!(dir.opened(), Opened::Rebuilt { .. }),
+        "{:?}",
+        dir.opened()
+    );
+    assert_eq!(dir.info().services, 67);
+    assert!(!ids(&dir, &text("samaritans")).is_empty());
+}
+
+#[test]
+fn old_generations_and_abandoned_builds_are_cleaned_up() {
+    let d = data_dir();
+    let mut dir = Directory::open(d.path()).unwrap();
+    let root = dir.root().to_path_buf();
+    fs::create_dir_all(root.join("staging-1-2-3")).unwrap();
+    for year in 2090..2094 {
+        let f = feed(
+            &format!("{year}-01-01T00:00:00Z"),
+            vec![service("s", "Service", "other", &["National"])],
+        );
+        dir.apply_feed(&f).unwrap();
+    }
+    let names: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let gens = names.iter().filter(|n| n.starts_with("gen-")).count();
+    assert_eq!(
+        gens, 2,
+        "keeps the current and the previous generation: {names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.starts_with("staging-")),
+        "{names:?}"
+    );
+    assert_eq!(index::current_name(&root).unwrap(), dir.info().generation);
+}
