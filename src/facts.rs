@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::geo::{Geography, Place};
 use crate::hours::Hours;
-use crate::model::{Referral, Service};
+use crate::model::{category_bit, Referral, Service};
 use crate::text;
 
 /// Where a service works.
@@ -153,6 +153,10 @@ pub struct Facts {
     pub languages: Vec<String>,
     /// Coordinates of its (non-confidential) locations.
     pub locations: Vec<(f64, f64)>,
+    /// Boroughs as bits (see `Geography::borough_mask`), for ranking without string work.
+    pub borough_mask: u64,
+    /// Categories as bits (see `model::category_bit`).
+    pub category_mask: u32,
 }
 
 impl Facts {
@@ -167,9 +171,16 @@ impl Facts {
                 .collect();
             hours = Hours::from_schedules(&phone_schedules).unwrap_or_default();
         }
+        let coverage = Coverage::of(service, geo).unwrap_or_default();
+        let categories: Vec<String> = service.categories().into_iter().map(String::from).collect();
         Facts {
-            coverage: Coverage::of(service, geo).unwrap_or_default(),
-            categories: service.categories().into_iter().map(String::from).collect(),
+            borough_mask: geo.borough_mask(&coverage.boroughs),
+            category_mask: categories
+                .iter()
+                .filter_map(|c| category_bit(c))
+                .fold(0, |m, b| m | b),
+            coverage,
+            categories,
             referral: service.referral(),
             min_age: service.minimum_age.map(|a| a as u32),
             max_age: service.maximum_age.map(|a| a as u32),
@@ -187,5 +198,92 @@ impl Facts {
                 .filter_map(|l| Some((l.latitude?, l.longitude?)))
                 .collect(),
         }
+    }
+}
+
+/// The part of `Facts` search checks for every matching service, packed into 16 bytes so
+/// that scanning many services stays in cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rank {
+    /// Boroughs as bits (see `Geography::borough_mask`).
+    pub boroughs: u64,
+    /// Categories as bits (see `model::category_bit`).
+    pub categories: u32,
+    flags: u8,
+    /// 0 when not stated.
+    min_age: u8,
+    /// 255 when not stated.
+    max_age: u8,
+}
+
+impl Rank {
+    const LONDON_WIDE: u8 = 1;
+    const NATIONAL: u8 = 2;
+    const SELF_REFERRAL: u8 = 4;
+    const PROFESSIONAL_REFERRAL: u8 = 8;
+    const HAS_LOCATIONS: u8 = 16;
+
+    pub fn of(f: &Facts) -> Rank {
+        let mut flags = 0;
+        let mut set = |cond: bool, bit: u8| {
+            if cond {
+                flags |= bit;
+            }
+        };
+        set(f.coverage.london_wide, Rank::LONDON_WIDE);
+        set(f.coverage.national, Rank::NATIONAL);
+        set(
+            f.referral.is_some_and(Referral::allows_self),
+            Rank::SELF_REFERRAL,
+        );
+        set(
+            f.referral.is_some_and(|r| r != Referral::SelfReferral),
+            Rank::PROFESSIONAL_REFERRAL,
+        );
+        set(!f.locations.is_empty(), Rank::HAS_LOCATIONS);
+        Rank {
+            boroughs: f.borough_mask,
+            categories: f.category_mask,
+            flags,
+            min_age: f.min_age.map_or(0, |a| a.min(254) as u8),
+            max_age: f.max_age.map_or(255, |a| a.min(254) as u8),
+        }
+    }
+
+    /// `Coverage::match_place` on bit masks.
+    pub fn place_match(&self, place_mask: u64) -> PlaceMatch {
+        if self.boroughs & place_mask != 0 {
+            PlaceMatch::Local
+        } else if self.flags & Rank::LONDON_WIDE != 0 {
+            PlaceMatch::LondonWide
+        } else if self.flags & Rank::NATIONAL != 0 {
+            PlaceMatch::National
+        } else if self.boroughs == 0 {
+            PlaceMatch::Unstated
+        } else {
+            PlaceMatch::Elsewhere
+        }
+    }
+
+    /// True when the service works in the borough with this bit.
+    pub fn covers(&self, borough_bit: u64) -> bool {
+        self.flags & (Rank::LONDON_WIDE | Rank::NATIONAL) != 0 || self.boroughs & borough_bit != 0
+    }
+
+    /// Referral routes: (self-referral possible, takes professional referrals).
+    pub fn referral(&self) -> (bool, bool) {
+        (
+            self.flags & Rank::SELF_REFERRAL != 0,
+            self.flags & Rank::PROFESSIONAL_REFERRAL != 0,
+        )
+    }
+
+    /// True when the stated age range (if any) includes `age`.
+    pub fn takes_age(&self, age: u32) -> bool {
+        age >= u32::from(self.min_age) && (self.max_age == 255 || age <= u32::from(self.max_age))
+    }
+
+    pub fn has_locations(&self) -> bool {
+        self.flags & Rank::HAS_LOCATIONS != 0
     }
 }

@@ -122,6 +122,13 @@ impl Geography {
         &self.boroughs
     }
 
+    /// Boroughs as a bit mask (one bit per authority, in GSS order).
+    pub fn borough_mask<S: AsRef<str>>(&self, gss: &[S]) -> u64 {
+        gss.iter()
+            .filter_map(|g| self.boroughs.iter().position(|b| b.gss_code == g.as_ref()))
+            .fold(0, |m, i| m | (1u64 << i))
+    }
+
     pub fn borough(&self, gss: &str) -> Option<&Borough> {
         self.boroughs.iter().find(|b| b.gss_code == gss)
     }

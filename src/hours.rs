@@ -137,59 +137,88 @@ impl Hours {
         if self.rules.is_empty() {
             return OpenState::Unknown;
         }
+        if self.always_open() {
+            return OpenState::Open { until: None };
+        }
         let tz = london();
         let today = at.to_zoned(tz.clone()).date();
-        // Intervals from yesterday (for hours past midnight) to a week ahead.
-        let mut intervals: Vec<(Timestamp, Timestamp)> = Vec::new();
+        let horizon = at
+            .checked_add(jiff::SignedDuration::from_hours(7 * 24))
+            .unwrap_or(at);
+        // Walk the openings in time order from yesterday (hours past midnight), merging
+        // touching ones, and stop at the first run that holds `at` or starts after it.
+        let mut run: Option<(Timestamp, Timestamp)> = None;
+        let settle = |(s, e): (Timestamp, Timestamp)| -> Option<OpenState> {
+            if s <= at && at < e {
+                Some(OpenState::Open {
+                    until: (e < horizon).then_some(e),
+                })
+            } else if s > at {
+                Some(OpenState::Closed { opens: Some(s) })
+            } else {
+                None
+            }
+        };
         for offset in -1..=8i64 {
             let Ok(day) = today.checked_add(offset.days()) else {
                 continue;
             };
             let weekday = day.weekday().to_monday_zero_offset() as usize;
-            for r in &self.rules {
-                if !r.applies(day, weekday) {
-                    continue;
+            let mut day_openings: Vec<(Timestamp, Timestamp)> = self
+                .rules
+                .iter()
+                .filter(|r| r.applies(day, weekday))
+                .map(|r| {
+                    let end = match r.closes {
+                        Some(c) if c > r.opens => day.to_datetime(c),
+                        Some(c) => day
+                            .tomorrow()
+                            .map(|d| d.to_datetime(c))
+                            .unwrap_or(DateTime::MAX),
+                        None => day
+                            .tomorrow()
+                            .map(|d| d.to_datetime(Time::midnight()))
+                            .unwrap_or(DateTime::MAX),
+                    };
+                    (
+                        local_instant(day.to_datetime(r.opens), tz),
+                        local_instant(end, tz),
+                    )
+                })
+                .filter(|(s, e)| e > s)
+                .collect();
+            day_openings.sort();
+            for (s, e) in day_openings {
+                match run.as_mut() {
+                    Some(current) if s <= current.1 => current.1 = current.1.max(e),
+                    _ => {
+                        if let Some(state) = run.and_then(settle) {
+                            return state;
+                        }
+                        run = Some((s, e));
+                    }
                 }
-                let start = local_instant(day.to_datetime(r.opens), tz);
-                let end_day_time = match r.closes {
-                    Some(c) if c > r.opens => day.to_datetime(c),
-                    Some(c) => day
-                        .tomorrow()
-                        .map(|d| d.to_datetime(c))
-                        .unwrap_or(DateTime::MAX),
-                    None => day
-                        .tomorrow()
-                        .map(|d| d.to_datetime(Time::midnight()))
-                        .unwrap_or(DateTime::MAX),
-                };
-                let end = local_instant(end_day_time, tz);
-                if end > start {
-                    intervals.push((start, end));
-                }
+            }
+            // Past the horizon nothing more can change the answer.
+            if run.is_some_and(|(_, e)| e >= horizon) {
+                break;
             }
         }
-        intervals.sort();
-        // Merge touching intervals so 24/7 reads as one long opening.
-        let mut merged: Vec<(Timestamp, Timestamp)> = Vec::new();
-        for (s, e) in intervals {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        let horizon = at
-            .checked_add(jiff::SignedDuration::from_hours(7 * 24))
-            .unwrap_or(at);
-        for (s, e) in &merged {
-            if *s <= at && at < *e {
-                let until = if *e >= horizon { None } else { Some(*e) };
-                return OpenState::Open { until };
-            }
-            if *s > at {
-                return OpenState::Closed { opens: Some(*s) };
-            }
-        }
-        OpenState::Closed { opens: None }
+        run.and_then(settle)
+            .unwrap_or(OpenState::Closed { opens: None })
+    }
+
+    /// Every day, midnight to midnight, with no end date: 24/7.
+    fn always_open(&self) -> bool {
+        (0..7).all(|d| {
+            self.rules.iter().any(|r| {
+                r.days[d]
+                    && r.opens == Time::midnight()
+                    && r.closes.is_none()
+                    && r.valid_from.is_none()
+                    && r.valid_to.is_none()
+            })
+        })
     }
 }
 

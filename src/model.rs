@@ -33,6 +33,11 @@ pub const CATEGORIES: &[&str] = &[
     "other",
 ];
 
+/// A category as a bit, for filtering without string work.
+pub fn category_bit(code: &str) -> Option<u32> {
+    CATEGORIES.iter().position(|c| *c == code).map(|i| 1 << i)
+}
+
 fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,

@@ -91,12 +91,12 @@ impl Thesaurus {
                 id: c.id.clone(),
                 broader,
             });
-            for term in c
-                .terms
-                .iter()
-                .chain(std::iter::once(&c.id.replace('-', " ")))
-            {
-                let words = content_words(&stopwords, &text::words(term));
+            for term in &c.terms {
+                let all = text::words(term);
+                let words: Vec<String> = content_words(&stopwords, &all)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
                 if let Some(first) = words.first() {
                     vocabulary.extend(words.iter().cloned());
                     phrases.entry(first.clone()).or_default().push((words, i));
@@ -109,6 +109,23 @@ impl Thesaurus {
             phrases,
             vocabulary,
         })
+    }
+
+    /// Multi-word terms that stopword removal reduces to a single word (which would then
+    /// match far more than the phrase meant), as "term → word".
+    pub fn collapsed_terms(json: &str) -> Vec<String> {
+        let file: ThesaurusFile = serde_json::from_str(json).expect("thesaurus parses");
+        let stopwords: HashSet<String> =
+            file.stopwords.iter().map(|s| text::normalize(s)).collect();
+        file.concepts
+            .iter()
+            .flat_map(|c| c.terms.iter())
+            .filter_map(|t| {
+                let words = text::words(t);
+                let kept = content_words(&stopwords, &words);
+                (words.len() > 1 && kept.len() == 1).then(|| format!("{t} → {}", kept[0]))
+            })
+            .collect()
     }
 
     pub fn is_stopword(&self, word: &str) -> bool {
@@ -133,21 +150,24 @@ impl Thesaurus {
         self.concepts.iter().position(|c| c.id == id)
     }
 
-    /// Remove stopwords from normalised words.
-    pub fn content_words(&self, words: &[String]) -> Vec<String> {
+    /// Remove stopwords from normalised words (borrowing them).
+    pub fn content_words<'w, S: AsRef<str>>(&self, words: &'w [S]) -> Vec<&'w str> {
         content_words(&self.stopwords, words)
     }
 
     /// Every concept phrase in `words` (normalised, stopwords already removed);
     /// overlapping phrases are all reported.
-    pub fn find(&self, words: &[String]) -> Vec<ConceptMatch> {
+    pub fn find<S: AsRef<str>>(&self, words: &[S]) -> Vec<ConceptMatch> {
         let mut out = Vec::new();
         for start in 0..words.len() {
-            let Some(candidates) = self.phrases.get(&words[start]) else {
+            let Some(candidates) = self.phrases.get(words[start].as_ref()) else {
                 continue;
             };
             for (phrase, concept) in candidates {
-                if words[start..].starts_with(phrase) {
+                let rest = &words[start..];
+                if rest.len() >= phrase.len()
+                    && phrase.iter().zip(rest).all(|(p, w)| p == w.as_ref())
+                {
                     out.push(ConceptMatch {
                         concept: *concept,
                         start,
@@ -176,7 +196,7 @@ impl Thesaurus {
     }
 
     /// Concept ids a text carries, broader ones included, each once.
-    pub fn concepts_of(&self, words: &[String]) -> Vec<ConceptId> {
+    pub fn concepts_of<S: AsRef<str>>(&self, words: &[S]) -> Vec<ConceptId> {
         let words = self.content_words(words);
         let mut out: Vec<ConceptId> = Vec::new();
         for m in self.find(&words) {
@@ -190,15 +210,15 @@ impl Thesaurus {
     }
 }
 
-fn content_words(stopwords: &HashSet<String>, words: &[String]) -> Vec<String> {
-    let kept: Vec<String> = words
+fn content_words<'w, S: AsRef<str>>(stopwords: &HashSet<String>, words: &'w [S]) -> Vec<&'w str> {
+    let kept: Vec<&str> = words
         .iter()
+        .map(|w| w.as_ref())
         .filter(|w| !stopwords.contains(*w))
-        .cloned()
         .collect();
     // A phrase made only of stopwords keeps them, so it can still match.
     if kept.is_empty() {
-        words.to_vec()
+        words.iter().map(|w| w.as_ref()).collect()
     } else {
         kept
     }
@@ -257,6 +277,15 @@ mod tests {
         assert!(ids(t, "I want to meet the offender").contains(&"restorative-justice".to_string()));
         assert!(ids(t, "she cannot speak").contains(&"silent-call".to_string()));
         assert!(ids(t, "the weather").is_empty());
+    }
+
+    #[test]
+    fn no_phrase_collapses_to_one_word() {
+        let collapsed = Thesaurus::collapsed_terms(crate::bundled::THESAURUS);
+        assert!(
+            collapsed.is_empty(),
+            "terms that mean less without their stopwords: {collapsed:?}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
-use crate::facts::Facts;
+use crate::facts::{Facts, Rank};
 use crate::feed::{Feed, FeedMeta, Problem};
 use crate::geo::Geography;
 use crate::model::Service;
@@ -41,6 +41,8 @@ pub struct Generation {
     pub problems: Vec<Problem>,
     pub services: Vec<Service>,
     pub facts: std::sync::Arc<[Facts]>,
+    /// `Rank` of each service, in the same order.
+    pub ranks: std::sync::Arc<[Rank]>,
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
@@ -59,6 +61,60 @@ impl Generation {
     }
 }
 
+/// Below this many services per core an index stays one segment; above, it gets one
+/// segment per core, searched in parallel.
+const SERVICES_PER_SEGMENT: usize = 20_000;
+
+/// Writes a generation's index: one segment, or one per core for a large directory.
+enum Writer {
+    // Boxed: both writers are large and of very different sizes.
+    Single(Box<tantivy::SingleSegmentIndexWriter>),
+    PerCore(Box<tantivy::IndexWriter>),
+}
+
+impl Writer {
+    fn new(path: &Path, schema: tantivy::schema::Schema, segments: usize) -> Result<Writer> {
+        let builder = Index::builder()
+            .schema(schema)
+            .tokenizers(schema::tokenizer_manager());
+        if segments <= 1 {
+            let dir = MmapDirectory::open(path).map_err(|e| Error::Index(e.into()))?;
+            let writer = builder.single_segment_index_writer(dir, 64 << 20)?;
+            return Ok(Writer::Single(Box::new(writer)));
+        }
+        let index = builder.create_in_dir(path)?;
+        // Enough memory per thread that each writes a single segment; no merging, which
+        // would undo the split.
+        let writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(segments, segments * (400 << 20))?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        Ok(Writer::PerCore(Box::new(writer)))
+    }
+
+    fn add(&mut self, doc: tantivy::TantivyDocument) -> Result<()> {
+        match self {
+            Writer::Single(w) => w.add_document(doc)?,
+            Writer::PerCore(w) => {
+                w.add_document(doc)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Writer::Single(w) => {
+                w.finalize()?;
+            }
+            Writer::PerCore(mut w) => {
+                w.commit()?;
+                w.wait_merging_threads()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A generation built in a staging folder and not yet switched to.
 pub struct Staged {
     root: PathBuf,
@@ -69,6 +125,7 @@ impl Staged {
     /// Build a generation for `feed` (whose raw bytes are `bytes`) in a fresh staging
     /// folder under `root`. Nothing the current generation uses is touched.
     pub fn build(root: &Path, bytes: &[u8], feed: &Feed, thesaurus: &Thesaurus) -> Result<Staged> {
+        let geo = Geography::bundled();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
             "{STAGING_PREFIX}{}-{}-{}",
@@ -85,15 +142,43 @@ impl Staged {
         };
 
         let (schema, fields) = Fields::schema();
-        let dir = MmapDirectory::open(&index_path).map_err(|e| Error::Index(e.into()))?;
-        let mut writer = Index::builder()
-            .schema(schema)
-            .tokenizers(schema::tokenizer_manager())
-            .single_segment_index_writer(dir, 64 << 20)?;
-        for (ord, s) in feed.services.iter().enumerate() {
-            writer.add_document(schema::document(ord, s, thesaurus, &fields))?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut writer = Writer::new(
+            &index_path,
+            schema,
+            (feed.services.len() / SERVICES_PER_SEGMENT).clamp(1, threads),
+        )?;
+        // Preparing a document (normalising text, finding concepts) is most of the work
+        // and independent per service: do it on every core, a batch at a time, and add
+        // the documents in order.
+        for (b, batch) in feed.services.chunks(1024).enumerate() {
+            let per_thread = batch.len().div_ceil(threads);
+            let docs: Vec<Vec<_>> = std::thread::scope(|scope| {
+                let workers: Vec<_> = batch
+                    .chunks(per_thread)
+                    .enumerate()
+                    .map(|(t, part)| {
+                        let first = b * 1024 + t * per_thread;
+                        scope.spawn(move || {
+                            part.iter()
+                                .enumerate()
+                                .map(|(i, s)| {
+                                    schema::document(first + i, s, thesaurus, geo, &fields)
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("document preparation does not panic"))
+                    .collect()
+            });
+            for doc in docs.into_iter().flatten() {
+                writer.add(doc)?;
+            }
         }
-        writer.finalize()?;
+        writer.finish()?;
 
         let records = Records {
             meta: feed.meta.clone(),
@@ -178,8 +263,14 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let bytes = fs::read(&records_path).map_err(|e| Error::io("read", &records_path, e))?;
     let records: Records = serde_json::from_slice(&bytes)
         .map_err(|e| Error::io("read", &records_path, std::io::Error::other(e.to_string())))?;
-    let index = Index::open_in_dir(path.join(INDEX_DIR))?;
+    let mut index = Index::open_in_dir(path.join(INDEX_DIR))?;
     schema::register_tokenizers(&index);
+    let segments = index.searchable_segment_metas()?.len();
+    if segments > 1 {
+        // Search the segments in parallel, one per core.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        index.set_multithread_executor(segments.min(cores))?;
+    }
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
         .reader_builder()
@@ -205,6 +296,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         meta: records.meta,
         problems: records.problems,
         services: records.services,
+        ranks: facts.iter().map(Rank::of).collect::<Vec<_>>().into(),
         facts: facts.into(),
         index,
         reader,

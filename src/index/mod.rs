@@ -23,5 +23,5 @@ mod schema;
 pub use generation::{
     build, complete_generations, current_name, open, Generation, Staged, CURRENT_FILE,
 };
+pub(crate) use schema::texts;
 pub use schema::Fields;
-pub(crate) use schema::{concepts, texts};

@@ -7,6 +7,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{Language, RemoveLongFilter, Stemmer, TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, TantivyDocument};
 
+use crate::geo::Geography;
 use crate::model::Service;
 use crate::text;
 use crate::thesaurus::Thesaurus;
@@ -20,50 +21,39 @@ pub struct Fields {
     /// Position of the service in the generation's records.
     pub ord: tantivy::schema::Field,
     pub name: tantivy::schema::Field,
-    /// Organisation and category words.
-    pub keywords: tantivy::schema::Field,
-    pub eligibility: tantivy::schema::Field,
-    /// Description and languages.
-    pub description: tantivy::schema::Field,
-    /// All of the above, stemmed (English).
+    /// Everything searchable, weighted by repetition so term frequency saturates across
+    /// parts (BM25F-like): the name once, organisation and categories three times,
+    /// eligibility twice, description and languages once. Its term dictionary is the
+    /// vocabulary for typo and prefix expansion.
+    pub body: tantivy::schema::Field,
+    /// The same text once, stemmed (English), for other forms of a word.
     pub stems: tantivy::schema::Field,
-    /// All of the above, as words: its term dictionary is the vocabulary for typo and
-    /// prefix expansion.
-    pub all: tantivy::schema::Field,
     /// Thesaurus concept ids the service carries.
     pub concepts: tantivy::schema::Field,
+    /// GSS codes of the boroughs a service names: finds local services directly.
+    pub area: tantivy::schema::Field,
 }
 
 impl Fields {
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let text = |tokenizer: &str, record: IndexRecordOption| {
+        let text = |tokenizer: &str, fieldnorms: bool| {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(tokenizer)
-                    .set_index_option(record),
+                    .set_index_option(IndexRecordOption::WithFreqs)
+                    .set_fieldnorms(fieldnorms),
             )
         };
-        let freqs = IndexRecordOption::WithFreqs;
         let fields = Fields {
             ord: b.add_u64_field("ord", NumericOptions::default() | FAST),
-            name: b.add_text_field("name", text(WORDS, freqs)),
-            keywords: b.add_text_field("keywords", text(WORDS, freqs)),
-            eligibility: b.add_text_field("eligibility", text(WORDS, freqs)),
-            description: b.add_text_field("description", text(WORDS, freqs)),
-            stems: b.add_text_field("stems", text(STEMS, freqs)),
-            all: b.add_text_field("all", text(WORDS, IndexRecordOption::Basic)),
+            name: b.add_text_field("name", text(WORDS, true)),
+            body: b.add_text_field("body", text(WORDS, true)),
+            stems: b.add_text_field("stems", text(STEMS, true)),
             // No length normalisation: a service carrying many concepts is not a weaker
             // match for each of them. Strength comes from repetition (see `concepts`).
-            concepts: b.add_text_field(
-                "concepts",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(WORDS)
-                        .set_index_option(freqs)
-                        .set_fieldnorms(false),
-                ),
-            ),
+            concepts: b.add_text_field("concepts", text(WORDS, false)),
+            area: b.add_text_field("area", text(WORDS, false)),
         };
         (b.build(), fields)
     }
@@ -73,12 +63,10 @@ impl Fields {
         Ok(Fields {
             ord: f("ord")?,
             name: f("name")?,
-            keywords: f("keywords")?,
-            eligibility: f("eligibility")?,
-            description: f("description")?,
+            body: f("body")?,
             stems: f("stems")?,
-            all: f("all")?,
             concepts: f("concepts")?,
+            area: f("area")?,
         })
     }
 }
@@ -136,17 +124,12 @@ pub fn texts(s: &Service) -> [String; 4] {
 /// every other category or mention in its text.
 pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> String {
     let mut out: Vec<&str> = Vec::new();
-    let all: Vec<String> = texts
+    let all: Vec<&str> = texts
         .iter()
         .flat_map(|t| t.split(' '))
         .filter(|w| !w.is_empty())
-        .map(String::from)
         .collect();
-    let name: Vec<String> = texts[0]
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect();
+    let name: Vec<&str> = texts[0].split(' ').filter(|w| !w.is_empty()).collect();
     let mut add = |c: usize, times: usize| {
         out.extend(std::iter::repeat_n(thesaurus.concept(c).id.as_str(), times))
     };
@@ -166,17 +149,43 @@ pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> Stri
     out.join(" ")
 }
 
-pub fn document(ord: usize, s: &Service, thesaurus: &Thesaurus, f: &Fields) -> TantivyDocument {
+pub fn document(
+    ord: usize,
+    s: &Service,
+    thesaurus: &Thesaurus,
+    geo: &Geography,
+    f: &Fields,
+) -> TantivyDocument {
     let texts = texts(s);
+    let [name, keywords, eligibility, description] = &texts;
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.ord, ord as u64);
-    doc.add_text(f.name, &texts[0]);
-    doc.add_text(f.keywords, &texts[1]);
-    doc.add_text(f.eligibility, &texts[2]);
-    doc.add_text(f.description, &texts[3]);
-    let joined = texts.join(" ");
-    doc.add_text(f.stems, &joined);
-    doc.add_text(f.all, &joined);
+    doc.add_text(f.name, name);
+    let body = [
+        name,
+        keywords,
+        keywords,
+        keywords,
+        eligibility,
+        eligibility,
+        description,
+    ];
+    doc.add_text(
+        f.body,
+        body.iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    doc.add_text(f.stems, texts.join(" "));
     doc.add_text(f.concepts, concepts(s, &texts, thesaurus));
+    doc.add_text(f.area, area_tokens(s, geo).join(" "));
     doc
+}
+
+/// GSS codes (lower case, as the index stores tokens) of the boroughs a service names.
+pub fn area_tokens(s: &Service, geo: &Geography) -> Vec<String> {
+    crate::facts::Coverage::of(s, geo)
+        .map(|c| c.boroughs.iter().map(|g| g.to_lowercase()).collect())
+        .unwrap_or_default()
 }

@@ -1,14 +1,14 @@
 //! Why a service matched: for each query word, the word it matched and how (exact,
 //! stem, prefix, typo, concept), so results never hide that a match was approximate.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::Serialize;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, Term};
 
 use super::query::Understood;
-use crate::index::{concepts, texts, Generation};
+use crate::error::Result;
+use crate::index::{texts, Generation};
 use crate::model::Service;
-use crate::thesaurus::Thesaurus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,28 +34,30 @@ pub struct MatchedWord {
     pub how: MatchKind,
 }
 
+/// Explain one hit from the index itself: does the service's document hold the word, its
+/// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(
     s: &Service,
+    address: DocAddress,
     u: &Understood,
+    searcher: &Searcher,
     gen: &Generation,
-    thesaurus: &Thesaurus,
-) -> (Vec<MatchedWord>, bool) {
-    let texts = texts(s);
-    let words: HashSet<&str> = texts
-        .iter()
-        .flat_map(|t| t.split(' '))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut stems: HashMap<String, &str> = HashMap::new();
-    if let Ok(mut stemmer) = gen.index.tokenizer_for_field(gen.fields.stems) {
-        for w in &words {
-            stemmer.token_stream(w).process(&mut |t| {
-                stems.entry(t.text.clone()).or_insert(w);
-            });
+) -> Result<(Vec<MatchedWord>, bool)> {
+    let segment = searcher.segment_reader(address.segment_ord);
+    let f = &gen.fields;
+    let (body, stems, concepts) = (
+        segment.inverted_index(f.body)?,
+        segment.inverted_index(f.stems)?,
+        segment.inverted_index(f.concepts)?,
+    );
+    let doc = address.doc_id;
+    let holds = |index: &InvertedIndexReader, field: Field, text: &str| -> bool {
+        let term = Term::from_field_text(field, text);
+        match index.read_postings(&term, IndexRecordOption::Basic) {
+            Ok(Some(mut postings)) => postings.seek(doc) == doc,
+            _ => false,
         }
-    }
-    let concept_ids = concepts(s, &texts, thesaurus);
-    let doc_concepts: HashSet<&str> = concept_ids.split(' ').collect();
+    };
 
     let mut matched = Vec::new();
     let mut partial = false;
@@ -65,22 +67,25 @@ pub(super) fn explain(
             matched: m.to_string(),
             how: kind,
         };
-        let m = if words.contains(w.text.as_str()) {
+        let m = if holds(&body, f.body, &w.text) {
             Some(found(MatchKind::Exact, &w.text))
-        } else if let Some(d) = stems.get(&w.stem) {
-            Some(found(MatchKind::Stem, d))
-        } else if let Some(p) = w.prefixes.iter().find(|p| words.contains(p.as_str())) {
+        } else if holds(&stems, f.stems, &w.stem) {
+            // Name the service's own form of the word.
+            let form = service_word_with_stem(s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
+            Some(found(MatchKind::Stem, &form))
+        } else if let Some(p) = w.prefixes.iter().find(|p| holds(&body, f.body, p)) {
             Some(found(MatchKind::Prefix, p))
         } else if let Some(c) = u
             .concepts
             .iter()
-            .find(|c| c.words.contains(&i) && doc_concepts.contains(c.id.as_str()))
+            .filter(|c| c.words.contains(&i) && holds(&concepts, f.concepts, &c.id))
+            .max_by(|a, b| a.weight.total_cmp(&b.weight))
         {
             Some(found(MatchKind::Concept, &c.id))
         } else {
             w.typos
                 .iter()
-                .find(|t| words.contains(t.as_str()))
+                .find(|t| holds(&body, f.body, t))
                 .map(|t| found(MatchKind::Typo, t))
         };
         match m {
@@ -93,5 +98,28 @@ pub(super) fn explain(
             None => partial = true,
         }
     }
-    (matched, partial)
+    Ok((matched, partial))
+}
+
+/// A word of the service with this stem ("families" for "famili"). Only words sharing the
+/// stem's first three letters are stemmed: stemming never changes those.
+fn service_word_with_stem(s: &Service, stem: &str, gen: &Generation) -> Option<String> {
+    let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems).ok()?;
+    let head: String = stem.chars().take(3).collect();
+    let texts = texts(s);
+    let words: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(' '))
+        .filter(|w| w.starts_with(&head))
+        .collect();
+    words
+        .into_iter()
+        .find(|w| {
+            let mut same = false;
+            stemmer
+                .token_stream(w)
+                .process(&mut |t| same = t.text == stem);
+            same
+        })
+        .map(String::from)
 }

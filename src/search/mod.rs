@@ -5,22 +5,24 @@
 //! place factor: services covering the place searched for first, London-wide next,
 //! national after; services elsewhere still show, lower.
 
+mod collect;
 mod explain;
 mod query;
-
-use std::sync::Arc;
+mod vocabulary;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::{DocId, Score, SegmentReader};
+
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
 use crate::error::{Error, Result};
-use crate::facts::{Facts, PlaceMatch};
-use crate::geo::{distance_km, Geography, Place};
+use crate::facts::{Facts, PlaceMatch, Rank};
+use crate::geo::{Geography, Place};
 use crate::hours::{london, OpenState};
 use crate::index::Generation;
-use crate::model::{Referral, CATEGORIES};
+use crate::model::{category_bit, Referral, CATEGORIES};
 use crate::text;
 use crate::thesaurus::Thesaurus;
 
@@ -51,12 +53,12 @@ impl ReferralFilter {
         }
     }
 
-    fn accepts(self, r: Option<Referral>) -> bool {
-        match (self, r) {
-            (_, None) => false,
-            (ReferralFilter::SelfReferral, Some(r)) => r.allows_self(),
-            (ReferralFilter::Professional, Some(r)) => r != Referral::SelfReferral,
-            (ReferralFilter::ProfessionalOnly, Some(r)) => r == Referral::Professional,
+    /// Given (self-referral possible, takes professional referrals).
+    fn accepts(self, (own, professional): (bool, bool)) -> bool {
+        match self {
+            ReferralFilter::SelfReferral => own,
+            ReferralFilter::Professional => professional,
+            ReferralFilter::ProfessionalOnly => professional && !own,
         }
     }
 }
@@ -117,11 +119,12 @@ pub struct SearchResults {
     pub at: Timestamp,
 }
 
-/// Filters resolved against the geography, owned so the collector can keep them.
+/// Filters resolved against the geography, as bit masks, owned so the collector can keep
+/// them: this runs for every matching service.
 #[derive(Clone)]
-struct Filters {
-    borough: Option<String>,
-    categories: Vec<String>,
+pub(super) struct Filters {
+    borough_bit: Option<u64>,
+    category_mask: Option<u32>,
     open_at: Option<jiff::civil::DateTime>,
     referral: Option<ReferralFilter>,
     age: Option<u32>,
@@ -129,18 +132,19 @@ struct Filters {
 }
 
 impl Filters {
-    fn accept(&self, f: &Facts) -> bool {
-        self.borough.as_deref().is_none_or(|b| f.coverage.covers(b))
-            && (self.categories.is_empty()
-                || f.categories.iter().any(|c| self.categories.contains(c)))
-            && self.referral.is_none_or(|r| r.accepts(f.referral))
-            && self.age.is_none_or(|a| {
-                f.min_age.is_none_or(|lo| a >= lo) && f.max_age.is_none_or(|hi| a <= hi)
-            })
-            && self
-                .language
-                .as_deref()
-                .is_none_or(|l| f.languages.iter().any(|x| x.contains(l)))
+    /// Does the service pass? `facts` is only read for the filters `Rank` cannot answer.
+    fn accept<'f>(&self, r: &Rank, facts: impl FnOnce() -> &'f Facts) -> bool {
+        let rank_ok = self.borough_bit.is_none_or(|b| r.covers(b))
+            && self.category_mask.is_none_or(|m| r.categories & m != 0)
+            && self.referral.is_none_or(|f| f.accepts(r.referral()))
+            && self.age.is_none_or(|a| r.takes_age(a));
+        if !rank_ok || (self.language.is_none() && self.open_at.is_none()) {
+            return rank_ok;
+        }
+        let f = facts();
+        self.language
+            .as_deref()
+            .is_none_or(|l| f.languages.iter().any(|x| x.contains(l)))
             && self
                 .open_at
                 .is_none_or(|t| f.hours.open_at_local(t) == Some(true))
@@ -189,8 +193,13 @@ pub(crate) fn run(
         .or_else(|| understood.place.clone());
 
     let filters = Filters {
-        borough: borough.map(|b| b.gss_code.clone()),
-        categories: req.categories.clone(),
+        borough_bit: borough.map(|b| geo.borough_mask(&[&b.gss_code])),
+        category_mask: (!req.categories.is_empty()).then(|| {
+            req.categories
+                .iter()
+                .filter_map(|c| category_bit(c))
+                .fold(0, |m, b| m | b)
+        }),
         open_at: req
             .open_now
             .then(|| at.to_zoned(london().clone()).datetime()),
@@ -203,70 +212,118 @@ pub(crate) fn run(
             .filter(|l| !l.is_empty()),
     };
     let limit = if req.limit == 0 { 10 } else { req.limit };
-    // Local services are lifted above better-scoring ones after collection, so collect
-    // enough candidates for the lift to see them.
-    let candidates = (limit * 4).max(40);
+    // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
+    // the rest of the list is the best by score, which the main pass holds.
+    let candidates = limit;
     let tantivy_query = query::build(&understood, gen);
-    let facts: Arc<[Facts]> = gen.facts.clone();
-    let ord_field = "ord";
-    let rank_place = place.clone();
-    let collector = TopDocs::with_limit(candidates).tweak_score(move |segment: &SegmentReader| {
-        let ords = segment
-            .fast_fields()
-            .u64(ord_field)
-            .expect("ord is a fast field")
-            .first_or_default_col(0);
-        let facts = facts.clone();
-        let filters = filters.clone();
-        let place = rank_place.clone();
-        move |doc: DocId, score: Score| -> Score {
-            let f = &facts[ords.get_val(doc) as usize];
-            if !filters.accept(f) {
-                return Score::NEG_INFINITY;
-            }
-            match &place {
-                Some(p) => score * f.coverage.match_place(p).factor() * nearness(f, p),
-                None => score,
-            }
+    let place_mask = place.as_ref().map(|p| geo.borough_mask(&p.boroughs));
+    let collector = |max_factor: f32| collect::RankCollector {
+        limit: candidates,
+        facts: gen.facts.clone(),
+        ranks: gen.ranks.clone(),
+        filters: filters.clone(),
+        place_mask,
+        centroid: place.as_ref().and_then(|p| p.centroid),
+        max_factor,
+    };
+    let mut top = Vec::new();
+    if let Some(p) = &place {
+        // Local services first, exactly, through the `area` field: few documents.
+        let local: Vec<(Occur, Box<dyn Query>)> = p
+            .boroughs
+            .iter()
+            .map(|g| {
+                let t = Term::from_field_text(gen.fields.area, &g.to_lowercase());
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let local_area = Box::new(BooleanQuery::new(local));
+        let local_query: Box<dyn Query> =
+            if understood.words.is_empty() && understood.concepts.is_empty() {
+                // Nothing typed: every local service scores alike, as in the main pass.
+                Box::new(ConstScoreQuery::new(local_area, 1.0))
+            } else {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, tantivy_query.box_clone()),
+                    (Occur::Must, Box::new(BoostQuery::new(local_area, 0.0))),
+                ]))
+            };
+        let local_factor = PlaceMatch::Local.factor() * collect::MAX_NEARNESS;
+        top.extend(searcher.search(&*local_query, &collector(local_factor))?);
+    }
+    // Everything else: with a place, non-local services get at most the London-wide factor.
+    let other_factor = if place.is_some() {
+        PlaceMatch::LondonWide.factor() * collect::MAX_NEARNESS
+    } else {
+        1.0
+    };
+    for hit in searcher.search(&*tantivy_query, &collector(other_factor))? {
+        if !top.iter().any(|(_, a)| *a == hit.1) {
+            top.push(hit);
         }
-    });
-    let top = searcher.search(&*tantivy_query, &collector)?;
+    }
 
-    let mut hits = Vec::new();
+    // Order the candidates on score and place alone; only the hits kept are explained.
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(top.len());
     for (score, address) in top.into_iter().filter(|(s, _)| s.is_finite()) {
         let ords = searcher
             .segment_reader(address.segment_ord)
             .fast_fields()
-            .u64(ord_field)?
+            .u64(collect::ORD)?
             .first_or_default_col(0);
         let ord = ords.get_val(address.doc_id) as usize;
-        let (s, f) = (&gen.services[ord], &gen.facts[ord]);
-        let (matched, partial) = explain::explain(s, &understood, gen, thesaurus);
-        let open = f.hours.state_at(at);
-        hits.push(Hit {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            organisation: s.organization_name().to_string(),
-            categories: f.categories.clone(),
-            coverage: f.coverage.labels(geo),
-            place_match: place.as_ref().map(|p| f.coverage.match_place(p)),
-            open,
-            open_text: open.describe(at),
-            referral: f.referral,
-            assured_date: s.assured_date.clone(),
-            matched,
-            partial,
+        let place_match = place_mask.map(|m| gen.ranks[ord].place_match(m));
+        candidates.push(Candidate {
+            ord,
+            address,
             score,
+            place_match,
+            name: &gen.services[ord].name,
         });
     }
-    order(&mut hits);
-    hits.truncate(limit);
+    order(&mut candidates);
+    let hits = candidates
+        .into_iter()
+        .take(limit)
+        .map(|c| {
+            let (s, f) = (&gen.services[c.ord], &gen.facts[c.ord]);
+            let (matched, partial) = explain::explain(s, c.address, &understood, &searcher, gen)?;
+            let open = f.hours.state_at(at);
+            Ok(Hit {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                organisation: s.organization_name().to_string(),
+                categories: f.categories.clone(),
+                coverage: f.coverage.labels(geo),
+                place_match: c.place_match,
+                open,
+                open_text: open.describe(at),
+                referral: f.referral,
+                assured_date: s.assured_date.clone(),
+                matched,
+                partial,
+                score: c.score,
+            })
+        })
+        .collect::<Result<Vec<Hit>>>()?;
     Ok(SearchResults {
         hits,
         understood,
         place,
         at,
     })
+}
+
+/// A service found, before it is explained.
+struct Candidate<'a> {
+    ord: usize,
+    address: tantivy::DocAddress,
+    score: f32,
+    place_match: Option<PlaceMatch>,
+    name: &'a str,
 }
 
 /// Share of the best match's score (before place factors) a local service needs to be
@@ -276,31 +333,16 @@ const LOCAL_FIRST_SHARE: f32 = 0.15;
 /// Final order: services working in the place searched for first, among those matching
 /// at least `LOCAL_FIRST_SHARE` as well as the best; then everything by score (which
 /// already ranks London-wide above national); equal scores in name order.
-fn order(hits: &mut [Hit]) {
-    let base = |h: &Hit| h.score / h.place_match.map_or(1.0, PlaceMatch::factor);
+fn order(hits: &mut [Candidate<'_>]) {
+    let base = |h: &Candidate| h.score / h.place_match.map_or(1.0, PlaceMatch::factor);
     let best = hits.iter().map(base).fold(0.0f32, f32::max);
-    let lifted =
-        |h: &Hit| h.place_match == Some(PlaceMatch::Local) && base(h) >= LOCAL_FIRST_SHARE * best;
+    let lifted = |h: &Candidate| {
+        h.place_match == Some(PlaceMatch::Local) && base(h) >= LOCAL_FIRST_SHARE * best
+    };
     hits.sort_by(|a, b| {
         lifted(b)
             .cmp(&lifted(a))
             .then_with(|| b.score.total_cmp(&a.score))
-            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.name.cmp(b.name))
     });
-}
-
-/// Among services covering the place, those with a location nearer the district centroid
-/// come a little first.
-fn nearness(f: &Facts, place: &Place) -> f32 {
-    match place.centroid {
-        Some(c) if !f.locations.is_empty() => {
-            let km = f
-                .locations
-                .iter()
-                .map(|l| distance_km(*l, c))
-                .fold(f64::INFINITY, f64::min);
-            1.0 + 0.1 / (1.0 + km as f32)
-        }
-        _ => 1.0,
-    }
 }

@@ -3,40 +3,37 @@
 //! find thesaurus concepts, and build the tantivy query.
 
 use serde::Serialize;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::termdict::TermDictionary;
 use tantivy::{Searcher, Term};
 
+use std::cmp::Reverse;
+
+use super::vocabulary::Vocabulary;
 use crate::error::Result;
 use crate::geo::{split_postcode, Geography, Place};
 use crate::index::Generation;
 use crate::text::{self, typo_budget};
 use crate::thesaurus::{ConceptId, Thesaurus};
 
-// Field weights: name > categories and concepts > eligibility > description.
+// Field weights: name > categories and concepts > eligibility > description (the last
+// three inside `body`, by repetition).
 const W_NAME: f32 = 3.0;
-const W_KEYWORDS: f32 = 2.0;
 const W_CONCEPT: f32 = 2.0;
-const W_ELIGIBILITY: f32 = 1.5;
-const W_DESCRIPTION: f32 = 1.0;
-const W_STEM: f32 = 0.9;
-const W_ALL: f32 = 1.0;
+const W_BODY: f32 = 1.0;
+const W_STEM: f32 = 0.6;
 // Match kinds, relative to an exact word.
 const PREFIX: f32 = 0.7;
 const TYPO: f32 = 0.3;
+// Completions of a word the directory already knows.
+const PREFIX_KNOWN: f32 = 0.25;
 /// How much of a broader concept a narrower one implies, per step.
 const BROADER: f32 = 0.5;
 /// Weight of a word's literal match when it is part of a concept phrase.
 const IN_PHRASE: f32 = 0.5;
-/// Per word, how much the other fields add to the best field.
-const TIE_BREAKER: f32 = 0.2;
 
-const MAX_TYPOS: usize = 6;
-const MAX_PREFIXES: usize = 12;
-const PREFIX_SCAN: usize = 400;
+const MAX_TYPOS: usize = 5;
+const MAX_PREFIXES: usize = 8;
 
 /// One query word and its expansions.
 #[derive(Debug, Clone, Serialize)]
@@ -86,23 +83,29 @@ pub(super) fn understand(
     geo: &Geography,
     thesaurus: &Thesaurus,
 ) -> Result<Understood> {
-    let segment = searcher.segment_reader(0);
-    let inverted = segment.inverted_index(gen.fields.all)?;
-    let dict = inverted.terms();
+    let vocabulary = Vocabulary::new(searcher, gen.fields.body)?;
     let all_words = text::words(input);
-    let known = |w: &str| thesaurus.knows(w) || dict.get(w.as_bytes()).ok().flatten().is_some();
+    let known = |w: &str| thesaurus.knows(w) || vocabulary.contains(w);
 
     let (place, rest) = extract_place(&all_words, geo, &known);
-    let words = thesaurus.content_words(&rest);
+    let words: Vec<String> = thesaurus
+        .content_words(&rest)
+        .into_iter()
+        .map(String::from)
+        .collect();
     let words: Vec<String> = if rest.is_empty() { Vec::new() } else { words };
     let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
     let last = words.len().saturating_sub(1);
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let is_known = known(w);
-        let typos = typo_terms(dict, gen.fields.all, w)?;
+        let typos = if is_known {
+            Vec::new()
+        } else {
+            typo_terms(&vocabulary, w)?
+        };
         let prefixes = if i == last && w.chars().count() >= 2 {
-            prefix_terms(dict, w)?
+            prefix_terms(&vocabulary, w, thesaurus)?
         } else {
             Vec::new()
         };
@@ -165,45 +168,45 @@ pub(super) fn understand(
 }
 
 /// The tantivy query for what was understood; everything when nothing was typed.
+///
+/// The query is one flat union of boosted term queries (each word in each field, its
+/// stem, prefix completions, typo variants, and concepts), scores summed: tantivy can then
+/// prune it with block-max WAND instead of scoring every matching service.
 pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
     let f = &gen.fields;
-    let term = |field: Field, text: &str, boost: f32| -> Box<dyn Query> {
-        let opts = if field == f.all {
-            IndexRecordOption::Basic
-        } else {
-            IndexRecordOption::WithFreqs
-        };
-        Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(Term::from_field_text(field, text), opts)),
-            boost,
-        ))
-    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut term = |field: Field, text: &str, boost: f32| {
+        let q = TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        );
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+    };
     for w in &u.words {
-        let mut alternatives = vec![
-            term(f.name, &w.text, W_NAME),
-            term(f.keywords, &w.text, W_KEYWORDS),
-            term(f.eligibility, &w.text, W_ELIGIBILITY),
-            term(f.description, &w.text, W_DESCRIPTION),
-            term(f.stems, &w.stem, W_STEM),
-        ];
-        for p in &w.prefixes {
-            alternatives.push(term(f.name, p, W_NAME * PREFIX));
-            alternatives.push(term(f.all, p, W_ALL * PREFIX));
+        let k = if w.in_phrase { IN_PHRASE } else { 1.0 };
+        term(f.name, &w.text, W_NAME * k);
+        term(f.body, &w.text, W_BODY * k);
+        term(f.stems, &w.stem, W_STEM * k);
+        // A word the directory knows is spelt right (exact outranks fuzzy: its typo
+        // variants are not searched) and probably finished: its completions count for
+        // less, and fewer are tried.
+        let (prefix, most) = if w.known {
+            (PREFIX_KNOWN, 3)
+        } else {
+            (PREFIX, MAX_PREFIXES)
+        };
+        for p in w.prefixes.iter().take(most) {
+            term(f.body, p, W_BODY * prefix * k);
         }
-        for t in &w.typos {
-            alternatives.push(term(f.name, t, W_NAME * TYPO));
-            alternatives.push(term(f.all, t, W_ALL * TYPO));
+        if !w.known {
+            for t in &w.typos {
+                term(f.name, t, W_NAME * TYPO * k);
+                term(f.body, t, W_BODY * TYPO * k);
+            }
         }
-        let word: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            alternatives,
-            TIE_BREAKER,
-        ));
-        let weight = if w.in_phrase { IN_PHRASE } else { 1.0 };
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(word, weight))));
     }
     for c in &u.concepts {
-        clauses.push((Occur::Should, term(f.concepts, &c.id, W_CONCEPT * c.weight)));
+        term(f.concepts, &c.id, W_CONCEPT * c.weight);
     }
     if clauses.is_empty() {
         Box::new(tantivy::query::AllQuery)
@@ -293,29 +296,12 @@ fn extract_place(
 }
 
 /// Directory words within the word's typo budget, nearest and most common first.
-fn typo_terms(dict: &TermDictionary, field: Field, word: &str) -> Result<Vec<String>> {
-    let budget = typo_budget(word);
-    if budget == 0 {
-        return Ok(Vec::new());
-    }
-    let automaton =
-        FuzzyTermQuery::new(Term::from_field_text(field, word), budget, true).automaton()?;
-    let mut stream = dict
-        .search(automaton)
-        .into_stream()
-        .map_err(tantivy::TantivyError::from)?;
-    let mut found = Vec::new();
-    while stream.advance() && found.len() < 200 {
-        if let Ok(t) = std::str::from_utf8(stream.key()) {
-            if t != word {
-                found.push((
-                    edit_distance(word, t),
-                    std::cmp::Reverse(stream.value().doc_freq),
-                    t.to_string(),
-                ));
-            }
-        }
-    }
+fn typo_terms(vocabulary: &Vocabulary, word: &str) -> Result<Vec<String>> {
+    let mut found: Vec<(usize, Reverse<u32>, String)> = vocabulary
+        .near(word, typo_budget(word))?
+        .into_iter()
+        .map(|(t, df)| (edit_distance(word, &t), Reverse(df), t))
+        .collect();
     found.sort();
     Ok(found
         .into_iter()
@@ -324,33 +310,25 @@ fn typo_terms(dict: &TermDictionary, field: Field, word: &str) -> Result<Vec<Str
         .collect())
 }
 
-/// Directory words that begin with `prefix`, most common first.
-fn prefix_terms(dict: &TermDictionary, prefix: &str) -> Result<Vec<String>> {
-    let mut stream = dict
-        .range()
-        .ge(prefix.as_bytes())
-        .into_stream()
-        .map_err(tantivy::TantivyError::from)?;
-    let mut found = Vec::new();
-    let mut scanned = 0;
-    while stream.advance() && scanned < PREFIX_SCAN {
-        let key = stream.key();
-        if !key.starts_with(prefix.as_bytes()) {
-            break;
-        }
-        scanned += 1;
-        if key.len() > prefix.len() {
-            if let Ok(t) = std::str::from_utf8(key) {
-                found.push((std::cmp::Reverse(stream.value().doc_freq), t.to_string()));
-            }
-        }
-    }
-    found.sort();
-    Ok(found
+/// Directory words that complete `prefix`, most common first. The shorter the prefix, the
+/// fewer: "re" says little about which of its many completions is meant.
+fn prefix_terms(
+    vocabulary: &Vocabulary,
+    prefix: &str,
+    thesaurus: &Thesaurus,
+) -> Result<Vec<String>> {
+    let most = match prefix.chars().count() {
+        0..=2 => 3,
+        3 => 5,
+        _ => MAX_PREFIXES,
+    };
+    let mut found: Vec<(Reverse<u32>, String)> = vocabulary
+        .completions(prefix, thesaurus)?
         .into_iter()
-        .take(MAX_PREFIXES)
-        .map(|(_, t)| t)
-        .collect())
+        .map(|(t, df)| (Reverse(df), t))
+        .collect();
+    found.sort();
+    Ok(found.into_iter().take(most).map(|(_, t)| t).collect())
 }
 
 /// The likeliest intended word for an unknown one: the nearest thesaurus word, else the
@@ -360,8 +338,13 @@ fn correct(word: &str, typos: &[String], thesaurus: &Thesaurus) -> Option<String
     if budget == 0 {
         return None;
     }
+    // Typos rarely change the first letter or the length by more than the budget: check
+    // only those words.
+    let first = word.chars().next();
+    let len = word.chars().count();
     let from_thesaurus = thesaurus
         .vocabulary()
+        .filter(|v| v.chars().next() == first && v.chars().count().abs_diff(len) <= budget)
         .map(|v| (edit_distance(word, v), v))
         .filter(|(d, _)| *d <= budget)
         .min()
