@@ -5,7 +5,7 @@ use serde::Serialize;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, Term};
 
-use super::query::Understood;
+use super::query::{QueryConcept, Understood};
 use crate::error::Result;
 use crate::index::{texts, Generation};
 use crate::model::Service;
@@ -79,7 +79,11 @@ pub(super) fn explain(
             .concepts
             .iter()
             .filter(|c| c.words.contains(&i) && holds(&concepts, f.concepts, &c.id))
-            .max_by(|a, b| a.weight.total_cmp(&b.weight))
+            // The strongest; among equals the first, as the thesaurus orders broader concepts.
+            .fold(None, |best: Option<&QueryConcept>, c| match best {
+                Some(b) if b.weight >= c.weight => Some(b),
+                _ => Some(c),
+            })
         {
             Some(found(MatchKind::Concept, &c.id))
         } else {
