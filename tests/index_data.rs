@@ -1,7 +1,9 @@
 //! The bundled directory in index-data/: every record valid, every phone number backed by
 //! a source, and the files exactly what the generator makes from the shared data.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 use signpost::feed;
@@ -9,20 +11,6 @@ use signpost::geo::Geography;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// ../shared beside the repository (CI has it); `None` with a note when it is absent.
-fn shared() -> Option<PathBuf> {
-    let p = repo().join("../shared");
-    if p.join("data/services.jsonl").exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} not found (the shared data folder sits beside the repository in CI)",
-            p.display()
-        );
-        None
-    }
 }
 
 #[test]
@@ -46,7 +34,9 @@ fn the_bundled_feed_is_whole_and_valid() {
 
 #[test]
 fn every_phone_number_has_a_source() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("") else {
+        return;
+    };
     let o = Command::new("python3")
         .arg(shared.join("tools/check-phones"))
         .arg(repo().join("index-data"))
@@ -63,7 +53,9 @@ fn every_phone_number_has_a_source() {
 
 #[test]
 fn index_data_is_what_the_generator_makes_from_the_shared_data() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let o = Command::new("python3")
         .arg(repo().join("index-data/generate.py"))

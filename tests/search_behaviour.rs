@@ -340,7 +340,7 @@ fn bad_parameters_are_clear_errors() {
 
 #[test]
 fn judged_queries_meet_the_quality_bar() {
-    let Some(path) = common_shared("relevance/queries.jsonl") else {
+    let Some(path) = common::shared("relevance/queries.jsonl") else {
         return;
     };
     let (_d, dir) = bundled();
@@ -351,36 +351,4 @@ fn judged_queries_meet_the_quality_bar() {
         s.success_at_3 >= 0.90 && s.mrr >= 0.80 && s.zero == 0.0,
         "{s}"
     );
-}
-
-/// A file under ../shared beside the repository, if this checkout has it (CI does).
-fn common_shared(rel: &str) -> Option<std::path::PathBuf> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} not found (the shared data folder sits beside the repository in CI)",
-            p.display()
-        );
-        None
-    }
-}
-
-#[test]
-fn weak_local_matches_are_not_lifted_above_strong_ones() {
-    let (_d, dir) = bundled();
-    // Hackney's domestic abuse service is only distantly related to forced marriage.
-    let hits = ids(&dir, &text("forced marriage hackney"));
-    assert_eq!(hits[0], "forced-marriage-unit", "{hits:?}");
-}
-
-#[test]
-fn short_words_get_no_typo_allowance() {
-    let (_d, dir) = bundled();
-    // Three letters: no typo variants ("rap" is not read as "rape" or "race").
-    let r = dir.search(&text("rap helpline")).unwrap();
-    assert!(r.understood.words[0].typos.is_empty());
 }

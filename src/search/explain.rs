@@ -54,7 +54,10 @@ pub(super) fn explain(
     let holds = |index: &InvertedIndexReader, field: Field, text: &str| -> bool {
         let term = Term::from_field_text(field, text);
         match index.read_postings(&term, IndexRecordOption::Basic) {
-            Ok(Some(mut postings)) => postings.seek(doc) == doc,
+            // A fresh posting list sits on its first document; seek only moves forward.
+            Ok(Some(mut postings)) => {
+                postings.doc() == doc || (postings.doc() < doc && postings.seek(doc) == doc)
+            }
             _ => false,
         }
     };

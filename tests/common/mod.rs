@@ -62,3 +62,20 @@ pub fn text(q: &str) -> signpost::SearchRequest {
         ..Default::default()
     }
 }
+
+/// A file or folder under ../shared beside the repository (CI has it); `None`, with a note
+/// saying the test was skipped, when this checkout has no shared folder.
+pub fn shared(rel: &str) -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} not found (the shared data folder sits beside the repository in CI)",
+            p.display()
+        );
+        None
+    }
+}
