@@ -240,3 +240,29 @@ fn old_generations_and_abandoned_builds_are_cleaned_up() {
     );
     assert_eq!(index::current_name(&root).unwrap(), dir.info().generation);
 }
+
+#[test]
+fn a_newer_bundled_snapshot_replaces_an_older_directory_after_an_upgrade() {
+    let d = data_dir();
+    let root = d.path().join("directory");
+    fs::create_dir_all(&root).unwrap();
+    // A directory synced long ago, older than the snapshot this program ships.
+    let old = feed(
+        "2020-01-01T00:00:00Z",
+        vec![service(
+            "old-service",
+            "Old service",
+            "other",
+            &["National"],
+        )],
+    );
+    let f = feeds::read(&old, Geography::bundled()).unwrap();
+    index::build(&root, &old, &f, Thesaurus::bundled()).unwrap();
+
+    let dir = Directory::open(d.path()).unwrap();
+    assert_eq!(dir.opened(), &Opened::UpgradedToBundled);
+    assert_eq!(dir.info().services, 67);
+    assert!(ids(&dir, &text("old service"))
+        .iter()
+        .all(|id| id != "old-service"));
+}

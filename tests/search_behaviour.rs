@@ -352,3 +352,14 @@ fn judged_queries_meet_the_quality_bar() {
         "{s}"
     );
 }
+
+#[test]
+fn language_filter_keeps_services_listing_the_language() {
+    let (_d, dir) = bundled();
+    let req = |lang: &str| SearchRequest {
+        language: Some(lang.into()),
+        ..text("women")
+    };
+    assert_eq!(ids(&dir, &req("Spanish")), ["lawrs"]);
+    assert!(ids(&dir, &req("Klingon")).is_empty());
+}
