@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::geo::{Geography, Place};
+use crate::geo::Geography;
 use crate::hours::Hours;
 use crate::model::{category_bit, Referral, Service};
 use crate::text;
@@ -97,25 +97,6 @@ impl Coverage {
             }
         }
         Ok(c)
-    }
-
-    /// True when the service works in this borough (locally, London-wide or nationally).
-    pub fn covers(&self, gss: &str) -> bool {
-        self.national || self.london_wide || self.boroughs.iter().any(|b| b == gss)
-    }
-
-    pub fn match_place(&self, place: &Place) -> PlaceMatch {
-        if self.boroughs.iter().any(|b| place.boroughs.contains(b)) {
-            PlaceMatch::Local
-        } else if self.london_wide {
-            PlaceMatch::LondonWide
-        } else if self.national {
-            PlaceMatch::National
-        } else if self.boroughs.is_empty() {
-            PlaceMatch::Unstated
-        } else {
-            PlaceMatch::Elsewhere
-        }
     }
 
     /// Plain labels: borough names, then "London-wide", "National".
@@ -250,7 +231,7 @@ impl Rank {
         }
     }
 
-    /// `Coverage::match_place` on bit masks.
+    /// How the service's coverage relates to a place (its boroughs as bits).
     pub fn place_match(&self, place_mask: u64) -> PlaceMatch {
         if self.boroughs & place_mask != 0 {
             PlaceMatch::Local

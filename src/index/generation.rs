@@ -53,12 +53,6 @@ impl Generation {
     pub fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
-
-    /// The feed bytes this generation was built from.
-    pub fn feed_bytes(&self) -> Result<Vec<u8>> {
-        let p = self.path.join(FEED_FILE);
-        fs::read(&p).map_err(|e| Error::io("read", p, e))
-    }
 }
 
 /// Below this many services per core an index stays one segment; above, it gets one
