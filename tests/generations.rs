@@ -266,3 +266,50 @@ fn a_newer_bundled_snapshot_replaces_an_older_directory_after_an_upgrade() {
         .iter()
         .all(|id| id != "old-service"));
 }
+
+/// A real crash: the CLI building a fresh directory is killed (SIGKILL) at random moments.
+/// Whatever it left behind, the next open serves a whole directory.
+#[test]
+fn killing_the_process_mid_build_never_leaves_a_broken_directory() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
+    // How long a whole first build takes here, to spread the kills over it.
+    let d = data_dir();
+    let started = std::time::Instant::now();
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["search", "samaritans"])
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let full = started.elapsed().as_micros() as u64;
+
+    let mut interrupted = 0;
+    for _ in 0..20 {
+        let d = data_dir();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .args(["search", "samaritans"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.random_range(0..full)));
+        child.kill().unwrap(); // SIGKILL on Unix
+        let status = child.wait().unwrap();
+        interrupted += usize::from(!status.success());
+
+        let dir = Directory::open(d.path()).unwrap();
+        assert_eq!(dir.info().services, 67);
+        assert_eq!(ids(&dir, &text("samaritans"))[0], "samaritans");
+        // No half-built generation is named current.
+        let root = d.path().join("directory");
+        let current = index::current_name(&root).unwrap();
+        assert!(root.join(&current).join("COMPLETE").exists());
+    }
+    assert!(
+        interrupted >= 5,
+        "only {interrupted} of 20 runs were killed before finishing"
+    );
+}
