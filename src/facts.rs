@@ -264,6 +264,11 @@ impl Rank {
         age >= u32::from(self.min_age) && (self.max_age == 255 || age <= u32::from(self.max_age))
     }
 
+    /// Works only in named boroughs (neither London-wide nor national).
+    pub fn is_borough_only(&self) -> bool {
+        self.boroughs != 0 && self.flags & (Rank::LONDON_WIDE | Rank::NATIONAL) == 0
+    }
+
     pub fn has_locations(&self) -> bool {
         self.flags & Rank::HAS_LOCATIONS != 0
     }

@@ -21,6 +21,9 @@ use crate::facts::{Facts, Rank};
 /// Fast field holding a document's position in the generation's records.
 pub(super) const ORD: &str = "ord";
 
+/// Factor for a service working only in certain boroughs when no place is known.
+const BOROUGH_ONLY_WITHOUT_PLACE: f32 = 0.8;
+
 /// The largest factor nearness can apply.
 pub(super) const MAX_NEARNESS: f32 = 1.1;
 
@@ -129,6 +132,8 @@ impl SegmentRanker {
                 };
                 text_score * r.place_match(mask).factor() * near
             }
+            // No place known: a service for one borough is less likely to apply.
+            None if r.is_borough_only() => text_score * BOROUGH_ONLY_WITHOUT_PLACE,
             None => text_score,
         })
     }

@@ -2,12 +2,14 @@
 //! stem, prefix, typo, concept), so results never hide that a match was approximate.
 
 use serde::Serialize;
+use std::sync::Arc;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, InvertedIndexReader, Searcher, Term};
+
+use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, Term};
 
 use super::query::{QueryConcept, Understood};
 use crate::error::Result;
-use crate::index::{texts, Generation};
+use crate::index::{texts, Fields, Generation};
 use crate::model::Service;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,6 +36,104 @@ pub struct MatchedWord {
     pub how: MatchKind,
 }
 
+/// Reads one service's document in the index: which words, stems and concepts it holds.
+struct Document {
+    body: Arc<InvertedIndexReader>,
+    stems: Arc<InvertedIndexReader>,
+    concepts: Arc<InvertedIndexReader>,
+    fields: Fields,
+    doc: DocId,
+}
+
+impl Document {
+    fn new(searcher: &Searcher, gen: &Generation, address: DocAddress) -> Result<Document> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let f = gen.fields;
+        Ok(Document {
+            body: segment.inverted_index(f.body)?,
+            stems: segment.inverted_index(f.stems)?,
+            concepts: segment.inverted_index(f.concepts)?,
+            fields: f,
+            doc: address.doc_id,
+        })
+    }
+
+    fn holds(&self, index: &InvertedIndexReader, field: Field, text: &str) -> bool {
+        let term = Term::from_field_text(field, text);
+        match index.read_postings(&term, IndexRecordOption::Basic) {
+            // A fresh posting list sits on its first document; seek only moves forward.
+            Ok(Some(mut postings)) => {
+                postings.doc() == self.doc
+                    || (postings.doc() < self.doc && postings.seek(self.doc) == self.doc)
+            }
+            _ => false,
+        }
+    }
+
+    fn has_word(&self, w: &str) -> bool {
+        self.holds(&self.body, self.fields.body, w)
+    }
+
+    /// The strongest concept expressed by query word `i` that the service carries; among
+    /// equals the first, as the thesaurus orders broader concepts.
+    fn concept<'u>(&self, u: &'u Understood, i: usize) -> Option<&'u QueryConcept> {
+        u.concepts
+            .iter()
+            .filter(|c| {
+                c.words.contains(&i) && self.holds(&self.concepts, self.fields.concepts, &c.id)
+            })
+            .fold(None, |best: Option<&QueryConcept>, c| match best {
+                Some(b) if b.weight >= c.weight => Some(b),
+                _ => Some(c),
+            })
+    }
+
+    /// How query word `i` matches, as reported to people: the literal word first.
+    fn explain_word(
+        &self,
+        s: &Service,
+        gen: &Generation,
+        u: &Understood,
+        i: usize,
+    ) -> Option<MatchedWord> {
+        let w = &u.words[i];
+        let found = |how: MatchKind, m: &str| MatchedWord {
+            query: w.text.clone(),
+            matched: m.to_string(),
+            how,
+        };
+        if self.has_word(&w.text) {
+            Some(found(MatchKind::Exact, &w.text))
+        } else if self.holds(&self.stems, self.fields.stems, &w.stem) {
+            // Name the service's own form of the word.
+            let form = service_word_with_stem(s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
+            Some(found(MatchKind::Stem, &form))
+        } else if let Some(p) = w.prefixes.iter().find(|p| self.has_word(p)) {
+            Some(found(MatchKind::Prefix, p))
+        } else if let Some(c) = self.concept(u, i) {
+            Some(found(MatchKind::Concept, &c.id))
+        } else {
+            w.typos
+                .iter()
+                .find(|t| self.has_word(t))
+                .map(|t| found(MatchKind::Typo, t))
+        }
+    }
+
+    /// Does the service match every unit of meaning in the query? A word inside a concept
+    /// phrase ("crime" in "knife crime") counts only through that concept; other words
+    /// through any match.
+    fn matches_meaning(&self, u: &Understood) -> bool {
+        u.words.iter().enumerate().all(|(i, w)| {
+            self.concept(u, i).is_some()
+                || (!w.in_phrase
+                    && (self.has_word(&w.text)
+                        || self.holds(&self.stems, self.fields.stems, &w.stem)
+                        || w.prefixes.iter().chain(&w.typos).any(|t| self.has_word(t))))
+        })
+    }
+}
+
 /// Explain one hit from the index itself: does the service's document hold the word, its
 /// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(
@@ -43,59 +143,11 @@ pub(super) fn explain(
     searcher: &Searcher,
     gen: &Generation,
 ) -> Result<(Vec<MatchedWord>, bool)> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let f = &gen.fields;
-    let (body, stems, concepts) = (
-        segment.inverted_index(f.body)?,
-        segment.inverted_index(f.stems)?,
-        segment.inverted_index(f.concepts)?,
-    );
-    let doc = address.doc_id;
-    let holds = |index: &InvertedIndexReader, field: Field, text: &str| -> bool {
-        let term = Term::from_field_text(field, text);
-        match index.read_postings(&term, IndexRecordOption::Basic) {
-            // A fresh posting list sits on its first document; seek only moves forward.
-            Ok(Some(mut postings)) => {
-                postings.doc() == doc || (postings.doc() < doc && postings.seek(doc) == doc)
-            }
-            _ => false,
-        }
-    };
-
+    let doc = Document::new(searcher, gen, address)?;
     let mut matched = Vec::new();
     let mut partial = false;
     for (i, w) in u.words.iter().enumerate() {
-        let found = |kind: MatchKind, m: &str| MatchedWord {
-            query: w.text.clone(),
-            matched: m.to_string(),
-            how: kind,
-        };
-        let m = if holds(&body, f.body, &w.text) {
-            Some(found(MatchKind::Exact, &w.text))
-        } else if holds(&stems, f.stems, &w.stem) {
-            // Name the service's own form of the word.
-            let form = service_word_with_stem(s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
-            Some(found(MatchKind::Stem, &form))
-        } else if let Some(p) = w.prefixes.iter().find(|p| holds(&body, f.body, p)) {
-            Some(found(MatchKind::Prefix, p))
-        } else if let Some(c) = u
-            .concepts
-            .iter()
-            .filter(|c| c.words.contains(&i) && holds(&concepts, f.concepts, &c.id))
-            // The strongest; among equals the first, as the thesaurus orders broader concepts.
-            .fold(None, |best: Option<&QueryConcept>, c| match best {
-                Some(b) if b.weight >= c.weight => Some(b),
-                _ => Some(c),
-            })
-        {
-            Some(found(MatchKind::Concept, &c.id))
-        } else {
-            w.typos
-                .iter()
-                .find(|t| holds(&body, f.body, t))
-                .map(|t| found(MatchKind::Typo, t))
-        };
-        match m {
+        match doc.explain_word(s, gen, u, i) {
             Some(m) => {
                 // A word read as a correction ("stalkng") matched approximately, whatever
                 // it matched through.
@@ -106,6 +158,17 @@ pub(super) fn explain(
         }
     }
     Ok((matched, partial))
+}
+
+/// True when the service matches every unit of meaning in the query (see
+/// `Document::matches_meaning`): the condition for lifting a local service to the top.
+pub(super) fn matches_meaning(
+    searcher: &Searcher,
+    gen: &Generation,
+    address: DocAddress,
+    u: &Understood,
+) -> Result<bool> {
+    Ok(Document::new(searcher, gen, address)?.matches_meaning(u))
 }
 
 /// A word of the service with this stem ("families" for "famili"). Only words sharing the

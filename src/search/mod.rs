@@ -276,11 +276,15 @@ pub(crate) fn run(
             .first_or_default_col(0);
         let ord = ords.get_val(address.doc_id) as usize;
         let place_match = place_mask.map(|m| gen.ranks[ord].place_match(m));
+        // Only a local service that means what was asked is lifted above better matches.
+        let meaningful = place_match == Some(PlaceMatch::Local)
+            && explain::matches_meaning(&searcher, gen, address, &understood)?;
         candidates.push(Candidate {
             ord,
             address,
             score,
             place_match,
+            meaningful,
             name: &gen.services[ord].name,
         });
     }
@@ -321,6 +325,8 @@ pub(crate) fn run(
 struct Candidate<'a> {
     ord: usize,
     address: tantivy::DocAddress,
+    /// Matches every unit of meaning in the query (checked for local services only).
+    meaningful: bool,
     score: f32,
     place_match: Option<PlaceMatch>,
     name: &'a str,
@@ -330,15 +336,14 @@ struct Candidate<'a> {
 /// lifted to the top: local services first, but only those that really match.
 const LOCAL_FIRST_SHARE: f32 = 0.15;
 
-/// Final order: services working in the place searched for first, among those matching
-/// at least `LOCAL_FIRST_SHARE` as well as the best; then everything by score (which
-/// already ranks London-wide above national); equal scores in name order.
+/// Final order: services working in the place searched for first, among those that match
+/// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best;
+/// then everything by score (which already ranks London-wide above national); equal
+/// scores in name order.
 fn order(hits: &mut [Candidate<'_>]) {
     let base = |h: &Candidate| h.score / h.place_match.map_or(1.0, PlaceMatch::factor);
     let best = hits.iter().map(base).fold(0.0f32, f32::max);
-    let lifted = |h: &Candidate| {
-        h.place_match == Some(PlaceMatch::Local) && base(h) >= LOCAL_FIRST_SHARE * best
-    };
+    let lifted = |h: &Candidate| h.meaningful && base(h) >= LOCAL_FIRST_SHARE * best;
     hits.sort_by(|a, b| {
         lifted(b)
             .cmp(&lifted(a))
