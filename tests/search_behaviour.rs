@@ -363,3 +363,19 @@ fn language_filter_keeps_services_listing_the_language() {
     assert_eq!(ids(&dir, &req("Spanish")), ["lawrs"]);
     assert!(ids(&dir, &req("Klingon")).is_empty());
 }
+
+/// Queries of the same kind that are not in the judged file, judged for this project
+/// (tests/data/more-queries.jsonl): the mechanisms must generalise, not fit one file.
+#[test]
+fn held_out_queries_stay_good() {
+    let (_d, dir) = bundled();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more-queries.jsonl");
+    let judged = signpost::eval::read_judged(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (_, s) =
+        signpost::eval::evaluate(&dir, &judged, "2026-11-24T10:00:00Z".parse().unwrap()).unwrap();
+    assert!(
+        s.success_at_3 >= 0.90 && s.mrr >= 0.80 && s.zero == 0.0,
+        "{s}"
+    );
+}
