@@ -13,10 +13,6 @@ mod vocabulary;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
-
 use crate::error::{Error, Result};
 use crate::facts::{Facts, PlaceMatch, Rank};
 use crate::geo::{Geography, Place};
@@ -212,13 +208,12 @@ pub(crate) fn run(
             .filter(|l| !l.is_empty()),
     };
     let limit = if req.limit == 0 { 10 } else { req.limit };
-    // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
-    // the rest of the list is the best by score, which the main pass holds.
-    let candidates = limit;
     let tantivy_query = query::build(&understood, gen);
     let place_mask = place.as_ref().map(|p| geo.borough_mask(&p.boroughs));
+    // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
+    // the rest of the list is the best by score, which the main pass holds.
     let collector = |max_factor: f32| collect::RankCollector {
-        limit: candidates,
+        limit,
         facts: gen.facts.clone(),
         ranks: gen.ranks.clone(),
         filters: filters.clone(),
@@ -229,28 +224,7 @@ pub(crate) fn run(
     let mut top = Vec::new();
     if let Some(p) = &place {
         // Local services first, exactly, through the `area` field: few documents.
-        let local: Vec<(Occur, Box<dyn Query>)> = p
-            .boroughs
-            .iter()
-            .map(|g| {
-                let t = Term::from_field_text(gen.fields.area, &g.to_lowercase());
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        let local_area = Box::new(BooleanQuery::new(local));
-        let local_query: Box<dyn Query> =
-            if understood.words.is_empty() && understood.concepts.is_empty() {
-                // Nothing typed: every local service scores alike, as in the main pass.
-                Box::new(ConstScoreQuery::new(local_area, 1.0))
-            } else {
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, tantivy_query.box_clone()),
-                    (Occur::Must, Box::new(BoostQuery::new(local_area, 0.0))),
-                ]))
-            };
+        let local_query = query::local(&understood, gen, &p.boroughs, &*tantivy_query);
         let local_factor = PlaceMatch::Local.factor() * collect::MAX_NEARNESS;
         top.extend(searcher.search(&*local_query, &collector(local_factor))?);
     }

@@ -3,7 +3,7 @@
 //! find thesaurus concepts, and build the tantivy query.
 
 use serde::Serialize;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
@@ -212,6 +212,37 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         Box::new(tantivy::query::AllQuery)
     } else {
         Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The query for the local pass: the services working in `boroughs` (GSS codes) that
+/// match `text` (built by `build`), scored by the text alone.
+pub(super) fn local(
+    u: &Understood,
+    gen: &Generation,
+    boroughs: &[String],
+    text: &dyn Query,
+) -> Box<dyn Query> {
+    let area: Vec<(Occur, Box<dyn Query>)> = boroughs
+        .iter()
+        .map(|g| {
+            let t = Term::from_field_text(gen.fields.area, &g.to_lowercase());
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let area = Box::new(BooleanQuery::new(area));
+    if u.words.is_empty() && u.concepts.is_empty() {
+        // Nothing typed: every local service scores alike, as in the main pass (tantivy
+        // drops an everything-query inside a conjunction, so it cannot carry the score).
+        Box::new(ConstScoreQuery::new(area, 1.0))
+    } else {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, text.box_clone()),
+            (Occur::Must, Box::new(BoostQuery::new(area, 0.0))),
+        ]))
     }
 }
 
