@@ -8,6 +8,13 @@ use signpost::facts::PlaceMatch;
 use signpost::search::MatchKind;
 use signpost::{Error, ReferralFilter, SearchRequest};
 
+/// The hit says it matched `word` this way.
+fn matched_as(hit: &signpost::Hit, how: MatchKind, word: &str) -> bool {
+    hit.matched
+        .iter()
+        .any(|m| m.how == how && m.matched == word)
+}
+
 fn rank(hits: &[String], id: &str) -> usize {
     hits.iter()
         .position(|h| h == id)
@@ -96,10 +103,7 @@ fn typos_within_the_budget_still_find_the_service_and_say_so() {
     assert!(r.hits[0].partial, "a typo match must be flagged partial");
     let r = dir.search(&text("samritans")).unwrap();
     assert_eq!(r.hits[0].id, "samaritans");
-    assert!(r.hits[0]
-        .matched
-        .iter()
-        .any(|m| m.how == MatchKind::Typo && m.matched == "samaritans"));
+    assert!(matched_as(&r.hits[0], MatchKind::Typo, "samaritans"));
 }
 
 #[test]
@@ -141,10 +145,7 @@ fn abbreviations_and_lay_words_find_services_through_concepts() {
         assert!(rank(&hits, want) <= 3, "{q}: {hits:?}");
     }
     let r = dir.search(&text("dv")).unwrap();
-    assert!(r.hits[0]
-        .matched
-        .iter()
-        .any(|m| m.how == MatchKind::Concept && m.matched == "domestic-abuse"));
+    assert!(matched_as(&r.hits[0], MatchKind::Concept, "domestic-abuse"));
 }
 
 #[test]
