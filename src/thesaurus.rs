@@ -195,6 +195,18 @@ impl Thesaurus {
         out
     }
 
+    /// Concept ids a text states itself (no broader ones), each once.
+    pub fn stated_concepts<S: AsRef<str>>(&self, words: &[S]) -> Vec<ConceptId> {
+        let words = self.content_words(words);
+        let mut out: Vec<ConceptId> = Vec::new();
+        for m in self.find(&words) {
+            if !out.contains(&m.concept) {
+                out.push(m.concept);
+            }
+        }
+        out
+    }
+
     /// Concept ids a text carries, broader ones included, each once.
     pub fn concepts_of<S: AsRef<str>>(&self, words: &[S]) -> Vec<ConceptId> {
         let words = self.content_words(words);

@@ -119,9 +119,10 @@ pub fn texts(s: &Service) -> [String; 4] {
     ]
 }
 
-/// Concept ids a service carries, repeated by the strength of the evidence: three times
-/// when its name expresses the concept, twice for its first (main) category, once for
-/// every other category or mention in its text.
+/// Concept ids a service carries, repeated by the strength of the evidence: once for a
+/// mention in its text (broader concepts included), twice more when its name states the
+/// concept, twice for its first (main) category and once for other categories (with their
+/// broader concepts).
 pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> String {
     let mut out: Vec<&str> = Vec::new();
     let all: Vec<&str> = texts
@@ -136,7 +137,9 @@ pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> Stri
     for c in thesaurus.concepts_of(&all) {
         add(c, 1);
     }
-    for c in thesaurus.concepts_of(&name) {
+    // A name is strong evidence of what it states ("Forced Marriage Unit"), not of the
+    // broader concepts that implies (domestic abuse): the text already counts those.
+    for c in thesaurus.stated_concepts(&name) {
         add(c, 2);
     }
     for (i, cat) in s.categories().into_iter().enumerate() {
