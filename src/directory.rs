@@ -217,12 +217,16 @@ fn build_from_bundled(root: &Path) -> Result<Generation> {
     index::open(root, &name, geo)
 }
 
+/// The bundled snapshot's date, read once per process (it means parsing the whole feed).
 fn bundled_generated_at() -> Option<Timestamp> {
     #[derive(serde::Deserialize)]
     struct Envelope {
         generated_at: Option<Timestamp>,
     }
-    serde_json::from_str::<Envelope>(crate::bundled::FEED)
-        .ok()
-        .and_then(|e| e.generated_at)
+    static DATE: std::sync::OnceLock<Option<Timestamp>> = std::sync::OnceLock::new();
+    *DATE.get_or_init(|| {
+        serde_json::from_str::<Envelope>(crate::bundled::FEED)
+            .ok()
+            .and_then(|e| e.generated_at)
+    })
 }
