@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::facts::Facts;
-use crate::feed::{self, Feed, Problem};
+use crate::feed::{self, Feed};
 use crate::geo::Geography;
 use crate::hours::OpenState;
 use crate::index::{self, Generation};
@@ -125,10 +125,6 @@ impl Directory {
         &self.generation
     }
 
-    pub fn geography(&self) -> &'static Geography {
-        self.geo
-    }
-
     pub fn info(&self) -> DirectoryInfo {
         DirectoryInfo {
             publisher: self.generation.meta.publisher.clone(),
@@ -142,11 +138,6 @@ impl Directory {
                 .count(),
             generation: self.generation.name.clone(),
         }
-    }
-
-    /// Problems found in the feed the directory was built from.
-    pub fn problems(&self) -> &[Problem] {
-        &self.generation.problems
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {

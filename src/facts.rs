@@ -134,10 +134,6 @@ pub struct Facts {
     pub languages: Vec<String>,
     /// Coordinates of its (non-confidential) locations.
     pub locations: Vec<(f64, f64)>,
-    /// Boroughs as bits (see `Geography::borough_mask`), for ranking without string work.
-    pub borough_mask: u64,
-    /// Categories as bits (see `model::category_bit`).
-    pub category_mask: u32,
 }
 
 impl Facts {
@@ -155,11 +151,6 @@ impl Facts {
         let coverage = Coverage::of(service, geo).unwrap_or_default();
         let categories: Vec<String> = service.categories().into_iter().map(String::from).collect();
         Facts {
-            borough_mask: geo.borough_mask(&coverage.boroughs),
-            category_mask: categories
-                .iter()
-                .filter_map(|c| category_bit(c))
-                .fold(0, |m, b| m | b),
             coverage,
             categories,
             referral: service.referral(),
@@ -204,7 +195,7 @@ impl Rank {
     const PROFESSIONAL_REFERRAL: u8 = 8;
     const HAS_LOCATIONS: u8 = 16;
 
-    pub fn of(f: &Facts) -> Rank {
+    pub fn of(f: &Facts, geo: &Geography) -> Rank {
         let mut flags = 0;
         let mut set = |cond: bool, bit: u8| {
             if cond {
@@ -223,8 +214,12 @@ impl Rank {
         );
         set(!f.locations.is_empty(), Rank::HAS_LOCATIONS);
         Rank {
-            boroughs: f.borough_mask,
-            categories: f.category_mask,
+            boroughs: geo.borough_mask(&f.coverage.boroughs),
+            categories: f
+                .categories
+                .iter()
+                .filter_map(|c| category_bit(c))
+                .fold(0, |m, b| m | b),
             flags,
             min_age: f.min_age.map_or(0, |a| a.min(254) as u8),
             max_age: f.max_age.map_or(255, |a| a.min(254) as u8),

@@ -290,7 +290,11 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         meta: records.meta,
         problems: records.problems,
         services: records.services,
-        ranks: facts.iter().map(Rank::of).collect::<Vec<_>>().into(),
+        ranks: facts
+            .iter()
+            .map(|f| Rank::of(f, geo))
+            .collect::<Vec<_>>()
+            .into(),
         facts: facts.into(),
         index,
         reader,
