@@ -6,3 +6,11 @@ pub const THESAURUS: &str = include_str!("../index-data/thesaurus.json");
 pub const BOROUGHS: &str = include_str!("../index-data/boroughs.json");
 pub const DISTRICTS: &str = include_str!("../index-data/postcode-districts.json");
 pub const BOUNDARIES: &str = include_str!("../index-data/london-boroughs.geojson");
+
+/// Attributions the data's licences require, shown on the app's About screen.
+pub const ATTRIBUTIONS: &[&str] = &[
+    "Contains OS data © Crown copyright and database right 2025.",
+    "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
+    "Source: Office for National Statistics, licensed under the Open Government Licence v.3.0.",
+    "Borough boundaries: UK-GeoJSON by Martin Chorley, CC BY 4.0.",
+];

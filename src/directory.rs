@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::contact::{self, Link};
 use crate::error::{Error, Result};
-use crate::facts::Facts;
+use crate::facts::{Coverage, Facts};
 use crate::feed::{self, Feed};
 use crate::geo::Geography;
 use crate::hours::OpenState;
 use crate::index::{self, Generation};
 use crate::model::Service;
+use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::thesaurus::Thesaurus;
 
@@ -41,15 +43,43 @@ pub struct DirectoryInfo {
     pub generation: String,
 }
 
-/// One service with what the detail view needs.
+/// One service with what the detail view needs, links already checked.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceDetails {
+    /// The record as validated (confidential addresses already removed).
     pub service: Service,
+    /// Borough names, "London-wide", "National".
     pub coverage: Vec<String>,
+    /// The same as codes, for drawing on a map.
+    pub coverage_areas: Coverage,
     pub categories: Vec<String>,
     pub open: OpenState,
     pub open_text: String,
+    /// Hours as published, for the service as a whole.
     pub hours_text: Vec<String>,
+    pub phones: Vec<PhoneDetails>,
+    pub website: Option<Link>,
+    pub email: Option<Link>,
+    /// "ages 13–25", "ages 18 and over".
+    pub ages: Option<String>,
+    pub referral_text: Option<String>,
+    pub languages: Vec<String>,
+    /// Where the facts were seen.
+    pub sources: Vec<Link>,
+    pub review: Review,
+}
+
+/// One phone number with what a caller needs to know.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhoneDetails {
+    pub number: String,
+    /// What the number is for ("Emergency via textphone").
+    pub label: Option<String>,
+    /// Its hours as published ("Mon–Fri 9am–5pm"), if stated.
+    pub hours: Option<String>,
+    /// `tel:` link, only when the number is dialable as written.
+    pub tel: Option<String>,
+    pub sources: Vec<Link>,
 }
 
 pub struct Directory {
@@ -61,6 +91,13 @@ pub struct Directory {
 }
 
 const SUBDIR: &str = "directory";
+
+/// The platform's app data folder (`~/.local/share/signpost` on Linux), used by the CLI and
+/// the app when no `--data-dir` or `SIGNPOST_DATA_DIR` is given.
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("uk", "Signpost London", "Signpost")
+        .map(|d| d.data_dir().to_path_buf())
+}
 
 impl Directory {
     /// Open the directory kept in `data_dir`, building it from the bundled snapshot the
@@ -125,6 +162,11 @@ impl Directory {
         &self.generation
     }
 
+    /// Records set aside and fields dropped when the current feed was read.
+    pub fn problems(&self) -> &[feed::Problem] {
+        &self.generation.problems
+    }
+
     pub fn info(&self) -> DirectoryInfo {
         DirectoryInfo {
             publisher: self.generation.meta.publisher.clone(),
@@ -164,12 +206,44 @@ impl Directory {
                 hours_text.push(d);
             }
         }
+        let links = |urls: Vec<&str>| urls.into_iter().map(Link::web).collect::<Vec<_>>();
+        let phones = service
+            .phones
+            .iter()
+            .map(|p| PhoneDetails {
+                number: p.number.clone(),
+                label: p.description.clone(),
+                hours: p.schedules.iter().find_map(|x| x.description.clone()),
+                tel: contact::tel_uri(&p.number),
+                sources: links(p.sources()),
+            })
+            .collect();
+        let ages = match (service.minimum_age, service.maximum_age) {
+            (Some(lo), Some(hi)) => Some(format!("ages {lo}–{hi}")),
+            (Some(lo), None) => Some(format!("ages {lo} and over")),
+            (None, Some(hi)) => Some(format!("ages up to {hi}")),
+            (None, None) => None,
+        };
+        let today = at.to_zoned(crate::hours::london().clone()).date();
         Ok(ServiceDetails {
             coverage: facts.coverage.labels(self.geo),
+            coverage_areas: facts.coverage.clone(),
             categories: facts.categories.clone(),
             open,
             open_text: open.describe(at),
             hours_text,
+            phones,
+            website: service.url.as_deref().map(Link::web),
+            email: service.email.as_deref().map(Link::email),
+            ages,
+            referral_text: service.referral().map(|r| r.describe().to_string()),
+            languages: service
+                .languages
+                .iter()
+                .filter_map(|l| l.name.clone().or_else(|| l.code.clone()))
+                .collect(),
+            sources: links(service.sources()),
+            review: review::of(service.assured_date.as_deref(), today),
             service,
         })
     }

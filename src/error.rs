@@ -42,6 +42,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Another Signpost process has the shortlist and settings open.
+    #[error("the shortlist and settings in {0} are in use by another Signpost window or command; close it and try again")]
+    StoreInUse(PathBuf),
+    /// The shortlist and settings store failed.
+    #[error("the shortlist and settings could not be read or saved: {0}")]
+    Store(String),
     /// The search index failed.
     #[error("the search index failed: {0}")]
     Index(#[from] tantivy::TantivyError),
@@ -59,7 +65,12 @@ impl Error {
                 | Error::FeedNotNewer { .. }
                 | Error::InvalidQuery(_)
                 | Error::NotFound(_)
+                | Error::StoreInUse(_)
         )
+    }
+
+    pub(crate) fn store(path: &std::path::Path, e: sled::Error) -> Self {
+        Error::Store(format!("{e} (in {})", path.display()))
     }
 
     pub(crate) fn io(

@@ -27,9 +27,15 @@
 //! - [`index`]: tantivy generations on disk;
 //! - [`search`]: query understanding, ranking, filters, explanations;
 //! - [`directory`]: the front door tying them together;
+//! - [`review`]: how old a record's review is, and the warning to show;
+//! - [`contact`]: `tel:`, `mailto:` and https links, only from well-formed values;
+//! - [`slip`]: the referral slip handed to the person being helped;
+//! - [`map`]: borough outlines for drawing coverage;
+//! - [`store`]: the user's shortlist and settings (sled);
 //! - [`eval`]: search quality against judged queries.
 
 pub mod bundled;
+pub mod contact;
 pub mod directory;
 pub mod error;
 pub mod eval;
@@ -38,11 +44,15 @@ pub mod feed;
 pub mod geo;
 pub mod hours;
 pub mod index;
+pub mod map;
 pub mod model;
+pub mod review;
 pub mod search;
+pub mod slip;
+pub mod store;
 pub mod text;
 pub mod thesaurus;
 
-pub use directory::{Directory, DirectoryInfo, Opened, ServiceDetails};
+pub use directory::{Directory, DirectoryInfo, Opened, PhoneDetails, ServiceDetails};
 pub use error::{Error, Result};
 pub use search::{Hit, ReferralFilter, SearchRequest, SearchResults};

@@ -114,10 +114,7 @@ fn sentence(s: &str) -> String {
 
 fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Error> {
     given
-        .or_else(|| {
-            directories::ProjectDirs::from("uk", "Signpost London", "Signpost")
-                .map(|d| d.data_dir().to_path_buf())
-        })
+        .or_else(signpost::directory::default_data_dir)
         .ok_or_else(|| {
             Error::InvalidQuery(
                 "no app data folder could be found for this user; pass --data-dir DIR".into(),

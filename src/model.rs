@@ -33,6 +33,28 @@ pub const CATEGORIES: &[&str] = &[
     "other",
 ];
 
+/// The category's name for people ("Domestic abuse").
+pub fn category_label(code: &str) -> &'static str {
+    match code {
+        "domestic-abuse" => "Domestic abuse",
+        "sexual-violence" => "Sexual violence",
+        "hate-crime" => "Hate crime",
+        "terrorism-major-incident" => "Terrorism and major incidents",
+        "general-victim-support" => "Victim support",
+        "youth-violence-exploitation" => "Youth violence and exploitation",
+        "restorative-justice" => "Restorative justice",
+        "fraud-cybercrime" => "Fraud and cybercrime",
+        "modern-slavery" => "Modern slavery",
+        "mental-health-crisis" => "Mental health crisis",
+        "emergency-reporting" => "Emergency and reporting",
+        "witness-support" => "Witness support",
+        "stalking-harassment" => "Stalking and harassment",
+        "children-families" => "Children and families",
+        "lgbtq" => "LGBTQ+",
+        _ => "Other",
+    }
+}
+
 /// A category as a bit, for filtering without string work.
 pub fn category_bit(code: &str) -> Option<u32> {
     CATEGORIES.iter().position(|c| *c == code).map(|i| 1 << i)

@@ -19,6 +19,7 @@ use crate::geo::{Geography, Place};
 use crate::hours::{london, OpenState};
 use crate::index::Generation;
 use crate::model::{category_bit, Referral, CATEGORIES};
+use crate::review::{self, Review};
 use crate::text;
 use crate::thesaurus::Thesaurus;
 
@@ -99,6 +100,8 @@ pub struct Hit {
     pub open_text: String,
     pub referral: Option<Referral>,
     pub assured_date: Option<String>,
+    /// How long ago the record was reviewed, with its warning.
+    pub review: Review,
     /// Query words and what they matched.
     pub matched: Vec<MatchedWord>,
     /// True when some query word matched only approximately (a typo) or not at all.
@@ -263,6 +266,7 @@ pub(crate) fn run(
         });
     }
     order(&mut candidates);
+    let today = at.to_zoned(crate::hours::london().clone()).date();
     let hits = candidates
         .into_iter()
         .take(limit)
@@ -281,6 +285,7 @@ pub(crate) fn run(
                 open_text: open.describe(at),
                 referral: f.referral,
                 assured_date: s.assured_date.clone(),
+                review: review::of(s.assured_date.as_deref(), today),
                 matched,
                 partial,
                 score: c.score,

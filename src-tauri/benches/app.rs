@@ -1,0 +1,278 @@
+//! App benchmark: `cargo bench -p signpost-app --bench app [-- --services N --keystrokes K]`
+//!
+//! Runs the release app in a real window (private Xvfb, tauri-driver, WebKitWebDriver) and
+//! measures, on this machine:
+//! - keystroke to rendered results at N synthetic services (default 10,000), timed in the
+//!   page: from the input event to the results list updated and laid out (and, separately,
+//!   to the next animation frame, when it is painted);
+//! - cold start to a usable search box: process start to the directory open and the
+//!   search box ready, as the app itself reports it (median of 5 launches);
+//! - memory: PSS summed over the app and its WebKit processes, against a bare Tauri window
+//!   (the `bare_window` example) launched and measured the same way.
+//!
+//! The last line is the summary.
+
+#![allow(clippy::await_holding_lock)]
+
+#[path = "../tests/harness/mod.rs"]
+mod harness;
+#[path = "../../examples/synthetic/mod.rs"]
+mod synthetic;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use rand::SeedableRng;
+use serde_json::json;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// PSS in kB of every process under `root` except the WebDriver plumbing.
+fn tree_pss_kb(root: u32) -> (u64, Vec<String>) {
+    let mut children: Vec<(u32, u32, String)> = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let close = stat.rfind(')').unwrap();
+        let comm = stat[stat.find('(').unwrap() + 1..close].to_string();
+        let ppid: u32 = stat[close + 2..]
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        children.push((pid, ppid, comm));
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(children.iter().filter(|c| c.1 == p).map(|c| c.0));
+        i += 1;
+    }
+    let mut total = 0;
+    let mut seen = Vec::new();
+    for pid in tree {
+        let comm = children
+            .iter()
+            .find(|c| c.0 == pid)
+            .map(|c| c.2.clone())
+            .unwrap_or_default();
+        if pid == root || comm.starts_with("WebKitWebDriver") || comm.starts_with("tauri-driver") {
+            continue;
+        }
+        let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+            continue;
+        };
+        let kb: u64 = s
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        total += kb;
+        seen.push(format!("{comm}={}MB", kb / 1024));
+    }
+    (total, seen)
+}
+
+/// Keystroke timings, measured inside the page.
+const TYPE_SCRIPT: &str = r#"
+const [text, done] = arguments;
+const q = document.getElementById('q');
+const list = document.getElementById('results');
+const layout = [], frame = [];
+let i = 0;
+q.value = '';
+function next() {
+  if (i >= text.length) { done({ layout, frame }); return; }
+  const want = String(Number(list.dataset.seq || 0) + 1);
+  q.value = text.slice(0, ++i);
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => {
+    if (list.dataset.seq !== want) return;
+    obs.disconnect();
+    list.getBoundingClientRect();  // style and layout done
+    layout.push(performance.now() - t0);
+    requestAnimationFrame(() => { frame.push(performance.now() - t0); setTimeout(next, 0); });
+  });
+  obs.observe(list, { attributes: true, attributeFilter: ['data-seq'] });
+  q.dispatchEvent(new Event('input'));
+}
+next();
+"#;
+
+const QUERIES: &[&str] = &[
+    "domestic abuse hackney",
+    "hate crime advocate",
+    "stalking helpline",
+    "youth violence",
+    "fraud support",
+    "sexual violence",
+    "modern slavery",
+    "restorative justice",
+    "witness service",
+    "victim support croydon",
+    "domestc abuse",
+    "exploitation lambeth",
+    "honour based abuse",
+    "elder abuse",
+    "mental health",
+    "lgbt hate crime",
+    "knife crime",
+    "counselling women",
+    "advice line",
+    "casework team southwark",
+];
+
+#[tokio::main]
+async fn main() {
+    let services = arg("--services", 10_000);
+    let keystrokes = arg("--keystrokes", 400);
+    let _one = harness::serial();
+
+    // A directory of N synthetic services, built by the engine.
+    let big = tempfile::tempdir().unwrap();
+    {
+        let v = synthetic::vocabulary();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let feed = synthetic::synthetic_feed(services, &mut rng, &v);
+        let mut dir = signpost::Directory::open(big.path()).unwrap();
+        dir.apply_feed(&feed).unwrap();
+    }
+    let driver = harness::Driver::start();
+
+    // Keystrokes at N services.
+    let app = driver.launch(big.path()).await;
+    let (mut layout, mut frame) = (Vec::new(), Vec::new());
+    'typing: loop {
+        for q in QUERIES {
+            let r = app
+                .client
+                .execute_async(TYPE_SCRIPT, vec![json!(q)])
+                .await
+                .unwrap();
+            let get = |k: &str| -> Vec<f64> { serde_json::from_value(r[k].clone()).unwrap() };
+            layout.extend(get("layout"));
+            frame.extend(get("frame"));
+            if layout.len() >= keystrokes {
+                break 'typing;
+            }
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (app_pss, parts) = tree_pss_kb(driver_pid(&driver));
+    app.quit().await;
+    layout.sort_by(f64::total_cmp);
+    frame.sort_by(f64::total_cmp);
+
+    // Cold start on the bundled directory (already built once, as on every start but the first).
+    let bundled = tempfile::tempdir().unwrap();
+    let mut ready = Vec::new();
+    let mut first_run = 0.0;
+    for i in 0..6 {
+        let app = driver.launch(bundled.path()).await;
+        let ms: f64 = app
+            .eval("Number(document.body.dataset.readyMs)")
+            .await
+            .as_f64()
+            .unwrap();
+        if i == 0 {
+            first_run = ms; // builds the index from the bundled snapshot
+        } else {
+            ready.push(ms);
+        }
+        app.quit().await;
+    }
+    ready.sort_by(f64::total_cmp);
+
+    // The bare window, measured the same way.
+    let bare = bare_window();
+    let bare_pss = {
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), json!({ "application": bare }));
+        let client = fantoccini::ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        )
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (kb, _) = tree_pss_kb(driver_pid(&driver));
+        client.close().await.unwrap();
+        kb
+    };
+
+    println!(
+        "keystroke to results laid out, ms: p50 {:.2} p95 {:.2} max {:.2} (n={})",
+        percentile(&layout, 0.5),
+        percentile(&layout, 0.95),
+        layout.last().unwrap(),
+        layout.len()
+    );
+    println!(
+        "keystroke to next frame, ms:      p50 {:.2} p95 {:.2}",
+        percentile(&frame, 0.5),
+        percentile(&frame, 0.95)
+    );
+    println!("cold start to a usable search box, ms: median {:.0} (first run, building the index: {first_run:.0})", percentile(&ready, 0.5));
+    println!(
+        "memory PSS: app {} MB ({}), bare window {} MB",
+        app_pss / 1024,
+        parts.join(" "),
+        bare_pss / 1024
+    );
+    println!(
+        "services={services} keystroke_p50_ms={:.2} keystroke_p95_ms={:.2} frame_p95_ms={:.2} cold_start_ms={:.0} app_pss_mb={} bare_pss_mb={} extra_mb={}",
+        percentile(&layout, 0.5),
+        percentile(&layout, 0.95),
+        percentile(&frame, 0.95),
+        percentile(&ready, 0.5),
+        app_pss / 1024,
+        bare_pss / 1024,
+        (app_pss as i64 - bare_pss as i64) / 1024
+    );
+}
+
+fn driver_pid(driver: &harness::Driver) -> u32 {
+    driver.pid()
+}
+
+/// The bare window example, built in release mode next to this benchmark.
+fn bare_window() -> std::path::PathBuf {
+    let root = harness::repo_root();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "signpost-app",
+            "--example",
+            "bare_window",
+        ])
+        .current_dir(&root)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "building the bare window failed");
+    let path = Path::new(&root).join("target/release/examples/bare_window");
+    assert!(path.exists());
+    path
+}

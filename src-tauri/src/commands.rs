@@ -1,0 +1,321 @@
+//! The commands the UI calls: thin wrappers that turn arguments into engine calls and
+//! engine errors into `AppError`. No search, ranking or formatting logic lives here.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use signpost::feed::Action;
+use signpost::geo::Geography;
+use signpost::map::Map;
+use signpost::model::{category_label, CATEGORIES};
+use signpost::store::Settings;
+use signpost::{
+    contact, slip, Directory, ReferralFilter, SearchRequest, SearchResults, ServiceDetails,
+};
+use tauri::{AppHandle, State, WebviewWindow};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+type Result<T> = std::result::Result<T, AppError>;
+type AppStateRef<'a> = State<'a, Arc<AppState>>;
+
+/// The window's title while hidden: nothing that says what the app is.
+pub const NEUTRAL_TITLE: &str = "Untitled";
+pub const TITLE: &str = "Signpost London";
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// Fixed lists the UI needs once: categories, boroughs, the map, the emergency line.
+#[derive(Serialize)]
+pub struct Start {
+    pub categories: Vec<Choice>,
+    pub boroughs: Vec<Choice>,
+    pub map: &'static Map,
+    pub emergency_line: &'static str,
+}
+
+#[tauri::command]
+pub fn start() -> Start {
+    let mut boroughs: Vec<Choice> = Geography::bundled()
+        .boroughs()
+        .iter()
+        .map(|b| Choice {
+            id: b.gss_code.clone(),
+            label: b.name.clone(),
+        })
+        .collect();
+    boroughs.sort_by(|a, b| a.label.cmp(&b.label));
+    Start {
+        categories: CATEGORIES
+            .iter()
+            .map(|c| Choice {
+                id: c.to_string(),
+                label: category_label(c).to_string(),
+            })
+            .collect(),
+        boroughs,
+        map: signpost::map::bundled(),
+        emergency_line: slip::EMERGENCY_LINE,
+    }
+}
+
+/// A search as the UI sends it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SearchArgs {
+    pub text: String,
+    /// GSS code or name.
+    pub borough: Option<String>,
+    pub postcode: Option<String>,
+    pub categories: Vec<String>,
+    pub open_now: bool,
+    /// `self`, `professional` or `professional-only`.
+    pub referral: Option<String>,
+    pub age: Option<u32>,
+    pub limit: Option<usize>,
+}
+
+#[tauri::command]
+pub async fn search(state: AppStateRef<'_>, args: SearchArgs) -> Result<SearchResults> {
+    let dir = state.directory().await?;
+    let referral = args
+        .referral
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .map(ReferralFilter::parse)
+        .transpose()?;
+    let req = SearchRequest {
+        text: args.text,
+        borough: args.borough,
+        postcode: args.postcode,
+        categories: args.categories,
+        open_now: args.open_now,
+        at: None,
+        referral,
+        age: args.age,
+        language: None,
+        limit: args.limit.unwrap_or(25).min(200),
+    };
+    Ok(dir.search(&req)?)
+}
+
+#[tauri::command]
+pub async fn service(state: AppStateRef<'_>, id: String) -> Result<ServiceDetails> {
+    Ok(state.directory().await?.service(&id, None)?)
+}
+
+#[derive(Serialize)]
+pub struct Status {
+    /// "Offline · directory of 22 Nov 2026 · 67 services".
+    pub text: String,
+    pub directory_date: Option<String>,
+    pub services: usize,
+    pub set_aside: usize,
+    /// Milliseconds since the app started, when this answer was given.
+    pub uptime_ms: u128,
+}
+
+/// Waits for the directory to open, so the UI learns when search is ready.
+#[tauri::command]
+pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
+    let dir = state.directory().await?;
+    let info = dir.info();
+    let date = info.generated_at.map(|d| {
+        d.to_zoned(signpost::hours::london().clone())
+            .strftime("%-d %b %Y")
+            .to_string()
+    });
+    let text = format!(
+        "Offline · directory of {} · {} services",
+        date.as_deref().unwrap_or("unknown date"),
+        info.services
+    );
+    Ok(Status {
+        text,
+        directory_date: date,
+        services: info.services,
+        set_aside: info.set_aside,
+        uptime_ms: state.started.elapsed().as_millis(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct ShortlistEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub organisation: Option<String>,
+}
+
+async fn shortlist_entries(state: &AppState, ids: Vec<String>) -> Result<Vec<ShortlistEntry>> {
+    let dir = state.directory().await?;
+    Ok(ids.into_iter().map(|id| entry(&dir, id)).collect())
+}
+
+/// A saved id the directory no longer holds keeps its place, without a name, so the
+/// user sees it has gone rather than losing it silently.
+fn entry(dir: &Directory, id: String) -> ShortlistEntry {
+    let found = dir.service(&id, None).ok();
+    ShortlistEntry {
+        name: found.as_ref().map(|d| d.service.name.clone()),
+        organisation: found.map(|d| d.service.organization_name().to_string()),
+        id,
+    }
+}
+
+#[tauri::command]
+pub async fn shortlist(state: AppStateRef<'_>) -> Result<Vec<ShortlistEntry>> {
+    let ids = state.store().await?.shortlist()?;
+    shortlist_entries(&state, ids).await
+}
+
+#[tauri::command]
+pub async fn shortlist_add(state: AppStateRef<'_>, id: String) -> Result<Vec<ShortlistEntry>> {
+    state.directory().await?.service(&id, None)?;
+    let ids = state.store().await?.add_to_shortlist(&id)?;
+    shortlist_entries(&state, ids).await
+}
+
+#[tauri::command]
+pub async fn shortlist_remove(state: AppStateRef<'_>, id: String) -> Result<Vec<ShortlistEntry>> {
+    let ids = state.store().await?.remove_from_shortlist(&id)?;
+    shortlist_entries(&state, ids).await
+}
+
+#[tauri::command]
+pub async fn settings(state: AppStateRef<'_>) -> Result<Settings> {
+    Ok(state.store().await?.settings()?)
+}
+
+#[tauri::command]
+pub async fn save_settings(state: AppStateRef<'_>, settings: Settings) -> Result<Settings> {
+    if let Some(b) = settings.home_borough.as_deref().filter(|b| !b.is_empty()) {
+        if Geography::bundled().find_borough(b).is_none() {
+            return Err(AppError::new(
+                "invalid-input",
+                format!("\"{b}\" is not a London borough"),
+            ));
+        }
+    }
+    let store = state.store().await?;
+    store.save_settings(&settings)?;
+    Ok(store.settings()?)
+}
+
+#[tauri::command]
+pub async fn slip_text(state: AppStateRef<'_>, ids: Vec<String>) -> Result<String> {
+    let dir = state.directory().await?;
+    let services = ids
+        .iter()
+        .map(|id| dir.service(id, None))
+        .collect::<signpost::Result<Vec<_>>>()?;
+    let now = jiff::Timestamp::now();
+    Ok(slip::text(&services, dir.info().generated_at, now))
+}
+
+#[tauri::command]
+pub fn copy_text(app: AppHandle, text: String) -> Result<()> {
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| AppError::new("internal", format!("could not copy to the clipboard: {e}")))
+}
+
+/// Opens the system print dialog (print, or save as PDF) for the page; the print
+/// stylesheet shows only the slip.
+#[tauri::command]
+pub fn print_page(window: WebviewWindow) -> Result<()> {
+    window
+        .print()
+        .map_err(|e| AppError::new("internal", format!("could not open the print dialog: {e}")))
+}
+
+/// Opens an https page in the system browser, or a `tel:`/`mailto:` link in the system's
+/// handler. Anything else is refused: the UI only ever sends links the engine built, and
+/// this checks them again.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> Result<()> {
+    let allowed = if let Some(rest) = url.strip_prefix("tel:") {
+        contact::tel_uri(rest).as_deref() == Some(url.as_str())
+    } else if let Some(rest) = url.strip_prefix("mailto:") {
+        contact::mailto_uri(rest).as_deref() == Some(url.as_str())
+    } else {
+        contact::https_url(&url).as_deref() == Some(url.as_str())
+    };
+    if !allowed {
+        return Err(AppError::new(
+            "invalid-input",
+            "only https web pages, phone numbers and email addresses can be opened",
+        ));
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| AppError::new("internal", format!("could not open {url}: {e}")))
+}
+
+/// Quick hide: the UI blanks itself; this gives the window a title that says nothing.
+#[tauri::command]
+pub fn hide_window(window: WebviewWindow, hidden: bool) -> Result<()> {
+    window
+        .set_title(if hidden { NEUTRAL_TITLE } else { TITLE })
+        .map_err(|e| {
+            AppError::new(
+                "internal",
+                format!("could not change the window title: {e}"),
+            )
+        })
+}
+
+#[derive(Serialize)]
+pub struct SetAside {
+    pub record: usize,
+    pub id: Option<String>,
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct About {
+    pub version: &'static str,
+    pub publisher: Option<String>,
+    pub directory_date: Option<String>,
+    pub services: usize,
+    pub attributions: &'static [&'static str],
+    /// Records of the current feed that were set aside, and why.
+    pub set_aside: Vec<SetAside>,
+    pub data_dir: String,
+}
+
+#[tauri::command]
+pub async fn about(state: AppStateRef<'_>) -> Result<About> {
+    let dir = state.directory().await?;
+    let info = dir.info();
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION"),
+        publisher: info.publisher,
+        directory_date: info.generated_at.map(|d| {
+            d.to_zoned(signpost::hours::london().clone())
+                .strftime("%-d %B %Y")
+                .to_string()
+        }),
+        services: info.services,
+        attributions: signpost::bundled::ATTRIBUTIONS,
+        set_aside: dir
+            .problems()
+            .iter()
+            .filter(|p| p.action == Action::SetAside)
+            .map(|p| SetAside {
+                record: p.record,
+                id: p.id.clone(),
+                field: p.field.clone(),
+                reason: p.reason.clone(),
+            })
+            .collect(),
+        data_dir: state.data_dir.display().to_string(),
+    })
+}

@@ -1,0 +1,94 @@
+//! Signpost London, the desktop app: a Tauri window over the `signpost` engine.
+//!
+//! The shell is thin on purpose: `commands` turns UI calls into engine calls, `state`
+//! opens the directory and the store once, off the UI thread, and this file builds the
+//! window. Everything the user sees is plain HTML, CSS and JavaScript in `ui/`.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Parser;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+use state::AppState;
+
+/// Signpost London: where to refer a victim of crime in London, offline.
+#[derive(Parser)]
+#[command(name = "signpost-app", version, about)]
+struct Args {
+    /// Folder holding the directory, shortlist and settings (default: the platform's app
+    /// data folder, shared with the `signpost` command line).
+    #[arg(long, env = "SIGNPOST_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+fn main() {
+    let started = Instant::now();
+    let args = Args::parse();
+    let Some(data_dir) = args.data_dir.or_else(signpost::directory::default_data_dir) else {
+        eprintln!(
+            "signpost-app: no app data folder could be found for this user; pass --data-dir DIR."
+        );
+        std::process::exit(1);
+    };
+    let state = Arc::new(AppState::new(data_dir, started));
+
+    let result = tauri::Builder::default()
+        // The UI never calls these plugins; the shell uses them after checking each request.
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(state.clone())
+        .setup(move |app| {
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title(commands::TITLE)
+                .inner_size(1200.0, 800.0)
+                .min_inner_size(360.0, 480.0)
+                // The page never navigates away from the app; links go through `open_link`.
+                .on_navigation(|url| {
+                    url.scheme() == "tauri"
+                        || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
+                })
+                .build()?;
+            // Open the directory now, off the UI thread, so the first search finds it ready.
+            let state = app.state::<Arc<AppState>>().inner().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = state.directory().await;
+                let _ = state.store().await;
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::start,
+            commands::search,
+            commands::service,
+            commands::status,
+            commands::shortlist,
+            commands::shortlist_add,
+            commands::shortlist_remove,
+            commands::settings,
+            commands::save_settings,
+            commands::slip_text,
+            commands::copy_text,
+            commands::print_page,
+            commands::open_link,
+            commands::hide_window,
+            commands::about,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("signpost-app: the window could not be opened: {e}.");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,65 @@
+//! What the app holds while it runs: the directory and the store, each opened once, off the
+//! UI thread, and shared by every command.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use signpost::store::Store;
+use signpost::Directory;
+use tokio::sync::OnceCell;
+
+use crate::error::AppError;
+
+pub struct AppState {
+    pub data_dir: PathBuf,
+    pub started: Instant,
+    // Only successes are kept: a failed opening is tried again by the next command.
+    directory: OnceCell<Arc<Directory>>,
+    store: OnceCell<Arc<Store>>,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf, started: Instant) -> AppState {
+        AppState {
+            data_dir,
+            started,
+            directory: OnceCell::new(),
+            store: OnceCell::new(),
+        }
+    }
+
+    /// The directory, opening it on first use (a build from the bundled snapshot the
+    /// first time). Commands that arrive while it opens wait for the same opening.
+    pub async fn directory(&self) -> Result<Arc<Directory>, AppError> {
+        let dir = self.data_dir.clone();
+        self.directory
+            .get_or_try_init(|| blocking(move || Directory::open(&dir).map(Arc::new)))
+            .await
+            .cloned()
+            .map_err(|e| {
+                AppError::new(
+                    "opening-failed",
+                    format!("the directory could not be opened: {}", e.message),
+                )
+            })
+    }
+
+    pub async fn store(&self) -> Result<Arc<Store>, AppError> {
+        let dir = self.data_dir.clone();
+        self.store
+            .get_or_try_init(|| blocking(move || Store::open(&dir).map(Arc::new)))
+            .await
+            .cloned()
+    }
+}
+
+/// Run engine work that touches the disk on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, signpost::Error> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::new("internal", format!("a background task failed: {e}")))?
+        .map_err(AppError::from)
+}

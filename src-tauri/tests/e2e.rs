@@ -1,0 +1,421 @@
+//! End-to-end tests of the desktop app in its real window (Xvfb + tauri-driver +
+//! WebKitWebDriver), on the bundled directory unless a test builds its own.
+
+// Each test runs on its own runtime and thread; the lock only keeps apps one at a time.
+#![allow(clippy::await_holding_lock)]
+
+mod harness;
+
+use harness::{serial, App, Driver};
+use serde_json::{json, Value};
+
+async fn search_for(app: &App, text: &str) {
+    app.type_query(text).await;
+}
+
+#[tokio::test]
+async fn typing_updates_results_every_keystroke_typos_still_find_and_filters_narrow() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+
+    // The search box has focus at start: keys go straight to it.
+    assert_eq!(app.eval("document.activeElement.id").await, json!("q"));
+
+    // Each keystroke renders its own results: `type_query` waits for a newer rendered
+    // search (data-seq) after every key, and the sequence advances by one per key.
+    app.type_query("s").await;
+    let seq = "Number(document.getElementById('results').dataset.seq)";
+    let first = app.eval(seq).await.as_i64().unwrap();
+    app.type_query("talkng").await;
+    assert_eq!(
+        app.eval(seq).await.as_i64().unwrap(),
+        first + 6,
+        "one rendered search per keystroke"
+    );
+    let names = app.result_names().await;
+    assert!(
+        names
+            .iter()
+            .take(3)
+            .any(|n| n.to_lowercase().contains("stalking")),
+        "a typo still finds stalking services: {names:?}"
+    );
+    let summary = app.text("#summary").await;
+    assert!(summary.contains("stalkng"), "{summary}");
+    let why = app.text("#results .card .why").await;
+    assert!(
+        why.contains("approximate") || why.contains("partial match"),
+        "a fuzzy match says so: {why}"
+    );
+
+    // A filter narrows: the category select keeps only that category's services.
+    app.client
+        .execute(
+            "const s = document.getElementById('f-category'); s.value = 'hate-crime'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    app.type_query("advocate").await;
+    let filtered = app.result_names().await;
+    assert!(!filtered.is_empty());
+    let tags: Value = app
+        .eval("[...document.querySelectorAll('#results .card')].map(c => [...c.querySelectorAll('.tag.category')].map(t => t.textContent))")
+        .await;
+    for card in tags.as_array().unwrap() {
+        assert!(
+            card.as_array().unwrap().iter().any(|t| t == "Hate crime"),
+            "every result is a hate crime service: {tags}"
+        );
+    }
+
+    // Esc in the search box clears it.
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    app.wait_for(
+        "document.getElementById('q').value === ''",
+        "Esc to clear the search",
+    )
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_detail_shows_phones_hours_and_coverage_and_the_slip_copies_right() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+
+    search_for(&app, "national domestic abuse helpline").await;
+    let names = app.result_names().await;
+    let at = names
+        .iter()
+        .position(|n| n.contains("National Domestic Abuse Helpline"))
+        .unwrap_or_else(|| panic!("helpline among results: {names:?}"));
+    // Keyboard: arrow down from the search box to the result, Enter opens it.
+    let q = app
+        .client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap();
+    q.send_keys(&"\u{e015}".repeat(at + 1)).await.unwrap(); // ArrowDown
+    assert_eq!(
+        app.eval("document.activeElement.classList.contains('card-open')")
+            .await,
+        json!(true)
+    );
+    let focused = app.client.active_element().await.unwrap();
+    focused.send_keys("\u{e007}").await.unwrap(); // Enter
+    app.wait_for("document.getElementById('detail-name')", "the detail pane")
+        .await;
+    assert_eq!(
+        app.text("#detail-name").await,
+        "National Domestic Abuse Helpline"
+    );
+    let detail = app.text("#detail-body").await;
+    assert!(detail.contains("0808 2000 247"), "phone shown: {detail}");
+    assert!(
+        detail.contains("24/7") || detail.contains("24 hours"),
+        "hours shown: {detail}"
+    );
+    let tel = app
+        .eval("[...document.querySelectorAll('#detail-body a')].map(a => a.getAttribute('href')).filter(h => h.startsWith('tel:'))")
+        .await;
+    assert_eq!(tel, json!(["tel:08082000247"]));
+    // A national service covers every borough on the map.
+    assert_eq!(
+        app.eval("document.querySelectorAll('#detail-body svg.map path.covered').length")
+            .await,
+        json!(33)
+    );
+    harness::App::screenshot(&app, "detail").await;
+
+    // A service without a phone says so.
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    search_for(&app, "idva hackney").await;
+    app.click("#results .card-open").await;
+    app.wait_for(
+        "document.getElementById('detail-name').textContent.includes('DAIS')",
+        "the Hackney DAIS detail",
+    )
+    .await;
+    let dais = app.text("#detail-body").await;
+    assert!(dais.contains("No phone number on record"), "{dais}");
+    assert_eq!(
+        app.eval("document.querySelectorAll('#detail-body svg.map path.covered').length")
+            .await,
+        json!(1),
+        "a borough service covers one borough"
+    );
+
+    // The slip: both services, the emergency line, nothing of what was typed.
+    app.click("#detail-slip").await;
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    search_for(&app, "national domestic abuse helpline").await;
+    app.click("#results .card .card-actions button").await;
+    assert_eq!(app.text("#slip-count").await, "2");
+    app.click("#show-slip").await;
+    app.wait_for(
+        "document.getElementById('slip-text').textContent.includes('Services that can help')",
+        "the slip text",
+    )
+    .await;
+    let slip: String = serde_json::from_value(
+        app.eval("document.getElementById('slip-text').textContent")
+            .await,
+    )
+    .unwrap();
+    assert!(slip.contains("999 and then press 55"), "{slip}");
+    assert!(
+        slip.contains("1. Domestic Abuse Intervention Service (DAIS) (Hackney Council)"),
+        "{slip}"
+    );
+    assert!(slip.contains("Phone: no phone number on record"), "{slip}");
+    assert!(
+        slip.contains("2. National Domestic Abuse Helpline"),
+        "{slip}"
+    );
+    assert!(slip.contains("Phone: 0808 2000 247"), "{slip}");
+    assert!(
+        !slip.to_lowercase().contains("idva hackney"),
+        "no search words on the slip"
+    );
+    app.click("#slip-copy").await;
+    app.wait_for(
+        "document.getElementById('slip-copied').textContent.includes('Copied')",
+        "the copy to finish",
+    )
+    .await;
+    assert_eq!(
+        harness::clipboard(driver.display()),
+        slip,
+        "the clipboard holds the slip"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_shortlist_survives_a_restart() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    {
+        let app = driver.launch(data.path()).await;
+        search_for(&app, "galop").await;
+        app.click("#results .card-open").await;
+        app.wait_for("document.getElementById('detail-shortlist')", "the detail")
+            .await;
+        let name = app.text("#detail-name").await;
+        app.click("#detail-shortlist").await;
+        app.wait_for(
+            "document.getElementById('shortlist-count').textContent === '1'",
+            "the shortlist count",
+        )
+        .await;
+        app.quit().await;
+        // The next launch must see it.
+        let app = driver.launch(data.path()).await;
+        app.wait_for(
+            "document.getElementById('shortlist-count').textContent === '1'",
+            "the shortlist after a restart",
+        )
+        .await;
+        let start = app.result_names().await;
+        assert_eq!(
+            start,
+            vec![format!("★ {name}")],
+            "the start screen lists it"
+        );
+        app.click("#show-shortlist").await;
+        let listed = app.text("#shortlist-list").await;
+        assert!(listed.contains(&name), "{listed}");
+        app.quit().await;
+    }
+}
+
+#[tokio::test]
+async fn quick_hide_blanks_the_window_from_the_button_and_from_shift_three_times() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+    search_for(&app, "rape").await;
+
+    let hidden =
+        "document.getElementById('app').hidden && !document.getElementById('blank').hidden \
+                  && document.elementFromPoint(640, 400).id === 'blank'";
+    app.click("#quick-hide").await;
+    app.wait_for(hidden, "the button to blank the window").await;
+    assert_eq!(app.client.title().await.unwrap(), "Untitled");
+    // What was typed is gone when the user comes back.
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    app.wait_for(
+        "!document.getElementById('app').hidden",
+        "Esc to bring it back",
+    )
+    .await;
+    assert_eq!(
+        app.eval("document.getElementById('q').value").await,
+        json!("")
+    );
+    assert_eq!(app.client.title().await.unwrap(), "Signpost London");
+
+    // Shift three times, as real key presses.
+    let q = app
+        .client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        q.send_keys("\u{e008}").await.unwrap();
+    }
+    app.wait_for(hidden, "Shift pressed three times to blank the window")
+        .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn hostile_feed_text_is_shown_as_text_and_never_run() {
+    let _one = serial();
+    let data = harness::data_dir();
+    let hostile = json!({
+        "version": "3.0",
+        "publisher": {"name": "<b>Test</b> publisher"},
+        "generated_at": "2099-01-01T00:00:00Z",
+        "services": [{
+            "id": "hostile-1",
+            "name": "<script>window.__pwned = 1</script>Evil helpline",
+            "status": "active",
+            "description": "<img src=x onerror=\"window.__pwned = 2\"> Helps with <b>fraud</b>.",
+            "url": "javascript:window.__pwned = 3",
+            "email": "javascript:alert(1)//@x.com",
+            "organization": {"name": "<img src=x onerror=\"window.__pwned = 4\">Org"},
+            "phones": [{"number": "0800 123 4567", "description": "<a href=\"javascript:window.__pwned=5\">call</a>"}],
+            "service_areas": [{"name": "London-wide"}],
+            "eligibility_description": "<iframe src=\"javascript:window.__pwned=6\"></iframe>Anyone",
+            "attributes": [
+                {"taxonomy_term": {"taxonomy": "signpost:category", "code": "fraud-cybercrime"}},
+                {"taxonomy_term": {"taxonomy": "signpost:source", "code": "source"}, "value": "javascript:window.__pwned=7"}
+            ]
+        }]
+    });
+    {
+        let mut dir = signpost::Directory::open(data.path()).unwrap();
+        dir.apply_feed(&serde_json::to_vec(&hostile).unwrap())
+            .unwrap();
+    }
+    let driver = Driver::start();
+    let app = driver.launch(data.path()).await;
+    search_for(&app, "evil").await;
+    let names = app.result_names().await;
+    assert_eq!(
+        names,
+        vec!["<script>window.__pwned = 1</script>Evil helpline"]
+    );
+    app.click("#results .card-open").await;
+    app.wait_for("document.getElementById('detail-name')", "the detail")
+        .await;
+    let detail = app.text("#detail-body").await;
+    assert!(
+        detail.contains("<img src=x onerror="),
+        "markup shown as text: {detail}"
+    );
+    assert!(
+        detail.contains("<a href=\"javascript:window.__pwned=5\">call</a>"),
+        "{detail}"
+    );
+    // Nothing ran, nothing was parsed into elements, no link carries a script.
+    assert_eq!(app.eval("window.__pwned === undefined").await, json!(true));
+    assert_eq!(
+        app.eval("document.querySelectorAll('#app img, #app iframe, #app script, #app b').length")
+            .await,
+        json!(0)
+    );
+    let hrefs = app
+        .eval("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+        .await;
+    for h in hrefs.as_array().unwrap() {
+        let h = h.as_str().unwrap();
+        assert!(
+            h.starts_with("https://") || h.starts_with("tel:") || h.starts_with('#'),
+            "only safe links: {hrefs}"
+        );
+    }
+    assert!(hrefs
+        .as_array()
+        .unwrap()
+        .contains(&json!("tel:08001234567")));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn axe_finds_no_violations_on_the_main_screen_a_detail_the_slip_and_about() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+
+    search_for(&app, "dv").await;
+    app.screenshot("main").await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "main screen");
+
+    app.click("#results .card-open").await;
+    app.wait_for("document.getElementById('detail-name')", "the detail")
+        .await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "a detail");
+
+    app.click("#detail-slip").await;
+    app.click("#show-slip").await;
+    app.wait_for(
+        "document.getElementById('slip-text').textContent.includes('Services that can help')",
+        "the slip",
+    )
+    .await;
+    app.screenshot("slip").await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "the slip");
+    app.click("#slip-dialog [data-close]").await;
+
+    app.click("#show-about").await;
+    app.wait_for("document.getElementById('about-dialog').open", "About")
+        .await;
+    app.wait_for(
+        "document.getElementById('about-body').textContent.includes('Open Government Licence')",
+        "the attributions",
+    )
+    .await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "About");
+    app.quit().await;
+}

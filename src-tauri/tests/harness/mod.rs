@@ -1,0 +1,352 @@
+//! Runs the real app in a real window: a private Xvfb display, tauri-driver (which starts
+//! WebKitWebDriver), and a WebDriver session per app launch. Everything started here is
+//! stopped when its guard drops, also when a test fails.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// One app at a time: each launch is a WebKit web process and a build of the index, and
+/// the machine has two cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+pub fn serial() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The app binary Cargo built for these tests.
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_signpost-app"))
+}
+
+fn need(tool: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{tool} is not installed; the end-to-end tests need it. Run the tests with `bash .ci/setup cargo test`, which installs it."
+    );
+}
+
+/// A private X display, so tests never touch the user's screen.
+pub struct Display {
+    child: Child,
+    pub name: String,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        need("Xvfb");
+        for n in 140..240 {
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(10) {
+                if Path::new(&socket).exists() {
+                    return Display {
+                        child,
+                        name: format!(":{n}"),
+                    };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break; // display taken meanwhile: try the next
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("could not start Xvfb on any display from :140 to :239");
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver on free ports, drawing on `display`.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+    _display: Display,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        need("tauri-driver");
+        need("WebKitWebDriver");
+        let display = Display::start();
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display.name)
+            // No accessibility bus or portal on a bare display; WebKit waits for them otherwise.
+            .env("NO_AT_BRIDGE", "1")
+            .env("GTK_USE_PORTAL", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not start listening on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver {
+            child,
+            port,
+            _display: display,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn display(&self) -> &str {
+        &self._display.name
+    }
+
+    /// Launch the app on `data_dir` and connect to its window.
+    pub async fn launch(&self, data_dir: &Path) -> App {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": app_binary(),
+                "args": ["--data-dir", data_dir],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("start a WebDriver session with the app");
+        let app = App { client };
+        app.wait_for(
+            "document.body.dataset.ready === 'true'",
+            "the directory to open",
+        )
+        .await;
+        app
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would leave it behind.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The app's window, through WebDriver.
+pub struct App {
+    pub client: Client,
+}
+
+impl App {
+    /// Evaluate a JavaScript expression in the page.
+    pub async fn eval(&self, expr: &str) -> Value {
+        self.client
+            .execute(&format!("return ({expr});"), vec![])
+            .await
+            .unwrap_or_else(|e| panic!("evaluating `{expr}` failed: {e}"))
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+    }
+
+    /// Wait until a JavaScript condition holds (10 s at most).
+    pub async fn wait_for(&self, condition: &str, what: &str) {
+        let started = Instant::now();
+        loop {
+            let ok = self
+                .client
+                .execute(&format!("return !!({condition});"), vec![])
+                .await
+                .map(|v| v == Value::Bool(true))
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                let summary = self
+                    .eval("document.getElementById('summary').textContent")
+                    .await;
+                let error = self
+                    .eval("document.getElementById('error-message').textContent")
+                    .await;
+                panic!("timed out waiting for {what} ({condition}); summary: {summary}, error: {error}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Type into the search box one key at a time, waiting for each keystroke's results.
+    pub async fn type_query(&self, text: &str) {
+        let q = self.client.find(Locator::Css("#q")).await.unwrap();
+        for ch in text.chars() {
+            let before = self
+                .eval("Number(document.getElementById('results').dataset.seq || 0)")
+                .await;
+            q.send_keys(&ch.to_string()).await.unwrap();
+            self.wait_for(
+                &format!("Number(document.getElementById('results').dataset.seq || 0) > {before}"),
+                &format!("results after typing {ch:?}"),
+            )
+            .await;
+        }
+    }
+
+    /// Names of the result cards, in order.
+    pub async fn result_names(&self) -> Vec<String> {
+        let v = self
+            .eval("[...document.querySelectorAll('#results .card-open')].map(b => b.textContent)")
+            .await;
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// Let two frames pass so a screenshot shows what the DOM says.
+    pub async fn settle(&self) {
+        self.client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.settle().await;
+        let png = self.client.screenshot().await.unwrap();
+        let dir = repo_root().join("target").join("e2e-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Run axe-core on the page as it is; returns the violations as "id: help (n nodes)".
+    pub async fn axe(&self) -> Vec<String> {
+        let path = repo_root().join("node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing; run the tests with `bash .ci/setup cargo test`, which installs axe-core",
+                path.display()
+            )
+        });
+        self.client.execute(&source, vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.map(n => n.target.join(' ')).join('; ')})`)))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(result).unwrap()
+    }
+
+    /// Close the window (ends the app).
+    pub async fn quit(self) {
+        self.client.close().await.unwrap();
+    }
+}
+
+/// A fresh data folder for one test.
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// What is on the X clipboard of `display`, read with xclip.
+pub fn clipboard(display: &str) -> String {
+    need("xclip");
+    let out = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("run xclip");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,149 @@
+//! London's borough outlines as SVG path data, for drawing a service's coverage.
+//!
+//! Projected once from the bundled WGS84 boundaries (`index-data/london-boroughs.geojson`)
+//! with an equirectangular projection scaled by cos(latitude), which at London's size is
+//! indistinguishable from a proper one on a small map.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::bundled;
+
+type Ring = Vec<(f64, f64)>;
+
+/// Width of the map in SVG user units; the height follows London's shape.
+const WIDTH: f64 = 400.0;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outline {
+    pub gss_code: String,
+    pub name: String,
+    /// SVG path data (`M x y L … Z`).
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Map {
+    /// `0 0 W H`.
+    pub view_box: String,
+    pub boroughs: Vec<Outline>,
+}
+
+/// The bundled map, projected on first use.
+pub fn bundled() -> &'static Map {
+    static MAP: OnceLock<Map> = OnceLock::new();
+    MAP.get_or_init(|| {
+        from_geojson(bundled::BOUNDARIES).expect("bundled boundaries are valid GeoJSON")
+    })
+}
+
+/// Project a GeoJSON FeatureCollection of (Multi)Polygons with `gss_code` and `name`
+/// properties.
+pub fn from_geojson(text: &str) -> Result<Map, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let features = doc["features"].as_array().ok_or("no features")?;
+    // Rings per borough, as (lon, lat).
+    let mut shapes: Vec<(String, String, Vec<Ring>)> = Vec::new();
+    for f in features {
+        let props = &f["properties"];
+        let gss = props["gss_code"]
+            .as_str()
+            .ok_or("a feature has no gss_code")?;
+        let name = props["name"].as_str().unwrap_or(gss);
+        let geom = &f["geometry"];
+        let polygons: Vec<&Value> = match geom["type"].as_str() {
+            Some("Polygon") => vec![&geom["coordinates"]],
+            Some("MultiPolygon") => geom["coordinates"]
+                .as_array()
+                .ok_or("bad MultiPolygon")?
+                .iter()
+                .collect(),
+            other => return Err(format!("unsupported geometry {other:?}")),
+        };
+        let mut rings = Vec::new();
+        for poly in polygons {
+            for ring in poly.as_array().ok_or("bad polygon")? {
+                let pts = ring
+                    .as_array()
+                    .ok_or("bad ring")?
+                    .iter()
+                    .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                    .collect::<Vec<_>>();
+                if pts.len() >= 3 {
+                    rings.push(pts);
+                }
+            }
+        }
+        shapes.push((gss.to_string(), name.to_string(), rings));
+    }
+    let all = shapes.iter().flat_map(|s| s.2.iter().flatten());
+    let (mut w, mut e, mut s, mut n) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(lon, lat) in all {
+        (w, e, s, n) = (w.min(lon), e.max(lon), s.min(lat), n.max(lat));
+    }
+    if w >= e || s >= n {
+        return Err("no coordinates".into());
+    }
+    let kx = ((s + n) / 2.0).to_radians().cos();
+    let scale = WIDTH / ((e - w) * kx);
+    let height = (n - s) * scale;
+    let project = |(lon, lat): (f64, f64)| ((lon - w) * kx * scale, (n - lat) * scale);
+    let boroughs = shapes
+        .into_iter()
+        .map(|(gss_code, name, rings)| {
+            let mut path = String::new();
+            for ring in rings {
+                let mut last = None;
+                for (i, p) in ring.into_iter().enumerate() {
+                    let (x, y) = project(p);
+                    let pt = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
+                    if last == Some(pt) {
+                        continue; // points closer than the map can show
+                    }
+                    last = Some(pt);
+                    path.push_str(if i == 0 { "M" } else { "L" });
+                    path.push_str(&format!("{} {}", pt.0, pt.1));
+                }
+                path.push('Z');
+            }
+            Outline {
+                gss_code,
+                name,
+                path,
+            }
+        })
+        .collect();
+    Ok(Map {
+        view_box: format!("0 0 {WIDTH} {}", height.ceil()),
+        boroughs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_borough_has_an_outline_inside_the_view_box() {
+        let map = bundled();
+        assert_eq!(map.boroughs.len(), 33);
+        let h: f64 = map.view_box.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(h > 200.0 && h < 400.0, "London is wider than tall: {h}");
+        for b in &map.boroughs {
+            assert!(
+                b.path.starts_with('M') && b.path.ends_with('Z'),
+                "{}",
+                b.name
+            );
+            for n in b.path.split(|c: char| c.is_ascii_alphabetic() || c == ' ') {
+                if let Ok(v) = n.parse::<f64>() {
+                    assert!((0.0..=WIDTH).contains(&v), "{}: {v}", b.name);
+                }
+            }
+        }
+        let hackney = map.boroughs.iter().find(|b| b.name == "Hackney").unwrap();
+        assert_eq!(hackney.gss_code, "E09000012");
+    }
+}

@@ -1,0 +1,77 @@
+//! The referral slip and the detail view's links, on the bundled directory.
+
+mod common;
+
+use jiff::Timestamp;
+use signpost::review::ReviewState;
+use signpost::slip;
+
+#[test]
+fn the_slip_lists_each_service_with_its_numbers_and_the_emergency_line_and_nothing_else() {
+    let (_d, dir) = common::bundled();
+    let helpline = dir
+        .service("national-domestic-abuse-helpline", None)
+        .unwrap();
+    let dais = dir.service("hackney-dais", None).unwrap();
+    let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+    let text = slip::text(&[helpline, dais], dir.info().generated_at, now);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Services that can help");
+    assert_eq!(
+        lines[1],
+        "From Signpost London on 22 November 2026 (directory of 22 November 2026)"
+    );
+    assert!(text.contains(slip::EMERGENCY_LINE));
+    assert!(text.contains("1. National Domestic Abuse Helpline (Refuge)\n   Phone: 0808 2000 247"));
+    assert!(text.contains("2. Domestic Abuse Intervention Service (DAIS) (Hackney Council)\n   Phone: no phone number on record\n   Website: https://hackney.gov.uk/domestic-abuse-support/"));
+    assert!(text.contains("   Covers: Hackney\n"));
+    assert_eq!(text.matches("Phone:").count(), 2, "{text}");
+}
+
+#[test]
+fn details_carry_checked_links_review_warnings_and_coverage_codes() {
+    let (_d, dir) = common::bundled();
+    let d = dir
+        .service("national-stalking-helpline-london-stalking-support", None)
+        .unwrap();
+    let tels: Vec<Option<&str>> = d.phones.iter().map(|p| p.tel.as_deref()).collect();
+    assert_eq!(tels, [Some("tel:08088020300"), Some("tel:08088020300")]);
+    assert!(
+        d.phones.iter().all(|p| !p.sources.is_empty()),
+        "every number has a source"
+    );
+
+    let dais = dir.service("hackney-dais", None).unwrap();
+    assert_eq!(dais.coverage_areas.boroughs, ["E09000012"]);
+    assert!(!dais.coverage_areas.london_wide && !dais.coverage_areas.national);
+    assert!(dais.phones.is_empty());
+
+    // Review state follows the record's date: none means "check before use".
+    for id in [
+        "hackney-dais",
+        "national-domestic-abuse-helpline",
+        "met-police-999-emergency",
+    ] {
+        let d = dir.service(id, None).unwrap();
+        match d.service.assured_date {
+            None => assert_eq!(d.review.state, ReviewState::Unknown),
+            Some(_) => assert_ne!(d.review.state, ReviewState::Unknown),
+        }
+    }
+    // Plain-http websites are shown but not made links.
+    let http = dir
+        .search(&common::text("refuge idva"))
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| dir.service(&h.id, None).unwrap())
+        .find(|d| {
+            d.service
+                .url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("http://"))
+        })
+        .expect("a record with an http website");
+    let site = http.website.unwrap();
+    assert!(site.text.starts_with("http://") && site.href.is_none());
+}

@@ -1,0 +1,407 @@
+// Signpost's window: search as you type, filters, detail, slip, shortlist, About.
+// Nothing typed here is stored or sent anywhere; the shortlist and one setting (a home
+// borough) are kept by the app on this computer.
+import { call } from './api.js';
+import { $, el, replace } from './dom.js';
+import { setCategories } from './format.js';
+import { setMap } from './map.js';
+import { moveFocus, renderResults } from './results.js';
+import { renderDetail } from './detail.js';
+import { setUpQuickHide } from './safety.js';
+
+const state = {
+  issued: 0,      // sequence number of the latest search sent
+  rendered: 0,    // sequence number of the search on screen; older answers are dropped
+  hits: [],
+  selected: null, // id of the service in the detail pane
+  detail: null,
+  slip: [],       // ids chosen for the slip, this session only
+  shortlist: [],  // [{id, name, organisation}]
+};
+
+const q = $('q');
+const list = $('results');
+const summary = $('summary');
+
+// ---------- errors ----------
+
+function showError(e) {
+  $('error-message').textContent = e.message || String(e);
+  $('error-summary').hidden = false;
+}
+function clearError() { $('error-summary').hidden = true; }
+
+// ---------- search ----------
+
+function age() {
+  const raw = $('f-age').value.trim();
+  if (raw === '') return { value: null };
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 120) return { error: 'Enter an age as a whole number from 0 to 120.' };
+  return { value: n };
+}
+
+function request() {
+  const a = age();
+  setFieldError('f-age', a.error);
+  return {
+    text: q.value,
+    borough: $('f-borough').value || null,
+    postcode: $('f-postcode').value.trim() || null,
+    categories: $('f-category').value ? [$('f-category').value] : [],
+    open_now: $('f-open').checked,
+    referral: $('f-referral').value || null,
+    age: a.error ? null : a.value,
+    limit: 25,
+  };
+}
+
+function isEmpty(r) {
+  return !r.text.trim() && !r.borough && !r.postcode && !r.categories.length && !r.open_now && !r.referral && r.age === null;
+}
+
+function setFieldError(id, message) {
+  const input = $(id);
+  let p = $(`${id}-error`);
+  if (!p) {
+    p = el('p', { id: `${id}-error`, class: 'field-error', hidden: true });
+    input.after(p);
+    input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${id}-error`.trim());
+  }
+  p.textContent = message || '';
+  p.hidden = !message;
+  input.classList.toggle('invalid', !!message);
+  if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+}
+
+async function search() {
+  const req = request();
+  const seq = ++state.issued;
+  if (isEmpty(req)) {
+    state.rendered = seq;
+    state.hits = [];
+    showStart();
+    return;
+  }
+  let results;
+  try {
+    results = await call('search', { args: req });
+  } catch (e) {
+    if (seq <= state.rendered) return;
+    state.rendered = seq;
+    if (e.code === 'invalid-input' && req.postcode && e.message.includes(`"${req.postcode}"`)) {
+      setFieldError('f-postcode', e.message);
+    } else {
+      showError(e);
+    }
+    return;
+  }
+  if (seq <= state.rendered) return; // a newer answer is already on screen
+  state.rendered = seq;
+  setFieldError('f-postcode', null);
+  clearError();
+  state.hits = results.hits;
+  summary.textContent = describe(results, req);
+  drawResults();
+  list.dataset.seq = String(seq);
+}
+
+function describe(r, req) {
+  const n = r.hits.length;
+  if (!n) return 'No service matches. Try fewer words, or remove a filter. In immediate danger call 999.';
+  const words = req.text.trim() ? ` for “${req.text.trim()}”` : '';
+  const near = r.place ? ` near ${r.place.label}` : '';
+  const fixes = r.understood.words.filter((w) => w.corrected).map((w) => `“${w.text}” as “${w.corrected}”`);
+  const more = n >= req.limit ? ' (the best 25)' : '';
+  return `${n} service${n === 1 ? '' : 's'}${words}${near}${more}${fixes.length ? ` · read ${fixes.join(', ')}` : ''}`;
+}
+
+function drawResults() {
+  renderResults(list, state.hits, {
+    selectedId: state.selected,
+    onOpen: openDetail,
+    inSlip: (id) => state.slip.includes(id),
+    onToggleSlip: toggleSlip,
+  });
+}
+
+function showStart() {
+  summary.textContent = state.shortlist.length
+    ? 'Type to search, or open a service from your shortlist.'
+    : 'Type what happened or who you are looking for, or pick a type of help.';
+  replace(list, state.shortlist.filter((s) => s.name).map((s, i) => el('li', { class: 'card compact' },
+    el('h3', { class: 'card-title' }, el('button', {
+      type: 'button', class: 'card-open', id: `result-${i}`, dataset: { index: String(i), id: s.id },
+      on: { click: (e) => openDetail(s.id, e) },
+    }, `★ ${s.name}`)),
+    s.organisation && s.organisation !== s.name ? el('p', { class: 'org', text: s.organisation }) : null)));
+  delete list.dataset.seq;
+}
+
+// ---------- detail ----------
+
+async function openDetail(id, evOrIndex) {
+  const byKeyboard = evOrIndex instanceof Event ? evOrIndex.detail === 0 : window.event && window.event.detail === 0;
+  let d;
+  try {
+    d = await call('service', { id });
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  state.selected = id;
+  state.detail = d;
+  drawDetail();
+  for (const b of list.querySelectorAll('.card-open')) {
+    const on = b.dataset.id === id;
+    b.closest('.card').classList.toggle('selected', on);
+    if (on) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
+  }
+  if (byKeyboard) $('detail-name').focus();
+}
+
+function drawDetail() {
+  if (!state.detail) return;
+  renderDetail($('detail-body'), state.detail, {
+    onLink: openLink,
+    onCopy: copy,
+    inSlip: (id) => state.slip.includes(id),
+    onToggleSlip: toggleSlip,
+    shortlisted: (id) => state.shortlist.some((s) => s.id === id),
+    onShortlist: setShortlisted,
+  });
+}
+
+async function openLink(href) {
+  try { await call('open_link', { url: href }); } catch (e) { showError(e); }
+}
+
+async function copy(text, button) {
+  try {
+    await call('copy_text', { text });
+    if (button) {
+      const was = button.textContent;
+      button.textContent = 'Copied';
+      setTimeout(() => { button.textContent = was; }, 1500);
+    }
+  } catch (e) { showError(e); }
+}
+
+// ---------- slip ----------
+
+function toggleSlip(id) {
+  const at = state.slip.indexOf(id);
+  if (at >= 0) state.slip.splice(at, 1); else state.slip.push(id);
+  $('slip-count').textContent = String(state.slip.length);
+  const focused = document.activeElement && document.activeElement.id;
+  drawResults();
+  drawDetail();
+  if (focused && $(focused)) $(focused).focus();
+}
+
+async function openSlip() {
+  await drawSlip();
+  $('slip-dialog').showModal();
+}
+
+async function drawSlip() {
+  const names = new Map([...state.hits.map((h) => [h.id, h.name]), ...state.shortlist.map((s) => [s.id, s.name])]);
+  if (state.detail) names.set(state.detail.service.id, state.detail.service.name);
+  replace($('slip-list'), state.slip.map((id) => el('li', {},
+    el('span', { text: names.get(id) || id }),
+    el('button', {
+      type: 'button', class: 'small link-button', 'aria-label': `Remove ${names.get(id) || id} from the slip`,
+      on: { click: async () => { toggleSlip(id); await drawSlip(); } },
+    }, 'Remove'))));
+  $('slip-copied').textContent = '';
+  if (!state.slip.length) {
+    $('slip-text').textContent = 'No services on the slip yet. Use “Add to slip” on a result.';
+    $('slip-print').disabled = true;
+    $('slip-copy').disabled = true;
+    return;
+  }
+  try {
+    $('slip-text').textContent = await call('slip_text', { ids: state.slip });
+    $('slip-print').disabled = false;
+    $('slip-copy').disabled = false;
+  } catch (e) {
+    $('slip-text').textContent = e.message;
+  }
+}
+
+// ---------- shortlist ----------
+
+async function loadShortlist() {
+  try {
+    setShortlist(await call('shortlist'));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function setShortlist(entries) {
+  state.shortlist = entries;
+  $('shortlist-count').textContent = String(entries.length);
+  drawShortlist();
+  drawDetail();
+  if (isEmpty(request())) showStart();
+}
+
+async function setShortlisted(id, on) {
+  try {
+    setShortlist(await call(on ? 'shortlist_add' : 'shortlist_remove', { id }));
+    $('detail-shortlist') && $('detail-shortlist').focus();
+  } catch (e) { showError(e); }
+}
+
+function drawShortlist() {
+  const items = state.shortlist.map((s) => el('li', {},
+    s.name
+      ? el('button', {
+        type: 'button', class: 'link-button',
+        on: { click: () => { $('shortlist-dialog').close(); openDetail(s.id, new Event('click')); } },
+      }, s.name)
+      : el('span', { class: 'gone', text: `${s.id}: no longer in the directory` }),
+    s.organisation && s.organisation !== s.name ? el('span', { class: 'org', text: ` — ${s.organisation}` }) : null,
+    el('button', {
+      type: 'button', class: 'small link-button', 'aria-label': `Remove ${s.name || s.id} from the shortlist`,
+      on: { click: () => setShortlisted(s.id, false) },
+    }, 'Remove')));
+  replace($('shortlist-list'), items.length ? items : [el('li', { class: 'hint', text: 'Nothing on your shortlist yet. Open a service and choose “Add to shortlist”.' })]);
+}
+
+// ---------- about ----------
+
+async function openAbout() {
+  const body = $('about-body');
+  try {
+    const a = await call('about');
+    replace(body,
+      el('p', { text: 'Signpost London tells you where to refer a victim of crime in London. It works offline: the directory is kept on this computer.' }),
+      el('h3', { text: 'This directory' }),
+      el('dl', { class: 'summary-list' },
+        row('Published by', a.publisher || 'not stated'),
+        row('Dated', a.directory_date || 'unknown'),
+        row('Services', String(a.services)),
+        row('Records set aside', a.set_aside.length ? `${a.set_aside.length} (listed below)` : 'none'),
+        row('Kept in', a.data_dir),
+        row('App version', a.version)),
+      a.set_aside.length ? el('ul', { class: 'set-aside' }, a.set_aside.map((p) => el('li', {
+        text: `Record ${p.record}${p.id ? ` (${p.id})` : ''}: ${p.field} — ${p.reason}`,
+      }))) : null,
+      el('h3', { text: 'Privacy' }),
+      el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist and your borough setting are saved.' }),
+      el('h3', { text: 'Data sources and licences' }),
+      el('p', { text: 'Service details were gathered from each service\'s own public pages; every record shows when it was last reviewed and where its facts were seen. Check numbers before giving them out.' }),
+      el('ul', {}, a.attributions.map((t) => el('li', { text: t }))),
+      el('p', { text: 'Signpost London is free software (MIT licence), built with Tauri, tantivy and sled.' }));
+  } catch (e) {
+    replace(body, el('p', { class: 'field-error', text: e.message }));
+  }
+  $('about-dialog').showModal();
+}
+
+function row(k, v) {
+  return el('div', { class: 'summary-row' }, el('dt', { text: k }), el('dd', { text: v }));
+}
+
+// ---------- start-up ----------
+
+function fillSelect(select, choices) {
+  select.append(...choices.map((c) => el('option', { value: c.id, text: c.label })));
+}
+
+async function startUp() {
+  q.focus();
+  const s = await call('start');
+  setCategories(s.categories);
+  setMap(s.map);
+  fillSelect($('f-category'), s.categories);
+  fillSelect($('f-borough'), s.boroughs);
+  fillSelect($('f-home'), s.boroughs);
+  try {
+    const status = await call('status'); // resolves once the directory is open
+    $('status-line').textContent = status.text;
+    document.body.dataset.ready = 'true';
+    document.body.dataset.readyMs = String(status.uptime_ms);
+  } catch (e) {
+    $('status-line').textContent = e.message;
+    showError(e);
+    return;
+  }
+  try {
+    const settings = await call('settings');
+    if (settings.home_borough) {
+      $('f-home').value = settings.home_borough;
+      if (!$('f-borough').value) $('f-borough').value = settings.home_borough;
+    }
+  } catch (e) { showError(e); }
+  await loadShortlist();
+  search();
+}
+
+function wire() {
+  $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search(); });
+  q.addEventListener('input', search);
+  for (const id of ['f-category', 'f-borough', 'f-referral', 'f-open']) $(id).addEventListener('change', search);
+  $('f-age').addEventListener('input', search);
+  $('f-postcode').addEventListener('change', search);
+  $('f-postcode').addEventListener('input', () => { if (!$('f-postcode').value.trim()) search(); });
+  $('f-postcode').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
+  $('clear-filters').addEventListener('click', () => {
+    for (const id of ['f-category', 'f-borough', 'f-referral', 'f-postcode', 'f-age']) $(id).value = '';
+    $('f-open').checked = false;
+    setFieldError('f-age', null);
+    setFieldError('f-postcode', null);
+    search();
+  });
+  $('f-home').addEventListener('change', async () => {
+    try { await call('save_settings', { settings: { home_borough: $('f-home').value || null } }); } catch (e) { showError(e); }
+  });
+
+  $('show-slip').addEventListener('click', openSlip);
+  $('show-shortlist').addEventListener('click', () => { drawShortlist(); $('shortlist-dialog').showModal(); });
+  $('show-about').addEventListener('click', openAbout);
+  for (const b of document.querySelectorAll('[data-close]')) b.addEventListener('click', () => b.closest('dialog').close());
+  $('slip-print').addEventListener('click', () => call('print_page').catch(showError));
+  $('slip-copy').addEventListener('click', async () => {
+    await copy($('slip-text').textContent, null);
+    $('slip-copied').textContent = 'Copied. Paste it into a message or a document.';
+  });
+  $('slip-clear').addEventListener('click', async () => {
+    state.slip = [];
+    $('slip-count').textContent = '0';
+    drawResults();
+    drawDetail();
+    await drawSlip();
+  });
+
+  q.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' && moveFocus(list, 'ArrowDown')) e.preventDefault();
+    if (e.key === 'Escape') { e.preventDefault(); q.value = ''; search(); }
+  });
+  list.addEventListener('keydown', (e) => {
+    if (moveFocus(list, e.key)) { e.preventDefault(); return; }
+    if (e.key === 'ArrowUp') { e.preventDefault(); q.focus(); }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || document.querySelector('dialog[open]')) return;
+    const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
+    if (e.key === '/' && !typing) { e.preventDefault(); q.focus(); q.select(); }
+    if (e.key === 'Escape' && e.target !== q) { q.focus(); }
+  });
+
+  setUpQuickHide({
+    onHide: () => {
+      // What was on screen may say what happened to someone: clear it.
+      q.value = '';
+      state.selected = null;
+      state.detail = null;
+      replace($('detail-body'), el('p', { class: 'placeholder', text: 'Choose a service to see its phone numbers, hours, who it is for and where it works.' }));
+      search();
+    },
+  });
+}
+
+wire();
+startUp().catch(showError);
