@@ -102,11 +102,11 @@ let i = 0;
 q.value = '';
 function next() {
   if (i >= text.length) { done({ layout, frame }); return; }
-  const want = String(Number(list.dataset.seq || 0) + 1);
+  const before = Number(list.dataset.seq || 0);
   q.value = text.slice(0, ++i);
   const t0 = performance.now();
   const obs = new MutationObserver(() => {
-    if (list.dataset.seq !== want) return;
+    if (!(Number(list.dataset.seq || 0) > before)) return;
     obs.disconnect();
     list.getBoundingClientRect();  // style and layout done
     layout.push(performance.now() - t0);
