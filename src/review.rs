@@ -2,10 +2,8 @@
 //! red after 12, and a missing date is said plainly rather than hidden.
 
 use jiff::civil::Date;
-use jiff::{Timestamp, ToSpan};
+use jiff::ToSpan;
 use serde::Serialize;
-
-use crate::hours::london;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -27,11 +25,6 @@ pub struct Review {
     pub date: Option<String>,
     /// "reviewed 3 Jan 2025, over 12 months ago: check before use".
     pub text: String,
-}
-
-/// Today's date in London.
-pub fn today() -> Date {
-    Timestamp::now().to_zoned(london().clone()).date()
 }
 
 /// The review state of a record whose `assured_date` is `date`, seen on `today`.

@@ -127,11 +127,7 @@ pub struct Status {
 pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
     let dir = state.directory().await?;
     let info = dir.info();
-    let date = info.generated_at.map(|d| {
-        d.to_zoned(signpost::hours::london().clone())
-            .strftime("%-d %b %Y")
-            .to_string()
-    });
+    let date = info.generated_at.map(|d| london_date(d, "%-d %b %Y"));
     let text = format!(
         "Offline · directory of {} · {} services",
         date.as_deref().unwrap_or("unknown date"),
@@ -298,11 +294,7 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
         publisher: info.publisher,
-        directory_date: info.generated_at.map(|d| {
-            d.to_zoned(signpost::hours::london().clone())
-                .strftime("%-d %B %Y")
-                .to_string()
-        }),
+        directory_date: info.generated_at.map(|d| london_date(d, "%-d %B %Y")),
         services: info.services,
         attributions: signpost::bundled::ATTRIBUTIONS,
         set_aside: dir
@@ -318,4 +310,11 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
             .collect(),
         data_dir: state.data_dir.display().to_string(),
     })
+}
+
+/// A directory date as London reads it.
+fn london_date(t: jiff::Timestamp, format: &str) -> String {
+    t.to_zoned(signpost::hours::london().clone())
+        .strftime(format)
+        .to_string()
 }
