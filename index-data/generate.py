@@ -10,6 +10,11 @@ Writes, next to this script:
   postcode-districts.json   postcode districts: centroid, boroughs covered, flags
   london-boroughs.geojson   borough boundaries (copied, attribution embedded)
 
+feed.json is signed by the publisher afterwards, with the key kept outside the repository:
+  signpost feed sign index-data/feed.json --key PUBLISHER_SECRET_KEY
+which writes feed.json.minisig; publisher.pub is the matching public key the app pins.
+A test fails if feed.json changes without a new signature.
+
 The output is deterministic: running it twice gives identical bytes, and a test checks
 that the committed files match what this script makes from the shared data.
 

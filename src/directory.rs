@@ -252,21 +252,37 @@ impl Directory {
     /// generation from it and switch to it. On any error the current directory is
     /// untouched and keeps serving.
     pub fn apply_feed(&mut self, bytes: &[u8]) -> Result<Feed> {
-        let feed = feed::read(bytes, self.geo)?;
-        let current = self.generation.meta.generated_at;
-        match (feed.meta.generated_at, current) {
-            (Some(new), Some(cur)) if new <= cur => {
-                return Err(Error::FeedNotNewer {
-                    feed: new,
-                    current: cur,
-                });
-            }
-            (None, _) => return Err(Error::FeedShape("it has no generated_at date-time".into())),
-            _ => {}
-        }
-        let name = index::build(&self.root, bytes, &feed, self.thesaurus)?;
-        self.generation = index::open(&self.root, &name, self.geo)?;
+        let feed = self.check_feed(bytes)?;
+        let generation = self.build_generation(bytes, &feed)?;
+        self.switch_to(generation);
         Ok(feed)
+    }
+
+    /// Parse and validate feed bytes, and refuse a feed that is not newer than the one in
+    /// use (no rollback). Changes nothing.
+    pub fn check_feed(&self, bytes: &[u8]) -> Result<Feed> {
+        let feed = feed::read(bytes, self.geo)?;
+        match (feed.meta.generated_at, self.generation.meta.generated_at) {
+            (Some(new), Some(cur)) if new <= cur => Err(Error::FeedNotNewer {
+                feed: new,
+                current: cur,
+            }),
+            (None, _) => Err(Error::FeedShape("it has no generated_at date-time".into())),
+            _ => Ok(feed),
+        }
+    }
+
+    /// Build a generation from a checked feed and make it the one `CURRENT` names (an
+    /// atomic rename). Needs only `&self`, so searches carry on while it builds; this
+    /// process keeps serving the old generation until [`Directory::switch_to`].
+    pub fn build_generation(&self, bytes: &[u8], feed: &Feed) -> Result<Generation> {
+        let name = index::build(&self.root, bytes, feed, self.thesaurus)?;
+        index::open(&self.root, &name, self.geo)
+    }
+
+    /// Serve `generation` from now on.
+    pub fn switch_to(&mut self, generation: Generation) {
+        self.generation = generation;
     }
 }
 

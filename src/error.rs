@@ -28,6 +28,34 @@ pub enum Error {
         feed: jiff::Timestamp,
         current: jiff::Timestamp,
     },
+    /// A publisher key could not be read or used.
+    #[error("the publisher key is not usable: {0}")]
+    KeyInvalid(String),
+    /// The feed's signature did not verify with the publisher's key.
+    #[error("the feed's signature was refused: {0}; nothing was changed")]
+    SignatureInvalid(&'static str),
+    /// The feed is published without its detached signature.
+    #[error("the feed has no signature at {0}, so it cannot be trusted; nothing was changed")]
+    SignatureMissing(String),
+    /// The feed address is not one Signpost will fetch from.
+    #[error("the feed address \"{url}\" is not usable: {why}")]
+    FeedUrl { url: String, why: &'static str },
+    /// The feed server could not be reached or stopped answering.
+    #[error("could not download the feed from {host}: {why}; nothing was changed")]
+    Network { host: String, why: String },
+    /// The feed server answered, but not with the feed.
+    #[error("the feed server at {host} answered \"{status}\" for {url}; nothing was changed")]
+    HttpStatus {
+        host: String,
+        status: String,
+        url: String,
+    },
+    /// The feed is bigger than Signpost will download.
+    #[error("the feed is larger than the {limit_mb} MB Signpost accepts, so it was not downloaded in full; nothing was changed")]
+    FeedTooLarge { limit_mb: u64 },
+    /// No feed address has been set up.
+    #[error("no feed address is set; add one in Settings to receive updates")]
+    NoFeed,
     /// A query parameter could not be understood.
     #[error("{0}")]
     InvalidQuery(String),
@@ -66,6 +94,13 @@ impl Error {
                 | Error::InvalidQuery(_)
                 | Error::NotFound(_)
                 | Error::StoreInUse(_)
+                | Error::KeyInvalid(_)
+                | Error::SignatureInvalid(_)
+                | Error::SignatureMissing(_)
+                | Error::FeedUrl { .. }
+                | Error::HttpStatus { .. }
+                | Error::FeedTooLarge { .. }
+                | Error::NoFeed
         )
     }
 

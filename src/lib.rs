@@ -4,7 +4,7 @@
 //! nothing of the desktop app or any UI: it reads feeds, keeps an on-disk tantivy index in
 //! generations that switch atomically, and answers searches in milliseconds.
 //!
-//! Data flows one way: feed bytes → parse → validate (bad records set aside with a
+//! Data flows one way: feed bytes → verify signature → parse → validate (bad records set aside with a
 //! reason) → build a new index generation → switch `CURRENT` atomically → search.
 //!
 //! ```no_run
@@ -31,7 +31,9 @@
 //! - [`contact`]: `tel:`, `mailto:` and https links, only from well-formed values;
 //! - [`slip`]: the referral slip handed to the person being helped;
 //! - [`map`]: borough outlines for drawing coverage;
-//! - [`store`]: the user's shortlist and settings (sled);
+//! - [`store`]: the user's shortlist, settings and sync record (sled);
+//! - [`signing`]: minisign signatures on feeds (publisher keys, sign, verify);
+//! - [`sync`]: keeping the directory current from the signed feed (reqwest + tokio);
 //! - [`eval`]: search quality against judged queries.
 
 pub mod bundled;
@@ -48,8 +50,10 @@ pub mod map;
 pub mod model;
 pub mod review;
 pub mod search;
+pub mod signing;
 pub mod slip;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod thesaurus;
 

@@ -66,6 +66,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch the signed feed once and apply it if it is newer (exit 0 when updated or
+    /// already current, 1 with the reason when refused or failed).
+    Sync {
+        /// Feed address (https; http only for this computer). Default: the one in settings.
+        #[arg(long, value_name = "URL")]
+        feed: Option<String>,
+        /// Publisher's public key: a minisign .pub file or its base64 key. Default: the
+        /// key in settings, else the key Signpost ships with.
+        #[arg(long, value_name = "KEY")]
+        pubkey: Option<String>,
+    },
+    /// What the directory holds and what the last sync did.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publishing tools: keys, signing and checking feeds (minisign-compatible).
+    Feed {
+        #[command(subcommand)]
+        action: FeedCommand,
+    },
     /// Check a feed file: list each record set aside and why; exit 1 if it is refused.
     Validate { feed_file: PathBuf },
     /// Score search quality on judged queries (JSON lines).
@@ -74,6 +95,33 @@ enum Command {
         /// Print each query's results.
         #[arg(long)]
         verbose: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedCommand {
+    /// Make a publisher key pair. The secret key is unencrypted unless --encrypt is given
+    /// (then it is locked with the password in SIGNPOST_KEY_PASSWORD).
+    Keygen {
+        #[arg(long, value_name = "FILE", default_value = "signpost.key")]
+        secret_key: PathBuf,
+        #[arg(long, value_name = "FILE", default_value = "signpost.pub")]
+        public_key: PathBuf,
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Sign a feed file, writing FEED_FILE.minisig beside it.
+    Sign {
+        feed_file: PathBuf,
+        /// The secret key file (from `feed keygen` or `minisign -G`).
+        #[arg(long, value_name = "SECRET_KEY_FILE")]
+        key: PathBuf,
+    },
+    /// Check FEED_FILE.minisig against a public key (a .pub file or its base64 key).
+    Verify {
+        feed_file: PathBuf,
+        #[arg(long, value_name = "KEY")]
+        pubkey: String,
     },
 }
 
@@ -187,6 +235,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { feed_file } => validate(&feed_file),
+        Command::Sync { feed, pubkey } => sync(&data_dir(cli.data_dir)?, feed, pubkey),
+        Command::Status { json } => status(&data_dir(cli.data_dir)?, json),
+        Command::Feed { action } => publish(action),
         Command::Eval {
             queries_file,
             verbose,
@@ -428,4 +479,157 @@ fn review_note(date: Option<&str>, at: Timestamp) -> String {
         m if m >= 6 => format!("{date} (over 6 months ago)"),
         _ => date.to_string(),
     }
+}
+
+fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result<ExitCode, Error> {
+    use signpost::sync::{Outcome, Source, Syncer};
+    let store = signpost::store::Store::open(data_dir)?;
+    let settings = store.settings()?;
+    let source = match (feed, pubkey) {
+        (Some(url), Some(key)) => Source::new(&url, &key)?,
+        (Some(url), None) => Source::from_settings(&signpost::store::Settings {
+            feed_url: Some(url),
+            ..settings
+        })?,
+        (None, key) => {
+            let mut source = Source::from_settings(&settings)?;
+            if let Some(key) = key {
+                source.public_key = signpost::signing::PublicKey::from_arg(&key)?;
+            }
+            source
+        }
+    };
+    let directory = std::sync::Arc::new(std::sync::RwLock::new(Directory::open(data_dir)?));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Network {
+            host: source.feed_url.clone(),
+            why: format!("the network runtime could not start ({e})"),
+        })?;
+    let outcome = runtime.block_on(Syncer::default().sync(&source, &directory, &store, &|_| {}))?;
+    let info = directory.read().unwrap_or_else(|e| e.into_inner()).info();
+    let summary = format!(
+        "directory of {} · {} services",
+        info.generated_at
+            .map(signpost::sync::london_date)
+            .unwrap_or_else(|| "unknown date".into()),
+        info.services
+    );
+    match outcome {
+        Outcome::Updated { set_aside, .. } => {
+            println!("Updated: {summary}.");
+            if set_aside > 0 {
+                println!("{set_aside} records were set aside; `signpost status` lists them.");
+            }
+        }
+        Outcome::Unchanged => println!("Already current: {summary}."),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status(data_dir: &Path, json: bool) -> Result<ExitCode, Error> {
+    let directory = Directory::open(data_dir)?;
+    let store = signpost::store::Store::open(data_dir)?;
+    let info = directory.info();
+    let sync = store.sync_state()?;
+    let line = signpost::sync::status_line(&info, &sync, Timestamp::now());
+    if json {
+        let doc = serde_json::json!({ "directory": info, "sync": sync });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("status serialises")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let when = |t: Option<Timestamp>| match t {
+        Some(t) => format!(
+            "{} ({})",
+            t.to_zoned(signpost::hours::london().clone())
+                .strftime("%-d %b %Y %H:%M"),
+            signpost::sync::ago(t, Timestamp::now())
+        ),
+        None => "never".into(),
+    };
+    println!("{}", line.text);
+    println!(
+        "Directory:     {} · {} services · {} records set aside ({})",
+        info.generated_at
+            .map(signpost::sync::london_date)
+            .unwrap_or_else(|| "unknown date".into()),
+        info.services,
+        info.set_aside,
+        info.generation
+    );
+    println!(
+        "Feed:          {}",
+        sync.feed_url
+            .as_deref()
+            .unwrap_or("none synced yet (the bundled snapshot)")
+    );
+    println!("Last attempt:  {}", when(sync.last_attempt));
+    println!("Last success:  {}", when(sync.last_success));
+    println!("Last update:   {}", when(sync.last_update));
+    if let Some(e) = &sync.last_error {
+        println!("Last error:    {}", sentence(e));
+    }
+    if sync.last_update.is_some() {
+        println!(
+            "Feed in use:   version {} · generated {} · {} services · {} bytes",
+            sync.feed_version.as_deref().unwrap_or("unknown"),
+            sync.feed_generated_at
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+            sync.services,
+            sync.downloaded_bytes
+        );
+        for p in &sync.set_aside {
+            println!("  set aside: {p}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn publish(action: FeedCommand) -> Result<ExitCode, Error> {
+    use signpost::signing;
+    let password = || std::env::var(signing::PASSWORD_ENV).ok();
+    match action {
+        FeedCommand::Keygen {
+            secret_key,
+            public_key,
+            encrypt,
+        } => {
+            let pw = if encrypt {
+                Some(password().ok_or_else(no_password)?)
+            } else {
+                None
+            };
+            signing::keygen(&secret_key, &public_key, pw)?;
+            println!(
+                "Secret key: {} (keep it secret; it signs feeds)\nPublic key: {} (give it to clients)",
+                secret_key.display(),
+                public_key.display()
+            );
+        }
+        FeedCommand::Sign { feed_file, key } => {
+            let written = signing::sign_file(&feed_file, &key, password())?;
+            println!("Signed: {}", written.display());
+        }
+        FeedCommand::Verify { feed_file, pubkey } => {
+            let key = signing::PublicKey::from_arg(&pubkey)?;
+            signing::verify_file(&feed_file, &key)?;
+            println!(
+                "Signature good: {} was signed with this key.",
+                feed_file.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn no_password() -> Error {
+    Error::KeyInvalid(format!(
+        "set the password for the new key in the {} environment variable",
+        signpost::signing::PASSWORD_ENV
+    ))
 }

@@ -1,4 +1,5 @@
-//! The user's own things, kept with sled in `<data dir>/store`: the shortlist and settings.
+//! The user's own things, kept with sled in `<data dir>/store`: the shortlist, settings and
+//! what the last feed sync did.
 //!
 //! Kept apart from the directory's generations so that a new feed, a rebuilt index or a
 //! crash mid-sync never touches them. Each value is one JSON document under one key,
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 const SUBDIR: &str = "store";
 const SHORTLIST: &str = "shortlist";
 const SETTINGS: &str = "settings";
+const SYNC: &str = "sync";
 /// Most services a shortlist holds; it is for the handful a user refers to often.
 pub const SHORTLIST_MAX: usize = 100;
 /// How long to wait for another Signpost process (a closing window, a CLI run) to let go.
@@ -29,6 +31,39 @@ const LOCK_WAIT: Duration = Duration::from_secs(5);
 pub struct Settings {
     /// A borough (GSS code) to filter by when the app starts, for users who work in one.
     pub home_borough: Option<String>,
+    /// Where updates come from (https, or http on this machine for local mirrors).
+    pub feed_url: Option<String>,
+    /// The publisher's minisign public key; `None` means the key Signpost ships with.
+    pub feed_public_key: Option<String>,
+}
+
+/// What the feed sync last did, for status lines and `signpost status`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncState {
+    /// The feed the rest of this record is about.
+    pub feed_url: Option<String>,
+    /// When a sync last started.
+    pub last_attempt: Option<jiff::Timestamp>,
+    /// When the feed was last fetched and found good (new or unchanged).
+    pub last_success: Option<jiff::Timestamp>,
+    /// When a new feed was last applied.
+    pub last_update: Option<jiff::Timestamp>,
+    /// Validators for the next conditional request, from the feed in use.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// The feed in use, as it describes itself.
+    pub feed_version: Option<String>,
+    pub feed_generated_at: Option<jiff::Timestamp>,
+    pub publisher: Option<String>,
+    /// Services indexed from the last applied feed.
+    pub services: usize,
+    /// Records of the last applied feed left out, with reasons.
+    pub set_aside: Vec<crate::feed::Problem>,
+    /// Bytes downloaded by the last sync (0 when the server said "not modified").
+    pub downloaded_bytes: u64,
+    /// Why the last sync failed, in plain words; `None` after a success.
+    pub last_error: Option<String>,
 }
 
 /// The sled database holding the shortlist and settings.
@@ -111,6 +146,18 @@ impl Store {
         .map(|_| ())
     }
 
+    pub fn sync_state(&self) -> Result<SyncState> {
+        self.get(SYNC)
+    }
+
+    /// Change the sync record in place (read, change, write, flush).
+    pub fn update_sync_state(&self, change: impl Fn(&mut SyncState)) -> Result<SyncState> {
+        self.update(SYNC, |s: &mut SyncState| {
+            change(s);
+            Ok(())
+        })
+    }
+
     fn get<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
         match self.db.get(key).map_err(|e| Error::store(&self.path, e))? {
             Some(bytes) => decode(&self.path, key, &bytes),
@@ -170,6 +217,7 @@ mod tests {
             store
                 .save_settings(&Settings {
                     home_borough: Some("E09000012".into()),
+                    ..Default::default()
                 })
                 .unwrap();
         }

@@ -1,0 +1,241 @@
+//! Publisher signatures: minisign (Ed25519), the scheme Tauri's updater uses.
+//!
+//! A feed is trusted only if its detached signature (`feed.json.minisig`) verifies with the
+//! publisher's public key, which the app pins. Files written here are byte-compatible with
+//! the `minisign` tool: `minisign -Vm feed.json -p key.pub` accepts what [`sign_file`]
+//! writes, and [`verify`] accepts what `minisign -S` writes.
+//!
+//! Verification (run by every client) uses the small `minisign-verify` crate; key
+//! generation and signing (run by the publisher) use `minisign`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The public key that signs the bundled snapshot and, unless settings say otherwise,
+/// the feeds the app accepts.
+pub const PUBLISHER_KEY: &str = include_str!("../index-data/publisher.pub");
+/// The bundled snapshot's signature.
+pub const BUNDLED_SIGNATURE: &str = include_str!("../index-data/feed.json.minisig");
+/// Where a feed's detached signature is published: `<feed URL>.minisig`.
+pub const SIGNATURE_SUFFIX: &str = ".minisig";
+/// Environment variable holding the password of an encrypted secret key.
+pub const PASSWORD_ENV: &str = "SIGNPOST_KEY_PASSWORD";
+
+/// A publisher's public key, checked to be well formed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey(minisign_verify::PublicKey);
+
+impl PublicKey {
+    /// A key given as the contents of a minisign `.pub` file, or as its base64 line alone
+    /// (as shown on a publisher's web page).
+    pub fn parse(text: &str) -> Result<PublicKey> {
+        // The key line alone, so the same key compares equal however it was given.
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+            .unwrap_or("");
+        let key = minisign_verify::PublicKey::from_base64(line);
+        key.map(PublicKey).map_err(|_| {
+            Error::KeyInvalid(
+                "it is not a minisign public key (expected the .pub file or its base64 line, which starts \"RW\")"
+                    .into(),
+            )
+        })
+    }
+
+    /// A key from `arg`: a path to a `.pub` file if one exists there, else the key itself.
+    pub fn from_arg(arg: &str) -> Result<PublicKey> {
+        let path = Path::new(arg);
+        if path.is_file() {
+            let text = fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+            PublicKey::parse(&text)
+        } else {
+            PublicKey::parse(arg)
+        }
+    }
+
+    /// The key Signpost ships with.
+    pub fn publisher() -> PublicKey {
+        PublicKey::parse(PUBLISHER_KEY).expect("index-data/publisher.pub is a valid key")
+    }
+}
+
+/// Check `data` against a detached signature (the text of a `.minisig` file).
+pub fn verify(data: &[u8], signature: &str, key: &PublicKey) -> Result<()> {
+    let sig = minisign_verify::Signature::decode(signature)
+        .map_err(|_| Error::SignatureInvalid("the signature file is not a minisign signature"))?;
+    // Legacy (non-prehashed) signatures are accepted too: `minisign -S -l` still writes them.
+    key.0.verify(data, &sig, true).map_err(|e| match e {
+        minisign_verify::Error::UnexpectedKeyId => {
+            Error::SignatureInvalid("it was signed with a different key from the publisher's")
+        }
+        _ => Error::SignatureInvalid("the signature does not match the feed's contents"),
+    })
+}
+
+/// Check `<feed_path>.minisig` against `feed_path`.
+pub fn verify_file(feed_path: &Path, key: &PublicKey) -> Result<()> {
+    let mut sig_path = feed_path.as_os_str().to_owned();
+    sig_path.push(SIGNATURE_SUFFIX);
+    let sig_path = PathBuf::from(sig_path);
+    let signature =
+        fs::read_to_string(&sig_path).map_err(|e| Error::io("read the signature", &sig_path, e))?;
+    let data = fs::read(feed_path).map_err(|e| Error::io("read", feed_path, e))?;
+    verify(&data, &signature, key)
+}
+
+/// Create a key pair. With a password the secret key is encrypted as `minisign -G` does;
+/// without one it is stored unencrypted as `minisign -G -W` does (keep it in a secret
+/// store). Refuses to overwrite either file.
+pub fn keygen(secret_path: &Path, public_path: &Path, password: Option<String>) -> Result<()> {
+    for path in [secret_path, public_path] {
+        if path.exists() {
+            return Err(Error::KeyInvalid(format!(
+                "{} already exists; move it away first so no key is lost",
+                path.display()
+            )));
+        }
+    }
+    let pair = match password {
+        Some(p) => minisign::KeyPair::generate_encrypted_keypair(Some(p)),
+        None => minisign::KeyPair::generate_unencrypted_keypair(),
+    }
+    .map_err(|e| Error::KeyInvalid(format!("the key pair could not be made ({e})")))?;
+    let sk_box = pair
+        .sk
+        .to_box(Some("signpost feed secret key"))
+        .map_err(|e| Error::KeyInvalid(e.to_string()))?;
+    let pk_box = pair
+        .pk
+        .to_box()
+        .map_err(|e| Error::KeyInvalid(e.to_string()))?;
+    write_new(secret_path, sk_box.to_string().as_bytes(), true)?;
+    write_new(public_path, pk_box.to_string().as_bytes(), false)?;
+    Ok(())
+}
+
+/// Sign `feed_path`, writing `<feed_path>.minisig`. The trusted comment names the file,
+/// as minisign's does. An encrypted key's password comes from `password` (or, when that
+/// is `None`, is asked for on the terminal).
+pub fn sign_file(
+    feed_path: &Path,
+    secret_path: &Path,
+    password: Option<String>,
+) -> Result<PathBuf> {
+    let sk_text = fs::read_to_string(secret_path).map_err(|e| Error::io("read", secret_path, e))?;
+    let sk_box = minisign::SecretKeyBox::from_string(&sk_text).map_err(|_| {
+        Error::KeyInvalid(format!(
+            "{} is not a minisign secret key",
+            secret_path.display()
+        ))
+    })?;
+    let sk = match minisign::SecretKey::from_unencrypted_box(sk_box.clone()) {
+        Ok(sk) => sk,
+        Err(_) => minisign::SecretKey::from_box(sk_box, password).map_err(|_| {
+            Error::KeyInvalid(format!(
+                "the secret key {} could not be unlocked: wrong password, or not a minisign key",
+                secret_path.display()
+            ))
+        })?,
+    };
+    let data = fs::read(feed_path).map_err(|e| Error::io("read", feed_path, e))?;
+    let file_name = feed_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let timestamp = jiff::Timestamp::now().as_second();
+    let trusted = format!("timestamp:{timestamp}\tfile:{file_name}\tprehashed");
+    let signature = minisign::sign(
+        None,
+        &sk,
+        data.as_slice(),
+        Some(&trusted),
+        Some("signature from signpost feed secret key"),
+    )
+    .map_err(|e| Error::KeyInvalid(format!("the feed could not be signed ({e})")))?;
+    let mut out = feed_path.as_os_str().to_owned();
+    out.push(SIGNATURE_SUFFIX);
+    let out = PathBuf::from(out);
+    let tmp = out.with_extension("minisig.tmp");
+    fs::write(&tmp, signature.to_string()).map_err(|e| Error::io("write", &tmp, e))?;
+    fs::rename(&tmp, &out).map_err(|e| Error::io("write", &out, e))?;
+    Ok(out)
+}
+
+/// Write a file that must not exist yet; secret keys are readable by their owner only.
+fn write_new(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options
+        .open(path)
+        .map_err(|e| Error::io("create", path, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io("write", path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_and_verifies_and_refuses_changes_and_other_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
+        keygen(&sk, &pk, None).unwrap();
+        assert!(keygen(&sk, &pk, None).is_err(), "never overwrites a key");
+        let feed = dir.path().join("feed.json");
+        fs::write(&feed, b"{\"services\":[]}").unwrap();
+        let sig_path = sign_file(&feed, &sk, None).unwrap();
+        let sig = fs::read_to_string(sig_path).unwrap();
+        let key = PublicKey::from_arg(pk.to_str().unwrap()).unwrap();
+        verify(b"{\"services\":[]}", &sig, &key).unwrap();
+        assert!(matches!(
+            verify(b"{\"services\":[1]}", &sig, &key),
+            Err(Error::SignatureInvalid(_))
+        ));
+        let base64_line = fs::read_to_string(&pk)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        assert_eq!(PublicKey::parse(&base64_line).unwrap(), key);
+
+        let (sk2, pk2) = (dir.path().join("o.key"), dir.path().join("o.pub"));
+        keygen(&sk2, &pk2, Some("pw".into())).unwrap();
+        let other = PublicKey::from_arg(pk2.to_str().unwrap()).unwrap();
+        let err = verify(b"{\"services\":[]}", &sig, &other).unwrap_err();
+        assert!(err.to_string().contains("different key"), "{err}");
+        // An encrypted key signs with its password and refuses a wrong one.
+        sign_file(&feed, &sk2, Some("pw".into())).unwrap();
+        assert!(sign_file(&feed, &sk2, Some("wrong".into())).is_err());
+    }
+
+    #[test]
+    fn the_bundled_snapshot_is_signed_by_the_publisher_key() {
+        verify(
+            crate::bundled::FEED.as_bytes(),
+            BUNDLED_SIGNATURE,
+            &PublicKey::publisher(),
+        )
+        .expect("index-data/feed.json.minisig must match feed.json: re-sign after regenerating");
+    }
+
+    #[test]
+    fn malformed_keys_say_what_is_expected() {
+        let err = PublicKey::parse("not a key").unwrap_err();
+        assert!(err.to_string().contains("minisign public key"), "{err}");
+    }
+}

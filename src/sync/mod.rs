@@ -1,0 +1,402 @@
+//! Keeping the directory current from the publisher's signed feed.
+//!
+//! One sync: conditional GET of the feed (a 304 costs nothing more), download of
+//! `<feed URL>.minisig`, signature check against the publisher's key **before** the bytes
+//! are parsed, validation (bad records set aside with reasons), refusal of a feed that is
+//! not newer than the one in use, a new index generation built beside the current one and
+//! switched to atomically. Whatever fails, the directory in use is untouched and keeps
+//! answering, and the reason is recorded in the store in plain words.
+//!
+//! The same [`Syncer`] serves the CLI (`signpost sync`, one run) and the app (a loop driven
+//! by [`Schedule`]).
+
+mod fetch;
+mod schedule;
+
+use std::sync::{Arc, RwLock};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::directory::{Directory, DirectoryInfo};
+use crate::error::{Error, Result};
+use crate::feed::Problem;
+use crate::signing::{self, PublicKey};
+use crate::store::{Settings, Store, SyncState};
+
+pub use fetch::{check_url, Limits, Validators};
+pub use schedule::{next_delay, Schedule, Trigger, INTERVAL, JITTER};
+
+/// Where updates come from and who must have signed them.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub feed_url: String,
+    pub public_key: PublicKey,
+}
+
+impl Source {
+    /// A source from a feed address and a key (a `.pub` file path or the key itself).
+    pub fn new(feed_url: &str, public_key: &str) -> Result<Source> {
+        check_url(feed_url)?;
+        Ok(Source {
+            feed_url: feed_url.trim().to_string(),
+            public_key: PublicKey::from_arg(public_key)?,
+        })
+    }
+
+    /// The source the user set up; the key defaults to the one Signpost ships with.
+    pub fn from_settings(settings: &Settings) -> Result<Source> {
+        let url = settings
+            .feed_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .ok_or(Error::NoFeed)?;
+        check_url(url)?;
+        let public_key = match settings.feed_public_key.as_deref() {
+            Some(k) if !k.trim().is_empty() => PublicKey::parse(k)?,
+            _ => PublicKey::publisher(),
+        };
+        Ok(Source {
+            feed_url: url.trim().to_string(),
+            public_key,
+        })
+    }
+
+    fn signature_url(&self) -> String {
+        format!("{}{}", self.feed_url, signing::SIGNATURE_SUFFIX)
+    }
+}
+
+/// How a sync ended well.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// A newer feed was applied.
+    Updated {
+        generated_at: Option<Timestamp>,
+        services: usize,
+        set_aside: usize,
+    },
+    /// The feed has not changed since the one in use.
+    Unchanged,
+}
+
+/// What a sync is doing, for a progress line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum Progress {
+    Checking,
+    Downloading { bytes: u64 },
+    Verifying,
+    Indexing { services: usize },
+}
+
+impl Progress {
+    /// "Downloading 412 kB…"
+    pub fn describe(&self) -> String {
+        match self {
+            Progress::Checking => "Checking for an update…".into(),
+            Progress::Downloading { bytes } => {
+                format!("Downloading {} kB…", bytes.div_ceil(1000))
+            }
+            Progress::Verifying => "Verifying the publisher's signature…".into(),
+            Progress::Indexing { services } => format!("Indexing {services} services…"),
+        }
+    }
+}
+
+/// The one-line summary for a status bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusLine {
+    /// "Updated 2 min ago · directory of 21 Nov 2026 · 67 services", or "Offline · …".
+    pub text: String,
+    /// The last sync's failure in plain words, while it is the latest news.
+    pub error: Option<String>,
+    /// True when no sync has succeeded since the last attempt (or none was made).
+    pub offline: bool,
+}
+
+/// Compose the status line from the directory in use and the sync record.
+pub fn status_line(info: &DirectoryInfo, sync: &SyncState, now: Timestamp) -> StatusLine {
+    let directory = format!(
+        "directory of {} · {} services",
+        info.generated_at
+            .map(london_date)
+            .unwrap_or_else(|| "unknown date".into()),
+        info.services
+    );
+    let failed = match (sync.last_attempt, sync.last_success) {
+        (Some(attempt), Some(success)) => attempt > success,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    match sync.last_success {
+        Some(success) if !failed => StatusLine {
+            text: format!("Updated {} · {directory}", ago(success, now)),
+            error: None,
+            offline: false,
+        },
+        _ => StatusLine {
+            text: format!("Offline · {directory}"),
+            error: if failed {
+                sync.last_error.clone()
+            } else {
+                None
+            },
+            offline: true,
+        },
+    }
+}
+
+/// "just now", "2 min ago", "3 h ago", "4 days ago".
+pub fn ago(then: Timestamp, now: Timestamp) -> String {
+    let secs = now.as_second().saturating_sub(then.as_second()).max(0);
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        86_400..172_800 => "1 day ago".into(),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+/// A date as Londoners read it: "21 Nov 2026".
+pub fn london_date(t: Timestamp) -> String {
+    t.to_zoned(crate::hours::london().clone())
+        .strftime("%-d %b %Y")
+        .to_string()
+}
+
+/// A directory shared between searches and the sync that may replace its generation.
+pub type SharedDirectory = Arc<RwLock<Directory>>;
+
+/// Runs syncs with one set of limits.
+#[derive(Debug, Clone, Default)]
+pub struct Syncer {
+    pub limits: Limits,
+}
+
+impl Syncer {
+    pub fn new(limits: Limits) -> Syncer {
+        Syncer { limits }
+    }
+
+    /// One sync of `directory` from `source`, recorded in `store`. Returns how it ended;
+    /// on an error the directory is exactly as it was and the store says why.
+    pub async fn sync(
+        &self,
+        source: &Source,
+        directory: &SharedDirectory,
+        store: &Store,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Outcome> {
+        let now = Timestamp::now();
+        let state = store.update_sync_state(|s| {
+            if s.feed_url.as_deref() != Some(source.feed_url.as_str()) {
+                // A different feed: nothing recorded about the old one applies.
+                *s = SyncState {
+                    feed_url: Some(source.feed_url.clone()),
+                    ..SyncState::default()
+                };
+            }
+            s.last_attempt = Some(now);
+        })?;
+        let result = self.run(source, directory, &state, progress).await;
+        let finished = Timestamp::now();
+        store.update_sync_state(|s| match &result {
+            Ok(done) => {
+                s.last_success = Some(finished);
+                s.last_error = None;
+                s.downloaded_bytes = 0;
+                if let Some(applied) = &done.applied {
+                    s.last_update = Some(finished);
+                    s.etag = applied.validators.etag.clone();
+                    s.last_modified = applied.validators.last_modified.clone();
+                    s.feed_version = applied.version.clone();
+                    s.feed_generated_at = applied.generated_at;
+                    s.publisher = applied.publisher.clone();
+                    s.services = applied.services;
+                    s.set_aside = applied.set_aside.clone();
+                    s.downloaded_bytes = applied.bytes;
+                }
+            }
+            Err(e) => s.last_error = Some(e.to_string()),
+        })?;
+        result.map(|done| done.outcome)
+    }
+
+    async fn run(
+        &self,
+        source: &Source,
+        directory: &SharedDirectory,
+        state: &SyncState,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Done> {
+        progress(Progress::Checking);
+        let url = check_url(&source.feed_url)?;
+        let fetcher = fetch::Fetcher::new(self.limits.clone(), &url)?;
+        let in_use = read(directory).info().generated_at;
+        // The validators describe the feed last applied; send them only if that is the
+        // directory still in use (not, say, a newer bundled snapshot after an upgrade).
+        let validators = if state.feed_generated_at.is_some() && state.feed_generated_at == in_use {
+            Validators {
+                etag: state.etag.clone(),
+                last_modified: state.last_modified.clone(),
+            }
+        } else {
+            Validators::default()
+        };
+        let on_bytes = |bytes| progress(Progress::Downloading { bytes });
+        let (bytes, validators) = match fetcher
+            .get(&url, &validators, self.limits.max_feed_bytes, &on_bytes)
+            .await?
+        {
+            fetch::Fetched::NotModified => {
+                return Ok(Done {
+                    outcome: Outcome::Unchanged,
+                    applied: None,
+                })
+            }
+            fetch::Fetched::Body { bytes, validators } => (bytes, validators),
+        };
+
+        let sig_url = source.signature_url();
+        let signature = match fetcher
+            .get(
+                &check_url(&sig_url)?,
+                &Validators::default(),
+                self.limits.max_signature_bytes,
+                &|_| {},
+            )
+            .await
+        {
+            Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
+                .map_err(|_| Error::SignatureInvalid("the signature file is not text"))?,
+            Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
+            Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
+                return Err(Error::SignatureMissing(sig_url))
+            }
+            Err(e) => return Err(e),
+        };
+        progress(Progress::Verifying);
+        signing::verify(&bytes, &signature, &source.public_key)?;
+
+        // Parse, validate and build off the async threads; searches go on meanwhile.
+        let dir = Arc::clone(directory);
+        let (feed, bytes) = blocking(move || Ok((read(&dir).check_feed(&bytes)?, bytes))).await?;
+        progress(Progress::Indexing {
+            services: feed.services.len(),
+        });
+        let dir = Arc::clone(directory);
+        let (feed, generation, bytes) = blocking(move || {
+            let generation = read(&dir).build_generation(&bytes, &feed)?;
+            Ok((feed, generation, bytes))
+        })
+        .await?;
+        directory
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .switch_to(generation);
+        let set_aside: Vec<Problem> = feed.set_aside().cloned().collect();
+        Ok(Done {
+            outcome: Outcome::Updated {
+                generated_at: feed.meta.generated_at,
+                services: feed.services.len(),
+                set_aside: set_aside.len(),
+            },
+            applied: Some(Applied {
+                validators,
+                version: feed.meta.version,
+                generated_at: feed.meta.generated_at,
+                publisher: feed.meta.publisher,
+                services: feed.services.len(),
+                set_aside,
+                bytes: bytes.len() as u64,
+            }),
+        })
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Store(format!("the update stopped unexpectedly ({e})")))?
+}
+
+fn read(directory: &SharedDirectory) -> std::sync::RwLockReadGuard<'_, Directory> {
+    directory.read().unwrap_or_else(|e| e.into_inner())
+}
+
+struct Done {
+    outcome: Outcome,
+    applied: Option<Applied>,
+}
+
+struct Applied {
+    validators: Validators,
+    version: Option<String>,
+    generated_at: Option<Timestamp>,
+    publisher: Option<String>,
+    services: usize,
+    set_aside: Vec<Problem>,
+    bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info() -> DirectoryInfo {
+        DirectoryInfo {
+            publisher: None,
+            generated_at: Some("2026-11-21T09:00:00Z".parse().unwrap()),
+            services: 67,
+            set_aside: 0,
+            generation: "gen-000001".into(),
+        }
+    }
+
+    #[test]
+    fn status_line_says_updated_offline_or_the_error() {
+        let now: Timestamp = "2026-11-22T12:00:00Z".parse().unwrap();
+        let never = status_line(&info(), &SyncState::default(), now);
+        assert_eq!(
+            never.text,
+            "Offline · directory of 21 Nov 2026 · 67 services"
+        );
+        assert!(never.offline && never.error.is_none());
+
+        let ok = SyncState {
+            last_attempt: Some("2026-11-22T11:58:00Z".parse().unwrap()),
+            last_success: Some("2026-11-22T11:58:00Z".parse().unwrap()),
+            ..Default::default()
+        };
+        let line = status_line(&info(), &ok, now);
+        assert_eq!(
+            line.text,
+            "Updated 2 min ago · directory of 21 Nov 2026 · 67 services"
+        );
+        assert!(!line.offline);
+
+        let failed = SyncState {
+            last_attempt: Some("2026-11-22T11:59:00Z".parse().unwrap()),
+            last_error: Some("could not download the feed".into()),
+            ..ok
+        };
+        let line = status_line(&info(), &failed, now);
+        assert!(line.text.starts_with("Offline · "), "{}", line.text);
+        assert_eq!(line.error.as_deref(), Some("could not download the feed"));
+    }
+
+    #[test]
+    fn ago_reads_naturally() {
+        let now: Timestamp = "2026-11-22T12:00:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        assert_eq!(ago(at("2026-11-22T11:59:30Z"), now), "just now");
+        assert_eq!(ago(at("2026-11-22T09:00:00Z"), now), "3 h ago");
+        assert_eq!(ago(at("2026-11-21T11:00:00Z"), now), "1 day ago");
+        assert_eq!(ago(at("2026-11-12T12:00:00Z"), now), "10 days ago");
+    }
+}
