@@ -15,4 +15,6 @@ pub const COMMANDS: &[&str] = &[
     "open_link",
     "hide_window",
     "about",
+    "update_now",
+    "network_back",
 ];

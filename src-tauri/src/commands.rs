@@ -9,6 +9,7 @@ use signpost::geo::Geography;
 use signpost::map::Map;
 use signpost::model::{category_label, CATEGORIES};
 use signpost::store::Settings;
+use signpost::sync::{Source, Trigger};
 use signpost::{
     contact, slip, Directory, ReferralFilter, SearchRequest, SearchResults, ServiceDetails,
 };
@@ -17,7 +18,7 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{read, AppState};
 
 type Result<T> = std::result::Result<T, AppError>;
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -103,18 +104,27 @@ pub async fn search(state: AppStateRef<'_>, args: SearchArgs) -> Result<SearchRe
         language: None,
         limit: args.limit.unwrap_or(25).min(200),
     };
-    Ok(dir.search(&req)?)
+    let results = read(&dir).search(&req)?;
+    Ok(results)
 }
 
 #[tauri::command]
 pub async fn service(state: AppStateRef<'_>, id: String) -> Result<ServiceDetails> {
-    Ok(state.directory().await?.service(&id, None)?)
+    let dir = state.directory().await?;
+    let details = read(&dir).service(&id, None)?;
+    Ok(details)
 }
 
 #[derive(Serialize)]
 pub struct Status {
-    /// "Offline · directory of 22 Nov 2026 · 67 services".
+    /// "Updated 2 min ago · directory of 22 Nov 2026 · 67 services", or "Offline · …".
     pub text: String,
+    /// The last sync's failure in plain words, while it is the latest news.
+    pub error: Option<String>,
+    /// What a running sync is doing ("Downloading 412 kB…").
+    pub progress: Option<String>,
+    /// Whether a feed address is set (without one there is nothing to update from).
+    pub feed_set: bool,
     pub directory_date: Option<String>,
     pub services: usize,
     pub set_aside: usize,
@@ -125,21 +135,37 @@ pub struct Status {
 /// Waits for the directory to open, so the UI learns when search is ready.
 #[tauri::command]
 pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
-    let dir = state.directory().await?;
-    let info = dir.info();
-    let date = info.generated_at.map(|d| london_date(d, "%-d %b %Y"));
-    let text = format!(
-        "Offline · directory of {} · {} services",
-        date.as_deref().unwrap_or("unknown date"),
-        info.services
-    );
+    let info = read(&state.directory().await?).info();
+    let store = state.store().await?;
+    let sync = store.sync_state()?;
+    let settings = store.settings()?;
+    let line = signpost::sync::status_line(&info, &sync, jiff::Timestamp::now());
     Ok(Status {
-        text,
-        directory_date: date,
+        text: line.text,
+        error: line.error,
+        progress: state
+            .sync_progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone(),
+        feed_set: settings.feed_url.is_some_and(|u| !u.trim().is_empty()),
+        directory_date: info.generated_at.map(signpost::sync::london_date),
         services: info.services,
         set_aside: info.set_aside,
         uptime_ms: state.started.elapsed().as_millis(),
     })
+}
+
+/// "Update now": wakes the sync loop; progress and the result arrive as events.
+#[tauri::command]
+pub fn update_now(state: AppStateRef<'_>) {
+    state.schedule.request(Trigger::UserAsked);
+}
+
+/// The page saw the network come back (the webview's `online` event).
+#[tauri::command]
+pub fn network_back(state: AppStateRef<'_>) {
+    state.schedule.request(Trigger::NetworkBack);
 }
 
 #[derive(Serialize)]
@@ -151,6 +177,7 @@ pub struct ShortlistEntry {
 
 async fn shortlist_entries(state: &AppState, ids: Vec<String>) -> Result<Vec<ShortlistEntry>> {
     let dir = state.directory().await?;
+    let dir = read(&dir);
     Ok(ids.into_iter().map(|id| entry(&dir, id)).collect())
 }
 
@@ -173,7 +200,7 @@ pub async fn shortlist(state: AppStateRef<'_>) -> Result<Vec<ShortlistEntry>> {
 
 #[tauri::command]
 pub async fn shortlist_add(state: AppStateRef<'_>, id: String) -> Result<Vec<ShortlistEntry>> {
-    state.directory().await?.service(&id, None)?;
+    read(&state.directory().await?).service(&id, None)?;
     let ids = state.store().await?.add_to_shortlist(&id)?;
     shortlist_entries(&state, ids).await
 }
@@ -199,14 +226,38 @@ pub async fn save_settings(state: AppStateRef<'_>, settings: Settings) -> Result
             ));
         }
     }
+    let settings = Settings {
+        feed_url: trimmed(settings.feed_url),
+        feed_public_key: trimmed(settings.feed_public_key),
+        ..settings
+    };
+    if settings.feed_url.is_some() {
+        // Checks the address and the key before anything is saved.
+        Source::from_settings(&settings)?;
+    } else if let Some(key) = &settings.feed_public_key {
+        signpost::signing::PublicKey::parse(key)?;
+    }
     let store = state.store().await?;
+    let before = store.settings()?;
     store.save_settings(&settings)?;
-    Ok(store.settings()?)
+    let feed_changed = (&before.feed_url, &before.feed_public_key)
+        != (&settings.feed_url, &settings.feed_public_key);
+    if feed_changed && settings.feed_url.is_some() {
+        state.schedule.request(Trigger::UserAsked);
+    }
+    Ok(settings)
+}
+
+fn trimmed(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 #[tauri::command]
 pub async fn slip_text(state: AppStateRef<'_>, ids: Vec<String>) -> Result<String> {
     let dir = state.directory().await?;
+    let dir = read(&dir);
     let services = ids
         .iter()
         .map(|id| dir.service(id, None))
@@ -285,11 +336,16 @@ pub struct About {
     /// Records of the current feed that were set aside, and why.
     pub set_aside: Vec<SetAside>,
     pub data_dir: String,
+    /// Where updates come from, and when the last one was applied.
+    pub feed_url: Option<String>,
+    pub last_update: Option<String>,
 }
 
 #[tauri::command]
 pub async fn about(state: AppStateRef<'_>) -> Result<About> {
+    let sync = state.store().await?.sync_state()?;
     let dir = state.directory().await?;
+    let dir = read(&dir);
     let info = dir.info();
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
@@ -309,6 +365,10 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
             })
             .collect(),
         data_dir: state.data_dir.display().to_string(),
+        feed_url: sync.feed_url,
+        last_update: sync
+            .last_update
+            .map(|t| london_date(t, "%-d %B %Y at %H:%M")),
     })
 }
 

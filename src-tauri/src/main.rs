@@ -1,8 +1,8 @@
 //! Signpost London, the desktop app: a Tauri window over the `signpost` engine.
 //!
 //! The shell is thin on purpose: `commands` turns UI calls into engine calls, `state`
-//! opens the directory and the store once, off the UI thread, and this file builds the
-//! window. Everything the user sees is plain HTML, CSS and JavaScript in `ui/`.
+//! opens the directory and the store once, off the UI thread, `sync_loop` keeps the
+//! directory current from the signed feed, and this file builds the window. Everything the user sees is plain HTML, CSS and JavaScript in `ui/`.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -10,6 +10,7 @@
 mod commands;
 mod error;
 mod state;
+mod sync_loop;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,11 +62,14 @@ fn main() {
                         || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
                 })
                 .build()?;
-            // Open the directory now, off the UI thread, so the first search finds it ready.
+            // Open the directory now, off the UI thread, so the first search finds it ready;
+            // then the first sync (if a feed is set) runs, and the loop keeps it current.
             let state = app.state::<Arc<AppState>>().inner().clone();
+            let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let _ = state.directory().await;
                 let _ = state.store().await;
+                sync_loop::spawn(handle, state);
             });
             Ok(())
         })
@@ -85,6 +89,8 @@ fn main() {
             commands::open_link,
             commands::hide_window,
             commands::about,
+            commands::update_now,
+            commands::network_back,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

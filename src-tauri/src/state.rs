@@ -1,11 +1,12 @@
 //! What the app holds while it runs: the directory and the store, each opened once, off the
-//! UI thread, and shared by every command.
+//! UI thread, and shared by every command; and the schedule that wakes the feed sync.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;
 
 use signpost::store::Store;
+use signpost::sync::{Schedule, SharedDirectory};
 use signpost::Directory;
 use tokio::sync::OnceCell;
 
@@ -15,8 +16,12 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub started: Instant,
     // Only successes are kept: a failed opening is tried again by the next command.
-    directory: OnceCell<Arc<Directory>>,
+    directory: OnceCell<SharedDirectory>,
     store: OnceCell<Arc<Store>>,
+    /// Wakes the sync loop ("Update now", network back, the timer).
+    pub schedule: Schedule,
+    /// What a running sync is doing ("Downloading 412 kB…"), or `None` when idle.
+    pub sync_progress: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -26,15 +31,20 @@ impl AppState {
             started,
             directory: OnceCell::new(),
             store: OnceCell::new(),
+            schedule: Schedule::default(),
+            sync_progress: Mutex::new(None),
         }
     }
 
     /// The directory, opening it on first use (a build from the bundled snapshot the
     /// first time). Commands that arrive while it opens wait for the same opening.
-    pub async fn directory(&self) -> Result<Arc<Directory>, AppError> {
+    /// A sync may swap its generation: read it through [`read`], briefly.
+    pub async fn directory(&self) -> Result<SharedDirectory, AppError> {
         let dir = self.data_dir.clone();
         self.directory
-            .get_or_try_init(|| blocking(move || Directory::open(&dir).map(Arc::new)))
+            .get_or_try_init(|| {
+                blocking(move || Directory::open(&dir).map(|d| Arc::new(RwLock::new(d))))
+            })
             .await
             .cloned()
             .map_err(|e| {
@@ -52,6 +62,12 @@ impl AppState {
             .await
             .cloned()
     }
+}
+
+/// The directory in use, for one command's worth of reading (never across an await).
+pub fn read(dir: &SharedDirectory) -> RwLockReadGuard<'_, Directory> {
+    // A panic elsewhere cannot leave a half-switched directory: switching is one assignment.
+    dir.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Run engine work that touches the disk on tokio's blocking pool.

@@ -4,6 +4,9 @@
 // Each test runs on its own runtime and thread; the lock only keeps apps one at a time.
 #![allow(clippy::await_holding_lock)]
 
+#[path = "../../tests/common/feed_server.rs"]
+#[allow(dead_code)]
+mod feed_server;
 mod harness;
 
 use harness::{serial, App, Driver};
@@ -417,5 +420,213 @@ async fn axe_finds_no_violations_on_the_main_screen_a_detail_the_slip_and_about(
     )
     .await;
     assert_eq!(app.axe().await, Vec::<String>::new(), "About");
+    app.quit().await;
+}
+
+/// A minisign key pair for a test publisher, and a way to sign bytes with it.
+struct Publisher {
+    dir: tempfile::TempDir,
+    public_line: String,
+}
+
+impl Publisher {
+    fn new() -> Publisher {
+        let dir = tempfile::tempdir().unwrap();
+        let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
+        signpost::signing::keygen(&sk, &pk, None).unwrap();
+        let public_line = std::fs::read_to_string(&pk)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        Publisher { dir, public_line }
+    }
+
+    fn sign(&self, bytes: &[u8]) -> Vec<u8> {
+        let f = self.dir.path().join("feed.json");
+        std::fs::write(&f, bytes).unwrap();
+        let sig = signpost::signing::sign_file(&f, &self.dir.path().join("k.key"), None).unwrap();
+        std::fs::read(sig).unwrap()
+    }
+}
+
+fn bundled_plus(generated_at: &str, extra: Vec<Value>) -> Vec<u8> {
+    let mut doc: Value = serde_json::from_str(signpost::bundled::FEED).unwrap();
+    doc["generated_at"] = json!(generated_at);
+    doc["services"].as_array_mut().unwrap().extend(extra);
+    serde_json::to_vec(&doc).unwrap()
+}
+
+/// Record every progress line the page shows, for checking afterwards.
+async fn watch_progress(app: &App) {
+    app.eval(
+        "(window.__progress = [], new MutationObserver(() => { const t = document.getElementById('sync-progress').textContent; if (t) window.__progress.push(t); }).observe(document.getElementById('sync-progress'), {childList: true, characterData: true, subtree: true}), true)",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_changes_nothing() {
+    use feed_server::{FeedServer, Reply};
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let publisher = Publisher::new();
+    let server = FeedServer::start();
+    let quokka = json!({
+        "id": "quokka-advice", "name": "Quokka advice line",
+        "description": "Advice after a scam.",
+        "organization": {"name": "Quokka Trust"},
+        "phones": [{"number": "0800 000 0000"}],
+        "service_areas": [{"name": "National"}],
+        "attributes": [{"taxonomy_term": {"taxonomy": "signpost:category", "code": "fraud-cybercrime"}}]
+    });
+    let nameless = json!({"id": "nameless", "description": "No name given"});
+    let newer = bundled_plus("2099-01-01T00:00:00Z", vec![quokka, nameless]);
+    server.set("/feed.json", Reply::ok(&newer));
+    server.set("/feed.json.minisig", Reply::ok(&publisher.sign(&newer)));
+
+    let app = driver.launch(data.path()).await;
+    app.wait_for("document.body.dataset.ready === 'true'", "the directory")
+        .await;
+    let status = app.text("#status-line").await;
+    assert!(status.starts_with("Offline · directory of "), "{status}");
+
+    // With no feed set, "Update now" leads to the settings.
+    app.click("#update-now").await;
+    app.wait_for(
+        "document.getElementById('settings-dialog').open",
+        "the settings",
+    )
+    .await;
+    let feed = app
+        .client
+        .find(fantoccini::Locator::Css("#s-feed"))
+        .await
+        .unwrap();
+    feed.send_keys("http://feeds.example.org/feed.json")
+        .await
+        .unwrap();
+    app.click("#settings-form button[type=submit]").await;
+    app.wait_for(
+        "!document.getElementById('s-feed-error').hidden",
+        "the address error",
+    )
+    .await;
+    let err = app.text("#s-feed-error").await;
+    assert!(err.contains("only https"), "{err}");
+
+    feed.clear().await.unwrap();
+    feed.send_keys(&server.url("/feed.json")).await.unwrap();
+    let key = app
+        .client
+        .find(fantoccini::Locator::Css("#s-key"))
+        .await
+        .unwrap();
+    key.send_keys(&publisher.public_line).await.unwrap();
+    watch_progress(&app).await;
+    app.click("#settings-form button[type=submit]").await;
+    app.wait_for(
+        "document.getElementById('status-line').textContent.startsWith('Updated ')",
+        "the update to apply",
+    )
+    .await;
+    assert_eq!(
+        app.text("#status-line").await,
+        "Updated just now · directory of 1 Jan 2099 · 68 services"
+    );
+    let progress: Vec<String> =
+        serde_json::from_value(app.eval("window.__progress").await).unwrap();
+    assert!(
+        progress.iter().any(|p| p.starts_with("Downloading ")),
+        "{progress:?}"
+    );
+    assert!(
+        progress.contains(&"Verifying the publisher's signature…".to_string()),
+        "{progress:?}"
+    );
+    assert!(
+        progress.contains(&"Indexing 68 services…".to_string()),
+        "{progress:?}"
+    );
+    app.click("#settings-dialog [data-close]").await;
+    app.wait_for(
+        "!document.getElementById('settings-dialog').open",
+        "the settings to close",
+    )
+    .await;
+
+    search_for(&app, "quokka").await;
+    assert_eq!(app.result_names().await, ["Quokka advice line"]);
+
+    // About lists the record the sync set aside, and where updates come from.
+    app.click("#show-about").await;
+    app.wait_for("document.getElementById('about-dialog').open", "About")
+        .await;
+    let about = app.text("#about-body").await;
+    assert!(about.contains("nameless"), "{about}");
+    assert!(about.contains(&server.url("/feed.json")), "{about}");
+    app.click("#about-dialog [data-close]").await;
+    app.wait_for(
+        "!document.getElementById('about-dialog').open",
+        "About to close",
+    )
+    .await;
+
+    // A newer feed whose signature does not match: refused, said plainly, nothing changes.
+    let tampered = bundled_plus("2099-02-01T00:00:00Z", vec![]);
+    server.set("/feed.json", Reply::ok(&tampered));
+    watch_progress(&app).await;
+    app.click("#update-now").await;
+    app.wait_for(
+        "!document.getElementById('sync-error').hidden",
+        "the sync error",
+    )
+    .await;
+    let error = app.text("#sync-error").await;
+    assert!(
+        error.starts_with("Last update failed: the feed's signature was refused"),
+        "{error}"
+    );
+    let status = app.text("#status-line").await;
+    assert_eq!(status, "Offline · directory of 1 Jan 2099 · 68 services");
+    let progress: Vec<String> =
+        serde_json::from_value(app.eval("window.__progress").await).unwrap();
+    assert!(
+        progress.contains(&"Verifying the publisher's signature…".to_string()),
+        "{progress:?}"
+    );
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    search_for(&app, "quokka").await;
+    assert_eq!(
+        app.result_names().await,
+        ["Quokka advice line"],
+        "still serving"
+    );
+    app.screenshot("sync-error").await;
+    assert_eq!(
+        app.axe().await,
+        Vec::<String>::new(),
+        "the status bar with an error"
+    );
+
+    // The next start-up syncs by itself: a good newer feed is there now.
+    let newest = bundled_plus("2099-03-01T00:00:00Z", vec![]);
+    server.set("/feed.json", Reply::ok(&newest));
+    server.set("/feed.json.minisig", Reply::ok(&publisher.sign(&newest)));
+    app.quit().await;
+    let app = driver.launch(data.path()).await;
+    app.wait_for(
+        "document.getElementById('status-line').textContent === 'Updated just now · directory of 1 Mar 2099 · 67 services'",
+        "the start-up sync",
+    )
+    .await;
     app.quit().await;
 }

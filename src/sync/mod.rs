@@ -25,7 +25,7 @@ use crate::signing::{self, PublicKey};
 use crate::store::{Settings, Store, SyncState};
 
 pub use fetch::{check_url, Limits, Validators};
-pub use schedule::{next_delay, Schedule, Trigger, INTERVAL, JITTER};
+pub use schedule::{jittered_delay, next_delay, Schedule, Trigger, INTERVAL, JITTER};
 
 /// Where updates come from and who must have signed them.
 #[derive(Debug, Clone)]

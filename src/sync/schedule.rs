@@ -37,6 +37,11 @@ pub fn next_delay(failures: u32, rng: &mut impl Rng) -> Duration {
     base.mul_f64(rng.random_range(1.0 - JITTER..=1.0 + JITTER))
 }
 
+/// [`next_delay`] with this thread's random numbers.
+pub fn jittered_delay(failures: u32) -> Duration {
+    next_delay(failures, &mut rand::rng())
+}
+
 /// Wakes the sync loop: on a timer, or early when asked.
 pub struct Schedule {
     wake: Notify,

@@ -8,6 +8,7 @@ import { setMap } from './map.js';
 import { moveFocus, renderResults } from './results.js';
 import { renderDetail } from './detail.js';
 import { setUpQuickHide } from './safety.js';
+import { loadSettings, refreshStatus, saveSettings, setUpUpdates } from './updates.js';
 
 const state = {
   issued: 0,      // sequence number of the latest search sent
@@ -284,13 +285,15 @@ async function openAbout() {
         row('Dated', a.directory_date || 'unknown'),
         row('Services', String(a.services)),
         row('Records set aside', a.set_aside.length ? `${a.set_aside.length} (listed below)` : 'none'),
+        row('Updates from', a.feed_url || 'no feed set (the directory shipped with the app)'),
+        row('Last update', a.last_update || 'never'),
         row('Kept in', a.data_dir),
         row('App version', a.version)),
       a.set_aside.length ? el('ul', { class: 'set-aside' }, a.set_aside.map((p) => el('li', {
         text: `Record ${p.record}${p.id ? ` (${p.id})` : ''}: ${p.field} — ${p.reason}`,
       }))) : null,
       el('h3', { text: 'Privacy' }),
-      el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist and your borough setting are saved.' }),
+      el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist, your borough and your update settings are saved. The only network traffic is the check for directory updates at the feed address you set.' }),
       el('h3', { text: 'Data sources and licences' }),
       el('p', { text: 'Service details were gathered from each service\'s own public pages; every record shows when it was last reviewed and where its facts were seen. Check numbers before giving them out.' }),
       el('ul', {}, a.attributions.map((t) => el('li', { text: t }))),
@@ -320,8 +323,7 @@ async function startUp() {
   fillSelect($('f-borough'), s.boroughs);
   fillSelect($('f-home'), s.boroughs);
   try {
-    const status = await call('status'); // resolves once the directory is open
-    $('status-line').textContent = status.text;
+    const status = await refreshStatus(); // resolves once the directory is open
     document.body.dataset.ready = 'true';
     document.body.dataset.readyMs = String(status.uptime_ms);
   } catch (e) {
@@ -330,7 +332,7 @@ async function startUp() {
     return;
   }
   try {
-    const settings = await call('settings');
+    const settings = await loadSettings();
     if (settings.home_borough) {
       $('f-home').value = settings.home_borough;
       if (!$('f-borough').value) $('f-borough').value = settings.home_borough;
@@ -356,7 +358,7 @@ function wire() {
     search();
   });
   $('f-home').addEventListener('change', async () => {
-    try { await call('save_settings', { settings: { home_borough: $('f-home').value || null } }); } catch (e) { showError(e); }
+    try { await saveSettings({ home_borough: $('f-home').value || null }); } catch (e) { showError(e); }
   });
 
   $('show-slip').addEventListener('click', openSlip);
@@ -403,5 +405,14 @@ function wire() {
   });
 }
 
+setUpUpdates({
+  // A new directory: search again, and refresh names on the shortlist and in the detail.
+  onUpdated: async () => {
+    search();
+    await loadShortlist();
+    if (state.selected) openDetail(state.selected, new Event('refresh'));
+  },
+  onError: showError,
+});
 wire();
 startUp().catch(showError);

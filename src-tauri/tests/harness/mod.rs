@@ -224,14 +224,23 @@ impl App {
             .unwrap()
     }
 
+    /// Click an element; retried for a moment while something (a closing dialog's
+    /// backdrop, a re-render) is in the way, as a person would click again.
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+        let started = Instant::now();
+        loop {
+            let result = match self.client.find(Locator::Css(css)).await {
+                Ok(e) => e.click().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => return,
+                Err(e) if started.elapsed() > Duration::from_secs(3) => {
+                    panic!("could not click {css}: {e:?}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
     }
 
     /// Wait until a JavaScript condition holds (10 s at most).
