@@ -2,38 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
-use common::{data_dir, feed, service};
-
-fn signpost(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signpost"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// One plain sentence on stderr: no panic, no backtrace, no debug dump.
-fn assert_plain_error(o: &Output) {
-    assert!(!o.status.success());
-    let e = stderr(o);
-    assert!(e.starts_with("signpost: "), "{e}");
-    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
-    assert!(
-        !e.contains("panicked") && !e.contains("backtrace") && !e.contains("Error {"),
-        "{e}"
-    );
-}
+use common::{assert_plain_error, data_dir, feed, service, signpost, stderr, stdout};
 
 #[test]
 fn search_dv_near_e8_puts_hackney_first() {

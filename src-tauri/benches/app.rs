@@ -118,6 +118,26 @@ function next() {
 next();
 "#;
 
+/// The search command alone, called from the page as the UI calls it: IPC, engine and
+/// JSON both ways, no rendering. Keystroke time minus this is the page's own work.
+const IPC_SCRIPT: &str = r#"
+const [queries, done] = arguments;
+const invoke = window.__TAURI__.core.invoke;
+const times = [];
+let bytes = 0;
+(async () => {
+  for (const text of queries) {
+    for (let i = 1; i <= text.length; i++) {
+      const t0 = performance.now();
+      const r = await invoke('search', { args: { text: text.slice(0, i), limit: 25 } });
+      times.push(performance.now() - t0);
+      bytes += JSON.stringify(r).length;
+    }
+  }
+  done({ times, bytes });
+})();
+"#;
+
 const QUERIES: &[&str] = &[
     "domestic abuse hackney",
     "hate crime advocate",
@@ -176,6 +196,14 @@ async fn main() {
             }
         }
     }
+    let r = app
+        .client
+        .execute_async(IPC_SCRIPT, vec![json!(QUERIES)])
+        .await
+        .unwrap();
+    let mut ipc: Vec<f64> = serde_json::from_value(r["times"].clone()).unwrap();
+    ipc.sort_by(f64::total_cmp);
+    let ipc_kb = r["bytes"].as_f64().unwrap() / ipc.len() as f64 / 1000.0;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (app_pss, parts) = tree_pss_kb(driver_pid(&driver));
     app.quit().await;
@@ -231,6 +259,11 @@ async fn main() {
         "keystroke to next frame, ms:      p50 {:.2} p95 {:.2}",
         percentile(&frame, 0.5),
         percentile(&frame, 0.95)
+    );
+    println!(
+        "search command alone (IPC + engine + JSON), ms: p50 {:.2} p95 {:.2}; {ipc_kb:.1} kB of JSON per answer",
+        percentile(&ipc, 0.5),
+        percentile(&ipc, 0.95)
     );
     println!("cold start to a usable search box, ms: median {:.0} (first run, building the index: {first_run:.0})", percentile(&ready, 0.5));
     println!(

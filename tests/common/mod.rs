@@ -124,3 +124,34 @@ pub fn bundled_feed_plus(generated_at: &str, extra: Vec<Value>) -> Vec<u8> {
     doc["services"].as_array_mut().unwrap().extend(extra);
     serde_json::to_vec(&doc).unwrap()
 }
+
+/// Run the `signpost` command line on a data folder, as a user would.
+pub fn signpost(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("SIGNPOST_KEY_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// One plain sentence on stderr: no panic, no backtrace, no debug dump.
+pub fn assert_plain_error(o: &std::process::Output) {
+    assert!(!o.status.success(), "{}", stdout(o));
+    let e = stderr(o);
+    assert!(e.starts_with("signpost: "), "{e}");
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(
+        !e.contains("panicked") && !e.contains("backtrace") && !e.contains("Error {"),
+        "{e}"
+    );
+}
