@@ -97,17 +97,18 @@ const TYPE_SCRIPT: &str = r#"
 const [text, done] = arguments;
 const q = document.getElementById('q');
 const list = document.getElementById('results');
-const layout = [], frame = [];
+const layout = [], frame = [], built = [];
 let i = 0;
 q.value = '';
 function next() {
-  if (i >= text.length) { done({ layout, frame }); return; }
+  if (i >= text.length) { done({ layout, frame, built }); return; }
   const before = Number(list.dataset.seq || 0);
   q.value = text.slice(0, ++i);
   const t0 = performance.now();
   const obs = new MutationObserver(() => {
     if (!(Number(list.dataset.seq || 0) > before)) return;
     obs.disconnect();
+    built.push(performance.now() - t0);  // answer received and cards built
     list.getBoundingClientRect();  // style and layout done
     layout.push(performance.now() - t0);
     requestAnimationFrame(() => { frame.push(performance.now() - t0); setTimeout(next, 0); });
@@ -118,12 +119,14 @@ function next() {
 next();
 "#;
 
-/// The search command alone, called from the page as the UI calls it: IPC, engine and
-/// JSON both ways, no rendering. Keystroke time minus this is the page's own work.
+/// The search command alone, called from the page as the UI calls it (IPC, engine and JSON
+/// both ways, no rendering), and the page's card building alone (25 cards into a list
+/// outside the document: JavaScript and DOM, no style or layout).
 const IPC_SCRIPT: &str = r#"
 const [queries, done] = arguments;
 const invoke = window.__TAURI__.core.invoke;
-const times = [];
+const times = [], cards = [];
+const q = document.getElementById('q');
 let bytes = 0;
 (async () => {
   for (const text of queries) {
@@ -132,9 +135,14 @@ let bytes = 0;
       const r = await invoke('search', { args: { text: text.slice(0, i), limit: 25 } });
       times.push(performance.now() - t0);
       bytes += JSON.stringify(r).length;
+      const { renderResults } = await import('./js/results.js');
+      const ol = document.createElement('ol');
+      const t1 = performance.now();
+      renderResults(ol, r.hits, { onOpen() {}, inSlip: () => false, onToggleSlip() {}, selectedId: null });
+      cards.push(performance.now() - t1);
     }
   }
-  done({ times, bytes });
+  done({ times, bytes, cards });
 })();
 "#;
 
@@ -180,7 +188,7 @@ async fn main() {
 
     // Keystrokes at N services.
     let app = driver.launch(big.path()).await;
-    let (mut layout, mut frame) = (Vec::new(), Vec::new());
+    let (mut layout, mut frame, mut built) = (Vec::new(), Vec::new(), Vec::new());
     'typing: loop {
         for q in QUERIES {
             let r = app
@@ -191,6 +199,7 @@ async fn main() {
             let get = |k: &str| -> Vec<f64> { serde_json::from_value(r[k].clone()).unwrap() };
             layout.extend(get("layout"));
             frame.extend(get("frame"));
+            built.extend(get("built"));
             if layout.len() >= keystrokes {
                 break 'typing;
             }
@@ -204,11 +213,14 @@ async fn main() {
     let mut ipc: Vec<f64> = serde_json::from_value(r["times"].clone()).unwrap();
     ipc.sort_by(f64::total_cmp);
     let ipc_kb = r["bytes"].as_f64().unwrap() / ipc.len() as f64 / 1000.0;
+    let mut cards: Vec<f64> = serde_json::from_value(r["cards"].clone()).unwrap();
+    cards.sort_by(f64::total_cmp);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (app_pss, parts) = tree_pss_kb(driver_pid(&driver));
     app.quit().await;
     layout.sort_by(f64::total_cmp);
     frame.sort_by(f64::total_cmp);
+    built.sort_by(f64::total_cmp);
 
     // Cold start on the bundled directory (already built once, as on every start but the first).
     let bundled = tempfile::tempdir().unwrap();
@@ -230,11 +242,15 @@ async fn main() {
     }
     ready.sort_by(f64::total_cmp);
 
-    // The bare window, measured the same way.
+    // The bare window, measured the same way: as Tauri sets it up, and in the app's mode.
     let bare = bare_window();
-    let bare_pss = {
+    let mut bare_pss = Vec::new();
+    for args in [json!([]), json!(["--light-rendering"])] {
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), json!({ "application": bare }));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": bare, "args": args }),
+        );
         let client = fantoccini::ClientBuilder::new(
             hyper_util::client::legacy::connect::HttpConnector::new(),
         )
@@ -243,10 +259,12 @@ async fn main() {
         .await
         .unwrap();
         tokio::time::sleep(Duration::from_secs(3)).await;
-        let (kb, _) = tree_pss_kb(driver_pid(&driver));
+        let (kb, parts) = tree_pss_kb(driver_pid(&driver));
         client.close().await.unwrap();
-        kb
-    };
+        bare_pss.push((kb, parts));
+    }
+    let (bare_default, _) = bare_pss[0].clone();
+    let (bare_pss, bare_parts) = bare_pss[1].clone();
 
     println!(
         "keystroke to results laid out, ms: p50 {:.2} p95 {:.2} max {:.2} (n={})",
@@ -261,26 +279,39 @@ async fn main() {
         percentile(&frame, 0.95)
     );
     println!(
+        "  of which answer received and cards built, ms: p50 {:.2} p95 {:.2}",
+        percentile(&built, 0.5),
+        percentile(&built, 0.95)
+    );
+    println!(
         "search command alone (IPC + engine + JSON), ms: p50 {:.2} p95 {:.2}; {ipc_kb:.1} kB of JSON per answer",
         percentile(&ipc, 0.5),
         percentile(&ipc, 0.95)
     );
+    println!(
+        "building 25 cards alone (no layout), ms: p50 {:.2} p95 {:.2}",
+        percentile(&cards, 0.5),
+        percentile(&cards, 0.95)
+    );
     println!("cold start to a usable search box, ms: median {:.0} (first run, building the index: {first_run:.0})", percentile(&ready, 0.5));
     println!(
-        "memory PSS: app {} MB ({}), bare window {} MB",
+        "memory PSS: app {} MB ({}), bare window in the same WebKit mode {} MB ({}), bare window as Tauri sets it up {} MB",
         app_pss / 1024,
         parts.join(" "),
-        bare_pss / 1024
+        bare_pss / 1024,
+        bare_parts.join(" "),
+        bare_default / 1024
     );
     println!(
-        "services={services} keystroke_p50_ms={:.2} keystroke_p95_ms={:.2} frame_p95_ms={:.2} cold_start_ms={:.0} app_pss_mb={} bare_pss_mb={} extra_mb={}",
+        "services={services} keystroke_p50_ms={:.2} keystroke_p95_ms={:.2} frame_p95_ms={:.2} cold_start_ms={:.0} app_pss_mb={} bare_pss_mb={} extra_mb={} bare_default_mb={}",
         percentile(&layout, 0.5),
         percentile(&layout, 0.95),
         percentile(&frame, 0.95),
         percentile(&ready, 0.5),
         app_pss / 1024,
         bare_pss / 1024,
-        (app_pss as i64 - bare_pss as i64) / 1024
+        (app_pss as i64 - bare_pss as i64) / 1024,
+        bare_default / 1024
     );
 }
 

@@ -1,9 +1,14 @@
 //! A bare Tauri window showing an empty page: the baseline the app benchmark compares the
-//! app's memory with (same Tauri, same WebKitGTK, nothing of Signpost's).
+//! app's memory with (same Tauri, same WebKitGTK, nothing of Signpost's), as Tauri sets it
+//! up and, with `--light-rendering`, in the WebKit mode the app uses.
 
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
+    // `--light-rendering`: the WebKit mode the app chooses, for a like-for-like baseline.
+    if std::env::args().any(|a| a == "--light-rendering") {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     tauri::Builder::default()
         .setup(|app| {
             WebviewWindowBuilder::new(app, "main", WebviewUrl::External("about:blank".parse()?))

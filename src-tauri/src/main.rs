@@ -31,6 +31,18 @@ struct Args {
     data_dir: Option<PathBuf>,
 }
 
+/// The page is static text and forms, with no animation: WebKitGTK's non-composited mode
+/// draws it with no GPU layers, which halves the web process's memory and avoids the blank
+/// windows accelerated mode gives on some virtual machines and old graphics drivers. A
+/// value the user has set is respected.
+fn use_light_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Set before GTK starts and before any other thread exists.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 fn main() {
     let started = Instant::now();
     let args = Args::parse();
@@ -41,6 +53,7 @@ fn main() {
         std::process::exit(1);
     };
     let state = Arc::new(AppState::new(data_dir, started));
+    use_light_rendering();
 
     let result = tauri::Builder::default()
         // The UI never calls these plugins; the shell uses them after checking each request.

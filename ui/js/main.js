@@ -30,7 +30,9 @@ function showError(e) {
   $('error-message').textContent = e.message || String(e);
   $('error-summary').hidden = false;
 }
-function clearError() { $('error-summary').hidden = true; }
+function clearError() {
+  if (!$('error-summary').hidden) $('error-summary').hidden = true;
+}
 
 // ---------- search ----------
 
@@ -69,6 +71,8 @@ function setFieldError(id, message) {
     input.after(p);
     input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${id}-error`.trim());
   }
+  // Called on every keystroke: touch the page only when something changes.
+  if (p.textContent === (message || '') && p.hidden === !message) return;
   p.textContent = message || '';
   p.hidden = !message;
   input.classList.toggle('invalid', !!message);
@@ -102,7 +106,8 @@ async function search() {
   setFieldError('f-postcode', null);
   clearError();
   state.hits = results.hits;
-  summary.textContent = describe(results, req);
+  const said = describe(results, req);
+  if (summary.textContent !== said) summary.textContent = said;
   drawResults();
   list.dataset.seq = String(seq);
 }

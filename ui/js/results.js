@@ -1,46 +1,78 @@
 // Result cards: name, organisation, categories, coverage, open now, referral route, review
 // warning and why the service matched.
-import { el, replace } from './dom.js';
+import { el } from './dom.js';
 import { REFERRAL, categoryLabel, matchedText, openTag, placeText, reviewTag } from './format.js';
 
-export function renderResults(list, hits, { onOpen, inSlip, onToggleSlip, selectedId }) {
-  const items = hits.map((hit, i) => {
-    const open = el('button', {
-      type: 'button',
-      class: 'card-open',
-      id: `result-${i}`,
-      dataset: { index: String(i), id: hit.id },
-      'aria-current': hit.id === selectedId ? 'true' : null,
-      on: { click: () => onOpen(hit.id, i) },
-    }, hit.name);
-    const why = matchedText(hit);
-    const coverage = hit.coverage.join(', ') || 'coverage not stated';
-    const place = placeText(hit.place_match);
-    const chosen = inSlip(hit.id);
-    return el('li', { class: 'card' + (hit.id === selectedId ? ' selected' : '') },
-      el('h3', { class: 'card-title' }, open),
-      hit.organisation && hit.organisation !== hit.name ? el('p', { class: 'org', text: hit.organisation }) : null,
-      el('p', { class: 'tags' },
-        hit.categories.map((c) => el('span', { class: 'tag category', text: categoryLabel(c) }))),
-      el('dl', { class: 'facts' },
-        el('div', {}, el('dt', { text: 'Covers' }), el('dd', { text: place ? `${coverage} (${place})` : coverage })),
-        el('div', {}, el('dt', { text: 'Open' }), el('dd', {}, openTag(hit.open, hit.open_text))),
-        el('div', {}, el('dt', { text: 'Referral' }), el('dd', { text: hit.referral ? REFERRAL[hit.referral] : 'route not stated' })),
-      ),
-      el('p', { class: 'review' }, reviewTag(hit.review)),
-      why ? el('p', { class: 'why' }, el('span', { class: 'why-label', text: 'Matched: ' }), why,
-        hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null) : null,
-      el('p', { class: 'card-actions' },
-        el('button', {
-          type: 'button',
-          class: 'small',
-          'aria-pressed': chosen ? 'true' : 'false',
-          'aria-label': `${chosen ? 'On the slip' : 'Add to slip'}: ${hit.name}`,
-          on: { click: () => onToggleSlip(hit.id) },
-        }, chosen ? '✓ On the slip' : 'Add to slip')),
-    );
+// Cards already on screen are kept when their facts are unchanged, and only their "Matched"
+// line is redrawn: as a word is typed the same services keep coming back, and untouched
+// nodes cost no style or layout work.
+const drawn = new WeakMap(); // card node -> { card: key of its facts, why: key of its Matched line }
+
+const factsKey = (hit, i, options) => JSON.stringify([
+  i, hit.id === options.selectedId, options.inSlip(hit.id),
+  { ...hit, matched: undefined, partial: undefined, score: undefined },
+]);
+const whyKey = (hit) => JSON.stringify([hit.matched, hit.partial]);
+
+export function renderResults(list, hits, options) {
+  const children = list.children;
+  hits.forEach((hit, i) => {
+    const keys = { card: factsKey(hit, i, options), why: whyKey(hit) };
+    const current = children[i];
+    const was = current && drawn.get(current);
+    if (was && was.card === keys.card) {
+      if (was.why !== keys.why) {
+        current.querySelector('.why-slot').replaceChildren(...whyLine(hit));
+        was.why = keys.why;
+      }
+      return;
+    }
+    const card = drawCard(hit, i, options);
+    drawn.set(card, keys);
+    if (current) current.replaceWith(card); else list.append(card);
   });
-  replace(list, items);
+  while (children.length > hits.length) list.lastElementChild.remove();
+}
+
+function whyLine(hit) {
+  const why = matchedText(hit);
+  return why ? [el('p', { class: 'why' }, el('span', { class: 'why-label', text: 'Matched: ' }), why,
+    hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null)] : [];
+}
+
+function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId }) {
+  const open = el('button', {
+    type: 'button',
+    class: 'card-open',
+    id: `result-${i}`,
+    dataset: { index: String(i), id: hit.id },
+    'aria-current': hit.id === selectedId ? 'true' : null,
+    on: { click: () => onOpen(hit.id, i) },
+  }, hit.name);
+  const coverage = hit.coverage.join(', ') || 'coverage not stated';
+  const place = placeText(hit.place_match);
+  const chosen = inSlip(hit.id);
+  return el('li', { class: 'card' + (hit.id === selectedId ? ' selected' : '') },
+    el('h3', { class: 'card-title' }, open),
+    hit.organisation && hit.organisation !== hit.name ? el('p', { class: 'org', text: hit.organisation }) : null,
+    el('p', { class: 'tags' },
+      hit.categories.map((c) => el('span', { class: 'tag category', text: categoryLabel(c) }))),
+    el('dl', { class: 'facts' },
+      el('div', {}, el('dt', { text: 'Covers' }), el('dd', { text: place ? `${coverage} (${place})` : coverage })),
+      el('div', {}, el('dt', { text: 'Open' }), el('dd', {}, openTag(hit.open, hit.open_text))),
+      el('div', {}, el('dt', { text: 'Referral' }), el('dd', { text: hit.referral ? REFERRAL[hit.referral] : 'route not stated' })),
+    ),
+    el('p', { class: 'review' }, reviewTag(hit.review)),
+    el('div', { class: 'why-slot' }, whyLine(hit)),
+    el('p', { class: 'card-actions' },
+      el('button', {
+        type: 'button',
+        class: 'small',
+        'aria-pressed': chosen ? 'true' : 'false',
+        'aria-label': `${chosen ? 'On the slip' : 'Add to slip'}: ${hit.name}`,
+        on: { click: () => onToggleSlip(hit.id) },
+      }, chosen ? '✓ On the slip' : 'Add to slip')),
+  );
 }
 
 // Arrow keys move through the result titles; returns true when it handled the key.
