@@ -186,12 +186,20 @@ impl Directory {
         search::run(&self.generation, self.geo, self.thesaurus, req)
     }
 
+    /// A service's record as validated, without working out its details.
+    pub fn record(&self, id: &str) -> Result<&Service> {
+        self.position(id).map(|pos| &self.generation.services[pos])
+    }
+
+    fn position(&self, id: &str) -> Result<usize> {
+        self.generation
+            .position(id)
+            .ok_or_else(|| Error::NotFound(id.to_string()))
+    }
+
     /// A service by id, with its coverage and hours at `at` (now if `None`).
     pub fn service(&self, id: &str, at: Option<Timestamp>) -> Result<ServiceDetails> {
-        let pos = self
-            .generation
-            .position(id)
-            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        let pos = self.position(id)?;
         let service = self.generation.services[pos].clone();
         let facts: &Facts = &self.generation.facts[pos];
         let at = at.unwrap_or_else(Timestamp::now);

@@ -53,6 +53,9 @@ pub enum Error {
     /// The feed is bigger than Signpost will download.
     #[error("the feed is larger than the {limit_mb} MB Signpost accepts, so it was not downloaded in full; nothing was changed")]
     FeedTooLarge { limit_mb: u64 },
+    /// A step of an update stopped unexpectedly (a bug or a crash in a worker thread).
+    #[error("the update stopped before it finished ({0}); nothing was changed")]
+    UpdateInterrupted(String),
     /// No feed address has been set up.
     #[error("no feed address is set; add one in Settings to receive updates")]
     NoFeed,

@@ -13,6 +13,11 @@ use serde::Serialize;
 use crate::model::Schedule;
 
 /// The time zone every schedule is written in.
+/// A moment as London's clocks show it, formatted (`strftime` style): "21 Nov 2026".
+pub fn in_london(t: jiff::Timestamp, format: &str) -> String {
+    t.to_zoned(london().clone()).strftime(format).to_string()
+}
+
 pub fn london() -> &'static TimeZone {
     static TZ: OnceLock<TimeZone> = OnceLock::new();
     TZ.get_or_init(|| {

@@ -509,13 +509,7 @@ fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result
         })?;
     let outcome = runtime.block_on(Syncer::default().sync(&source, &directory, &store, &|_| {}))?;
     let info = directory.read().unwrap_or_else(|e| e.into_inner()).info();
-    let summary = format!(
-        "directory of {} · {} services",
-        info.generated_at
-            .map(signpost::sync::london_date)
-            .unwrap_or_else(|| "unknown date".into()),
-        info.services
-    );
+    let summary = signpost::sync::describe_directory(&info);
     match outcome {
         Outcome::Updated { set_aside, .. } => {
             println!("Updated: {summary}.");
@@ -545,8 +539,7 @@ fn status(data_dir: &Path, json: bool) -> Result<ExitCode, Error> {
     let when = |t: Option<Timestamp>| match t {
         Some(t) => format!(
             "{} ({})",
-            t.to_zoned(signpost::hours::london().clone())
-                .strftime("%-d %b %Y %H:%M"),
+            signpost::hours::in_london(t, "%-d %b %Y %H:%M"),
             signpost::sync::ago(t, Timestamp::now())
         ),
         None => "never".into(),
@@ -555,7 +548,7 @@ fn status(data_dir: &Path, json: bool) -> Result<ExitCode, Error> {
     println!(
         "Directory:     {} · {} services · {} records set aside ({})",
         info.generated_at
-            .map(signpost::sync::london_date)
+            .map(|t| signpost::hours::in_london(t, "%-d %b %Y"))
             .unwrap_or_else(|| "unknown date".into()),
         info.services,
         info.set_aside,

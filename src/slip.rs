@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use crate::directory::ServiceDetails;
-use crate::hours::london;
+use crate::hours::in_london;
 
 /// The emergency line every slip starts with.
 pub const EMERGENCY_LINE: &str =
@@ -20,11 +20,7 @@ pub fn text(
     directory_date: Option<Timestamp>,
     now: Timestamp,
 ) -> String {
-    let day = |t: Timestamp| {
-        t.to_zoned(london().clone())
-            .strftime("%-d %B %Y")
-            .to_string()
-    };
+    let day = |t: Timestamp| in_london(t, "%-d %B %Y");
     let mut out = String::new();
     out.push_str("Services that can help\n");
     out.push_str(&format!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use signpost::feed::Action;
 use signpost::geo::Geography;
+use signpost::hours::in_london;
 use signpost::map::Map;
 use signpost::model::{category_label, CATEGORIES};
 use signpost::store::Settings;
@@ -149,7 +150,7 @@ pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
             .unwrap_or_else(|e| e.into_inner())
             .clone(),
         feed_set: settings.feed_url.is_some_and(|u| !u.trim().is_empty()),
-        directory_date: info.generated_at.map(signpost::sync::london_date),
+        directory_date: info.generated_at.map(|d| in_london(d, "%-d %b %Y")),
         services: info.services,
         set_aside: info.set_aside,
         uptime_ms: state.started.elapsed().as_millis(),
@@ -184,10 +185,10 @@ async fn shortlist_entries(state: &AppState, ids: Vec<String>) -> Result<Vec<Sho
 /// A saved id the directory no longer holds keeps its place, without a name, so the
 /// user sees it has gone rather than losing it silently.
 fn entry(dir: &Directory, id: String) -> ShortlistEntry {
-    let found = dir.service(&id, None).ok();
+    let found = dir.record(&id).ok();
     ShortlistEntry {
-        name: found.as_ref().map(|d| d.service.name.clone()),
-        organisation: found.map(|d| d.service.organization_name().to_string()),
+        name: found.map(|s| s.name.clone()),
+        organisation: found.map(|s| s.organization_name().to_string()),
         id,
     }
 }
@@ -200,7 +201,7 @@ pub async fn shortlist(state: AppStateRef<'_>) -> Result<Vec<ShortlistEntry>> {
 
 #[tauri::command]
 pub async fn shortlist_add(state: AppStateRef<'_>, id: String) -> Result<Vec<ShortlistEntry>> {
-    read(&state.directory().await?).service(&id, None)?;
+    read(&state.directory().await?).record(&id)?;
     let ids = state.store().await?.add_to_shortlist(&id)?;
     shortlist_entries(&state, ids).await
 }
@@ -350,7 +351,7 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
         publisher: info.publisher,
-        directory_date: info.generated_at.map(|d| london_date(d, "%-d %B %Y")),
+        directory_date: info.generated_at.map(|d| in_london(d, "%-d %B %Y")),
         services: info.services,
         attributions: signpost::bundled::ATTRIBUTIONS,
         set_aside: dir
@@ -366,15 +367,6 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
             .collect(),
         data_dir: state.data_dir.display().to_string(),
         feed_url: sync.feed_url,
-        last_update: sync
-            .last_update
-            .map(|t| london_date(t, "%-d %B %Y at %H:%M")),
+        last_update: sync.last_update.map(|t| in_london(t, "%-d %B %Y at %H:%M")),
     })
-}
-
-/// A directory date as London reads it.
-fn london_date(t: jiff::Timestamp, format: &str) -> String {
-    t.to_zoned(signpost::hours::london().clone())
-        .strftime(format)
-        .to_string()
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
-use signpost::sync::{jittered_delay, Outcome, Progress, Source, Syncer, INTERVAL};
+use signpost::sync::{jittered_delay, Outcome, Progress, Syncer, INTERVAL};
 use tauri::{AppHandle, Emitter};
 
 use crate::state::AppState;
@@ -43,19 +43,6 @@ async fn run_once(
         (Ok(d), Ok(s)) => (d, s),
         (Err(e), _) | (_, Err(e)) => return Some(Err(e.message)),
     };
-    let source = match store.settings().map(|s| Source::from_settings(&s)) {
-        Ok(Ok(source)) => source,
-        Ok(Err(signpost::Error::NoFeed)) => return None,
-        Ok(Err(e)) | Err(e) => {
-            let message = e.to_string();
-            let _ = store.update_sync_state(|s| {
-                s.last_attempt = Some(jiff::Timestamp::now());
-                s.last_error = Some(message.clone());
-            });
-            finish(app, state, false, Some(message.clone()));
-            return Some(Err(message));
-        }
-    };
     // Progress as text; downloads reported every 64 kB rather than every packet.
     let last_kb = AtomicU64::new(u64::MAX);
     let progress = |p: Progress| {
@@ -73,12 +60,15 @@ async fn run_once(
         let _ = app.emit("sync-progress", text);
     };
     let result = syncer
-        .sync(&source, &directory, &store, &progress)
+        .sync_configured(&directory, &store, &progress)
         .await
         .map_err(|e| e.to_string());
-    let updated = matches!(result, Ok(Outcome::Updated { .. }));
+    if matches!(result, Ok(None)) {
+        return None;
+    }
+    let updated = matches!(result, Ok(Some(Outcome::Updated { .. })));
     finish(app, state, updated, result.as_ref().err().cloned());
-    Some(result)
+    result.transpose()
 }
 
 fn finish(app: &AppHandle, state: &AppState, updated: bool, error: Option<String>) {

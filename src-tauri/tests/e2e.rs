@@ -8,6 +8,9 @@
 #[allow(dead_code)]
 mod feed_server;
 mod harness;
+#[path = "../../tests/common/publisher.rs"]
+#[allow(dead_code)]
+mod publisher;
 
 use harness::{serial, App, Driver};
 use serde_json::{json, Value};
@@ -423,41 +426,6 @@ async fn axe_finds_no_violations_on_the_main_screen_a_detail_the_slip_and_about(
     app.quit().await;
 }
 
-/// A minisign key pair for a test publisher, and a way to sign bytes with it.
-struct Publisher {
-    dir: tempfile::TempDir,
-    public_line: String,
-}
-
-impl Publisher {
-    fn new() -> Publisher {
-        let dir = tempfile::tempdir().unwrap();
-        let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
-        signpost::signing::keygen(&sk, &pk, None).unwrap();
-        let public_line = std::fs::read_to_string(&pk)
-            .unwrap()
-            .lines()
-            .nth(1)
-            .unwrap()
-            .to_string();
-        Publisher { dir, public_line }
-    }
-
-    fn sign(&self, bytes: &[u8]) -> Vec<u8> {
-        let f = self.dir.path().join("feed.json");
-        std::fs::write(&f, bytes).unwrap();
-        let sig = signpost::signing::sign_file(&f, &self.dir.path().join("k.key"), None).unwrap();
-        std::fs::read(sig).unwrap()
-    }
-}
-
-fn bundled_plus(generated_at: &str, extra: Vec<Value>) -> Vec<u8> {
-    let mut doc: Value = serde_json::from_str(signpost::bundled::FEED).unwrap();
-    doc["generated_at"] = json!(generated_at);
-    doc["services"].as_array_mut().unwrap().extend(extra);
-    serde_json::to_vec(&doc).unwrap()
-}
-
 /// Record every progress line the page shows, for checking afterwards.
 async fn watch_progress(app: &App) {
     app.eval(
@@ -472,7 +440,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     let _one = serial();
     let driver = Driver::start();
     let data = harness::data_dir();
-    let publisher = Publisher::new();
+    let publisher = publisher::TestKey::new();
     let server = FeedServer::start();
     let quokka = json!({
         "id": "quokka-advice", "name": "Quokka advice line",
@@ -483,9 +451,12 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "attributes": [{"taxonomy_term": {"taxonomy": "signpost:category", "code": "fraud-cybercrime"}}]
     });
     let nameless = json!({"id": "nameless", "description": "No name given"});
-    let newer = bundled_plus("2099-01-01T00:00:00Z", vec![quokka, nameless]);
+    let newer = publisher::bundled_feed_plus("2099-01-01T00:00:00Z", vec![quokka, nameless]);
     server.set("/feed.json", Reply::ok(&newer));
-    server.set("/feed.json.minisig", Reply::ok(&publisher.sign(&newer)));
+    server.set(
+        "/feed.json.minisig",
+        Reply::ok(publisher.sign(&newer).as_bytes()),
+    );
 
     let app = driver.launch(data.path()).await;
     app.wait_for("document.body.dataset.ready === 'true'", "the directory")
@@ -524,7 +495,9 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         .find(fantoccini::Locator::Css("#s-key"))
         .await
         .unwrap();
-    key.send_keys(&publisher.public_line).await.unwrap();
+    key.send_keys(publisher.public.lines().nth(1).unwrap())
+        .await
+        .unwrap();
     watch_progress(&app).await;
     app.click("#settings-form button[type=submit]").await;
     app.wait_for(
@@ -575,7 +548,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     .await;
 
     // A newer feed whose signature does not match: refused, said plainly, nothing changes.
-    let tampered = bundled_plus("2099-02-01T00:00:00Z", vec![]);
+    let tampered = publisher::bundled_feed_plus("2099-02-01T00:00:00Z", vec![]);
     server.set("/feed.json", Reply::ok(&tampered));
     watch_progress(&app).await;
     app.click("#update-now").await;
@@ -618,9 +591,12 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     );
 
     // The next start-up syncs by itself: a good newer feed is there now.
-    let newest = bundled_plus("2099-03-01T00:00:00Z", vec![]);
+    let newest = publisher::bundled_feed_plus("2099-03-01T00:00:00Z", vec![]);
     server.set("/feed.json", Reply::ok(&newest));
-    server.set("/feed.json.minisig", Reply::ok(&publisher.sign(&newest)));
+    server.set(
+        "/feed.json.minisig",
+        Reply::ok(publisher.sign(&newest).as_bytes()),
+    );
     app.quit().await;
     let app = driver.launch(data.path()).await;
     app.wait_for(

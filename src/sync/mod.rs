@@ -118,13 +118,7 @@ pub struct StatusLine {
 
 /// Compose the status line from the directory in use and the sync record.
 pub fn status_line(info: &DirectoryInfo, sync: &SyncState, now: Timestamp) -> StatusLine {
-    let directory = format!(
-        "directory of {} · {} services",
-        info.generated_at
-            .map(london_date)
-            .unwrap_or_else(|| "unknown date".into()),
-        info.services
-    );
+    let directory = describe_directory(info);
     let failed = match (sync.last_attempt, sync.last_success) {
         (Some(attempt), Some(success)) => attempt > success,
         (Some(_), None) => true,
@@ -160,11 +154,15 @@ pub fn ago(then: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// A date as Londoners read it: "21 Nov 2026".
-pub fn london_date(t: Timestamp) -> String {
-    t.to_zoned(crate::hours::london().clone())
-        .strftime("%-d %b %Y")
-        .to_string()
+/// "directory of 21 Nov 2026 · 67 services".
+pub fn describe_directory(info: &DirectoryInfo) -> String {
+    format!(
+        "directory of {} · {} services",
+        info.generated_at
+            .map(|t| crate::hours::in_london(t, "%-d %b %Y"))
+            .unwrap_or_else(|| "unknown date".into()),
+        info.services
+    )
 }
 
 /// A directory shared between searches and the sync that may replace its generation.
@@ -179,6 +177,30 @@ pub struct Syncer {
 impl Syncer {
     pub fn new(limits: Limits) -> Syncer {
         Syncer { limits }
+    }
+
+    /// One sync from the source set up in the store's settings: `Ok(None)` when no feed
+    /// address is set (nothing to do). Unusable settings are recorded like any failure.
+    pub async fn sync_configured(
+        &self,
+        directory: &SharedDirectory,
+        store: &Store,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Option<Outcome>> {
+        match store.settings().and_then(|s| Source::from_settings(&s)) {
+            Ok(source) => self
+                .sync(&source, directory, store, progress)
+                .await
+                .map(Some),
+            Err(Error::NoFeed) => Ok(None),
+            Err(e) => {
+                store.update_sync_state(|s| {
+                    s.last_attempt = Some(Timestamp::now());
+                    s.last_error = Some(e.to_string());
+                })?;
+                Err(e)
+            }
+        }
     }
 
     /// One sync of `directory` from `source`, recorded in `store`. Returns how it ended;
@@ -322,7 +344,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| Error::Store(format!("the update stopped unexpectedly ({e})")))?
+        .map_err(|e| Error::UpdateInterrupted(e.to_string()))?
 }
 
 fn read(directory: &SharedDirectory) -> std::sync::RwLockReadGuard<'_, Directory> {

@@ -53,9 +53,11 @@ impl Display {
     pub fn start() -> Display {
         need("Xvfb");
         for n in 140..240 {
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            if display_in_use(n) {
                 continue;
             }
+            // No server holds the display: a socket left there would look like ours.
+            remove_display_files(&n.to_string());
             let mut child = Command::new("Xvfb")
                 .args([
                     &format!(":{n}"),
@@ -94,7 +96,34 @@ impl Drop for Display {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Killed, Xvfb leaves its lock and socket behind; left there, they would use up
+        // the displays after a hundred runs.
+        if let Some(n) = self.name.strip_prefix(':') {
+            remove_display_files(n);
+        }
     }
+}
+
+/// Whether display `n` belongs to a running X server. A lock whose process has gone is
+/// stale: its files are removed and the display reused.
+fn display_in_use(n: u32) -> bool {
+    let lock = format!("/tmp/.X{n}-lock");
+    let Ok(text) = std::fs::read_to_string(&lock) else {
+        return false;
+    };
+    let alive = text
+        .trim()
+        .parse::<u32>()
+        .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+    if !alive {
+        remove_display_files(&n.to_string());
+    }
+    alive
+}
+
+fn remove_display_files(n: &str) {
+    let _ = std::fs::remove_file(format!("/tmp/.X{n}-lock"));
+    let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
 }
 
 fn free_port() -> u16 {
