@@ -163,13 +163,18 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("start tauri-driver");
+        // tauri-driver listens at once but starts WebKitWebDriver in the background; a
+        // session asked for before WebKitWebDriver listens gets its connection dropped. So
+        // wait for both (on a busy machine the second can take seconds).
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "tauri-driver did not start listening on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for (listener, what) in [(port, "tauri-driver"), (native, "WebKitWebDriver")] {
+            while TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "{what} did not start listening on port {listener}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Driver {
             child,
