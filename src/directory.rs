@@ -13,7 +13,7 @@ use crate::facts::{Coverage, Facts};
 use crate::feed::{self, Feed};
 use crate::geo::Geography;
 use crate::hours::OpenState;
-use crate::index::{self, Generation};
+use crate::index::{self, Generation, Summary};
 use crate::model::Service;
 use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
@@ -109,8 +109,11 @@ impl Directory {
         let thesaurus = Thesaurus::bundled();
         let bundled_date = bundled_generated_at();
 
-        // CURRENT names the generation to serve; if it was lost, the newest whole one.
-        let candidate = index::current_name(&root)
+        // CURRENT names the generation to serve; if it was lost (a crash between moving a
+        // generation into place and naming it), the newest whole one, named again.
+        let named = index::current_name(&root);
+        let candidate = named
+            .clone()
             .or_else(|| index::complete_generations(&root).into_iter().next());
         let existing = candidate
             .as_deref()
@@ -122,6 +125,10 @@ impl Directory {
                     .generated_at
                     .is_some_and(|d| Some(d) >= bundled_date) =>
             {
+                if named.is_none() {
+                    // A repair for the next open; serving does not depend on it.
+                    let _ = index::set_current(&root, &gen.name);
+                }
                 (gen, Opened::Existing)
             }
             Some(Ok(_)) => (build_from_bundled(&root)?, Opened::UpgradedToBundled),
@@ -171,7 +178,7 @@ impl Directory {
         DirectoryInfo {
             publisher: self.generation.meta.publisher.clone(),
             generated_at: self.generation.meta.generated_at,
-            services: self.generation.services.len(),
+            services: self.generation.len(),
             set_aside: self
                 .generation
                 .problems
@@ -186,9 +193,14 @@ impl Directory {
         search::run(&self.generation, self.geo, self.thesaurus, req)
     }
 
-    /// A service's record as validated, without working out its details.
-    pub fn record(&self, id: &str) -> Result<&Service> {
-        self.position(id).map(|pos| &self.generation.services[pos])
+    /// A service's record as validated, without working out its details (read from disk).
+    pub fn record(&self, id: &str) -> Result<Service> {
+        self.generation.records.read(self.position(id)?)
+    }
+
+    /// What a result shows of a service: its name and organisation (held in memory).
+    pub fn summary(&self, id: &str) -> Result<&Summary> {
+        self.position(id).map(|pos| &self.generation.summaries[pos])
     }
 
     fn position(&self, id: &str) -> Result<usize> {
@@ -200,7 +212,7 @@ impl Directory {
     /// A service by id, with its coverage and hours at `at` (now if `None`).
     pub fn service(&self, id: &str, at: Option<Timestamp>) -> Result<ServiceDetails> {
         let pos = self.position(id)?;
-        let service = self.generation.services[pos].clone();
+        let service = self.generation.records.read(pos)?;
         let facts: &Facts = &self.generation.facts[pos];
         let at = at.unwrap_or_else(Timestamp::now);
         let open = facts.hours.state_at(at);

@@ -96,6 +96,11 @@ fn a_lost_current_pointer_falls_back_to_the_newest_whole_generation() {
     fs::remove_file(d.path().join("directory").join(CURRENT_FILE)).unwrap();
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.info().services, 2);
+    // And the pointer is written again, naming what is served.
+    assert_eq!(
+        index::current_name(dir.root()).as_deref(),
+        Some(dir.info().generation.as_str())
+    );
 }
 
 #[test]
@@ -198,7 +203,7 @@ fn a_half_written_generation_is_never_served() {
     // A generation folder without its COMPLETE marker, holding garbage.
     let half = root.join("gen-999999");
     fs::create_dir_all(half.join("index")).unwrap();
-    fs::write(half.join("records.json"), "{\"services\": [").unwrap();
+    fs::write(half.join("services.jsonl"), "{\"id\": ").unwrap();
     fs::write(root.join(CURRENT_FILE), "gen-999999\n").unwrap();
 
     let dir = Directory::open(d.path()).unwrap();
@@ -239,6 +244,30 @@ fn old_generations_and_abandoned_builds_are_cleaned_up() {
         "{names:?}"
     );
     assert_eq!(index::current_name(&root).unwrap(), dir.info().generation);
+}
+
+/// The app keeps its directory open while the CLI (another process) applies two newer
+/// feeds, which removes the generation the app is serving: the app still opens details.
+#[cfg(unix)]
+#[test]
+fn details_still_open_after_another_process_removes_the_generation_in_use() {
+    let d = data_dir();
+    let app = Directory::open(d.path()).unwrap();
+    let serving = app.root().join(app.info().generation);
+    let mut cli = Directory::open(d.path()).unwrap();
+    for year in 2090..2092 {
+        let f = feed(
+            &format!("{year}-01-01T00:00:00Z"),
+            vec![service("s", "Service", "other", &["National"])],
+        );
+        cli.apply_feed(&f).unwrap();
+    }
+    assert!(!serving.exists(), "the old generation was removed");
+
+    let hit = &app.search(&text("samaritans")).unwrap().hits[0];
+    let details = app.service(&hit.id, None).unwrap();
+    assert_eq!(details.service.name, hit.name);
+    assert!(!details.phones.is_empty());
 }
 
 #[test]

@@ -5,9 +5,10 @@
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
-    // `--light-rendering`: the WebKit mode the app chooses, for a like-for-like baseline.
+    // `--light-rendering`: the WebKit settings the app chooses, for a like-for-like baseline.
     if std::env::args().any(|a| a == "--light-rendering") {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        std::env::set_var("JSC_useDFGJIT", "false");
     }
     tauri::Builder::default()
         .setup(|app| {

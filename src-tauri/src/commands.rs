@@ -185,10 +185,10 @@ async fn shortlist_entries(state: &AppState, ids: Vec<String>) -> Result<Vec<Sho
 /// A saved id the directory no longer holds keeps its place, without a name, so the
 /// user sees it has gone rather than losing it silently.
 fn entry(dir: &Directory, id: String) -> ShortlistEntry {
-    let found = dir.record(&id).ok();
+    let found = dir.summary(&id).ok();
     ShortlistEntry {
         name: found.map(|s| s.name.clone()),
-        organisation: found.map(|s| s.organization_name().to_string()),
+        organisation: found.map(|s| s.organisation.clone()),
         id,
     }
 }
@@ -201,7 +201,7 @@ pub async fn shortlist(state: AppStateRef<'_>) -> Result<Vec<ShortlistEntry>> {
 
 #[tauri::command]
 pub async fn shortlist_add(state: AppStateRef<'_>, id: String) -> Result<Vec<ShortlistEntry>> {
-    read(&state.directory().await?).record(&id)?;
+    read(&state.directory().await?).summary(&id)?;
     let ids = state.store().await?.add_to_shortlist(&id)?;
     shortlist_entries(&state, ids).await
 }

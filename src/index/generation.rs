@@ -10,27 +10,28 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+use super::records::{self, Records, Summary};
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
 use crate::facts::{Facts, Rank};
 use crate::feed::{Feed, FeedMeta, Problem};
 use crate::geo::Geography;
-use crate::model::Service;
 use crate::thesaurus::Thesaurus;
 
 pub const CURRENT_FILE: &str = "CURRENT";
 const COMPLETE_FILE: &str = "COMPLETE";
 const FEED_FILE: &str = "feed.json";
-const RECORDS_FILE: &str = "records.json";
+const META_FILE: &str = "meta.json";
+const RECORDS_FILE: &str = "services.jsonl";
 const INDEX_DIR: &str = "index";
 const GEN_PREFIX: &str = "gen-";
 const STAGING_PREFIX: &str = "staging-";
 
+/// What the feed said about itself, and what validation set aside.
 #[derive(Serialize, Deserialize)]
-struct Records {
+struct Meta {
     meta: FeedMeta,
     problems: Vec<Problem>,
-    services: Vec<Service>,
 }
 
 /// One generation, open for searching.
@@ -39,7 +40,10 @@ pub struct Generation {
     pub path: PathBuf,
     pub meta: FeedMeta,
     pub problems: Vec<Problem>,
-    pub services: Vec<Service>,
+    /// Full records, on disk.
+    pub records: Records,
+    /// What a result shows of each service, in the same order.
+    pub summaries: Vec<Summary>,
     pub facts: std::sync::Arc<[Facts]>,
     /// `Rank` of each service, in the same order.
     pub ranks: std::sync::Arc<[Rank]>,
@@ -52,6 +56,14 @@ pub struct Generation {
 impl Generation {
     pub fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.summaries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.summaries.is_empty()
     }
 }
 
@@ -174,13 +186,13 @@ impl Staged {
         }
         writer.finish()?;
 
-        let records = Records {
+        let meta = Meta {
             meta: feed.meta.clone(),
             problems: feed.problems.clone(),
-            services: feed.services.clone(),
         };
-        let records = serde_json::to_vec(&records).expect("records serialise");
-        write_synced(&staged.path.join(RECORDS_FILE), &records)?;
+        let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
+        write_synced(&staged.path.join(META_FILE), &meta)?;
+        records::write(&staged.path.join(RECORDS_FILE), &feed.services)?;
         write_synced(&staged.path.join(FEED_FILE), bytes)?;
         sync_tree(&index_path)?;
         write_synced(&staged.path.join(COMPLETE_FILE), b"")?;
@@ -253,10 +265,10 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
             std::io::Error::other("the generation is incomplete"),
         ));
     }
-    let records_path = path.join(RECORDS_FILE);
-    let bytes = fs::read(&records_path).map_err(|e| Error::io("read", &records_path, e))?;
-    let records: Records = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::io("read", &records_path, std::io::Error::other(e.to_string())))?;
+    let meta_path = path.join(META_FILE);
+    let bytes = fs::read(&meta_path).map_err(|e| Error::io("read", &meta_path, e))?;
+    let meta: Meta = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::io("read", &meta_path, std::io::Error::other(e.to_string())))?;
     let mut index = Index::open_in_dir(path.join(INDEX_DIR))?;
     schema::register_tokenizers(&index);
     let segments = index.searchable_segment_metas()?.len();
@@ -270,16 +282,21 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
+
+    // One record at a time: only its facts and summary stay in memory.
+    let (mut facts, mut summaries) = (Vec::new(), Vec::new());
+    let records = Records::open(&path.join(RECORDS_FILE), |s| {
+        facts.push(Facts::of(&s, geo));
+        summaries.push(Summary::of(&s));
+    })?;
     let docs = reader.searcher().num_docs() as usize;
-    if docs != records.services.len() {
+    if docs != records.len() {
         return Err(Error::Index(tantivy::TantivyError::InternalError(format!(
             "index holds {docs} services but its records hold {}",
-            records.services.len()
+            records.len()
         ))));
     }
-    let facts: Vec<Facts> = records.services.iter().map(|s| Facts::of(s, geo)).collect();
-    let by_id = records
-        .services
+    let by_id = summaries
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
@@ -287,9 +304,10 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     Ok(Generation {
         name: name.to_string(),
         path,
-        meta: records.meta,
-        problems: records.problems,
-        services: records.services,
+        meta: meta.meta,
+        problems: meta.problems,
+        records,
+        summaries,
         ranks: facts
             .iter()
             .map(|f| Rank::of(f, geo))
@@ -317,7 +335,8 @@ fn next_number(root: &Path) -> Result<u64> {
     Ok(max + 1)
 }
 
-fn set_current(root: &Path, name: &str) -> Result<()> {
+/// Name `name` in `CURRENT` (a temporary file renamed over it: atomic).
+pub fn set_current(root: &Path, name: &str) -> Result<()> {
     let tmp = root.join(format!("{CURRENT_FILE}.tmp-{}", std::process::id()));
     write_synced(&tmp, format!("{name}\n").as_bytes())?;
     let target = root.join(CURRENT_FILE);

@@ -6,7 +6,8 @@
 //!   CURRENT            name of the generation being served ("gen-000007")
 //!   gen-000007/
 //!     feed.json        the feed bytes as received: the last good feed, for rebuilding
-//!     records.json     validated services, feed metadata, problems found
+//!     meta.json        feed metadata, records set aside and fields dropped
+//!     services.jsonl   validated services, one JSON line each, read when needed
 //!     index/           tantivy, one segment
 //!     COMPLETE         written last: the generation is whole
 //!   staging-…/         a generation being built (removed if a build died)
@@ -18,10 +19,12 @@
 //! serving; after it, the new one. Readers never see a mix.
 
 mod generation;
+mod records;
 mod schema;
 
 pub use generation::{
-    build, complete_generations, current_name, open, Generation, Staged, CURRENT_FILE,
+    build, complete_generations, current_name, open, set_current, Generation, Staged, CURRENT_FILE,
 };
+pub use records::{Records, Summary};
 pub(crate) use schema::texts;
 pub use schema::Fields;

@@ -10,7 +10,6 @@ use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, Term};
 use super::query::{QueryConcept, Understood};
 use crate::error::Result;
 use crate::index::{texts, Fields, Generation};
-use crate::model::Service;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,22 +90,23 @@ impl Document {
     /// How query word `i` matches, as reported to people: the literal word first.
     fn explain_word(
         &self,
-        s: &Service,
+        ord: usize,
         gen: &Generation,
         u: &Understood,
         i: usize,
-    ) -> Option<MatchedWord> {
+    ) -> Result<Option<MatchedWord>> {
         let w = &u.words[i];
         let found = |how: MatchKind, m: &str| MatchedWord {
             query: w.text.clone(),
             matched: m.to_string(),
             how,
         };
-        if self.has_word(&w.text) {
+        Ok(if self.has_word(&w.text) {
             Some(found(MatchKind::Exact, &w.text))
         } else if self.holds(&self.stems, self.fields.stems, &w.stem) {
-            // Name the service's own form of the word.
-            let form = service_word_with_stem(s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
+            // Name the service's own form of the word, from its record.
+            let s = gen.records.read(ord)?;
+            let form = service_word_with_stem(&s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
             Some(found(MatchKind::Stem, &form))
         } else if let Some(p) = w.prefixes.iter().find(|p| self.has_word(p)) {
             Some(found(MatchKind::Prefix, p))
@@ -117,7 +117,7 @@ impl Document {
                 .iter()
                 .find(|t| self.has_word(t))
                 .map(|t| found(MatchKind::Typo, t))
-        }
+        })
     }
 
     /// Does the service match every unit of meaning in the query? A word inside a concept
@@ -137,7 +137,7 @@ impl Document {
 /// Explain one hit from the index itself: does the service's document hold the word, its
 /// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(
-    s: &Service,
+    ord: usize,
     address: DocAddress,
     u: &Understood,
     searcher: &Searcher,
@@ -147,7 +147,7 @@ pub(super) fn explain(
     let mut matched = Vec::new();
     let mut partial = false;
     for (i, w) in u.words.iter().enumerate() {
-        match doc.explain_word(s, gen, u, i) {
+        match doc.explain_word(ord, gen, u, i)? {
             Some(m) => {
                 // A word read as a correction ("stalkng") matched approximately, whatever
                 // it matched through.
@@ -173,7 +173,11 @@ pub(super) fn matches_meaning(
 
 /// A word of the service with this stem ("families" for "famili"). Only words sharing the
 /// stem's first three letters are stemmed: stemming never changes those.
-fn service_word_with_stem(s: &Service, stem: &str, gen: &Generation) -> Option<String> {
+fn service_word_with_stem(
+    s: &crate::model::Service,
+    stem: &str,
+    gen: &Generation,
+) -> Option<String> {
     let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems).ok()?;
     let head: String = stem.chars().take(3).collect();
     let texts = texts(s);

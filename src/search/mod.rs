@@ -262,7 +262,7 @@ pub(crate) fn run(
             score,
             place_match,
             meaningful,
-            name: &gen.services[ord].name,
+            name: &gen.summaries[ord].name,
         });
     }
     order(&mut candidates);
@@ -271,13 +271,14 @@ pub(crate) fn run(
         .into_iter()
         .take(limit)
         .map(|c| {
-            let (s, f) = (&gen.services[c.ord], &gen.facts[c.ord]);
-            let (matched, partial) = explain::explain(s, c.address, &understood, &searcher, gen)?;
+            let (s, f) = (&gen.summaries[c.ord], &gen.facts[c.ord]);
+            let (matched, partial) =
+                explain::explain(c.ord, c.address, &understood, &searcher, gen)?;
             let open = f.hours.state_at(at);
             Ok(Hit {
                 id: s.id.clone(),
                 name: s.name.clone(),
-                organisation: s.organization_name().to_string(),
+                organisation: s.organisation.clone(),
                 categories: f.categories.clone(),
                 coverage: f.coverage.labels(geo),
                 place_match: c.place_match,
