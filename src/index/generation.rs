@@ -267,8 +267,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     }
     let meta_path = path.join(META_FILE);
     let bytes = fs::read(&meta_path).map_err(|e| Error::io("read", &meta_path, e))?;
-    let meta: Meta = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::io("read", &meta_path, std::io::Error::other(e.to_string())))?;
+    let meta: Meta = records::from_json(&meta_path, &bytes)?;
     let mut index = Index::open_in_dir(path.join(INDEX_DIR))?;
     schema::register_tokenizers(&index);
     let segments = index.searchable_segment_metas()?.len();

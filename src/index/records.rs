@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -33,7 +34,7 @@ impl Summary {
     }
 }
 
-/// Write `services` as JSON lines to `path` (not synced; the caller syncs the generation).
+/// Write `services` as JSON lines to `path`, synced to disk.
 pub fn write(path: &Path, services: &[Service]) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
     let mut out = BufWriter::new(file);
@@ -74,7 +75,7 @@ impl Records {
             if n == 0 {
                 break;
             }
-            each(parse(path, &line)?);
+            each(from_json(path, &line)?);
             offsets.push(offsets.last().unwrap() + n as u64);
         }
         Ok(Records {
@@ -98,12 +99,13 @@ impl Records {
         let mut line = vec![0; (end - start) as usize];
         read_exact_at(&self.file, &mut line, start)
             .map_err(|e| Error::io("read", &self.path, e))?;
-        parse(&self.path, &line)
+        from_json(&self.path, &line)
     }
 }
 
-fn parse(path: &Path, line: &[u8]) -> Result<Service> {
-    serde_json::from_slice(line)
+/// Parse a generation's JSON file (or one line of it); a failure is a read error of `path`.
+pub(super) fn from_json<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes)
         .map_err(|e| Error::io("read", path, std::io::Error::other(e.to_string())))
 }
 

@@ -90,7 +90,7 @@ impl Document {
     /// How query word `i` matches, as reported to people: the literal word first.
     fn explain_word(
         &self,
-        ord: usize,
+        texts: &mut ServiceTexts,
         gen: &Generation,
         u: &Understood,
         i: usize,
@@ -105,8 +105,8 @@ impl Document {
             Some(found(MatchKind::Exact, &w.text))
         } else if self.holds(&self.stems, self.fields.stems, &w.stem) {
             // Name the service's own form of the word, from its record.
-            let s = gen.records.read(ord)?;
-            let form = service_word_with_stem(&s, &w.stem, gen).unwrap_or_else(|| w.stem.clone());
+            let form = service_word_with_stem(texts.get(gen)?, &w.stem, gen)
+                .unwrap_or_else(|| w.stem.clone());
             Some(found(MatchKind::Stem, &form))
         } else if let Some(p) = w.prefixes.iter().find(|p| self.has_word(p)) {
             Some(found(MatchKind::Prefix, p))
@@ -144,10 +144,11 @@ pub(super) fn explain(
     gen: &Generation,
 ) -> Result<(Vec<MatchedWord>, bool)> {
     let doc = Document::new(searcher, gen, address)?;
+    let mut texts = ServiceTexts { ord, texts: None };
     let mut matched = Vec::new();
     let mut partial = false;
     for (i, w) in u.words.iter().enumerate() {
-        match doc.explain_word(ord, gen, u, i)? {
+        match doc.explain_word(&mut texts, gen, u, i)? {
             Some(m) => {
                 // A word read as a correction ("stalkng") matched approximately, whatever
                 // it matched through.
@@ -171,16 +172,27 @@ pub(super) fn matches_meaning(
     Ok(Document::new(searcher, gen, address)?.matches_meaning(u))
 }
 
+/// A hit's indexed texts, read from its record on disk the first time a stem match needs
+/// them, and only once however many words match by stem.
+struct ServiceTexts {
+    ord: usize,
+    texts: Option<[String; 4]>,
+}
+
+impl ServiceTexts {
+    fn get(&mut self, gen: &Generation) -> Result<&[String; 4]> {
+        if self.texts.is_none() {
+            self.texts = Some(texts(&gen.records.read(self.ord)?));
+        }
+        Ok(self.texts.as_ref().expect("just set"))
+    }
+}
+
 /// A word of the service with this stem ("families" for "famili"). Only words sharing the
 /// stem's first three letters are stemmed: stemming never changes those.
-fn service_word_with_stem(
-    s: &crate::model::Service,
-    stem: &str,
-    gen: &Generation,
-) -> Option<String> {
+fn service_word_with_stem(texts: &[String; 4], stem: &str, gen: &Generation) -> Option<String> {
     let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems).ok()?;
     let head: String = stem.chars().take(3).collect();
-    let texts = texts(s);
     let words: Vec<&str> = texts
         .iter()
         .flat_map(|t| t.split(' '))
