@@ -4,11 +4,13 @@
 
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
+#[path = "../src/light_rendering.rs"]
+mod light_rendering;
+
 fn main() {
     // `--light-rendering`: the WebKit settings the app chooses, for a like-for-like baseline.
     if std::env::args().any(|a| a == "--light-rendering") {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-        std::env::set_var("JSC_useDFGJIT", "false");
+        light_rendering::apply();
     }
     tauri::Builder::default()
         .setup(|app| {

@@ -2,13 +2,16 @@
 //!
 //! The shell is thin on purpose: `commands` turns UI calls into engine calls, `state`
 //! opens the directory and the store once, off the UI thread, `sync_loop` keeps the
-//! directory current from the signed feed, and this file builds the window. Everything the user sees is plain HTML, CSS and JavaScript in `ui/`.
+//! directory current from the signed feed, `light_rendering` picks how WebKitGTK draws,
+//! and this file builds the window. Everything the user sees is plain HTML, CSS and
+//! JavaScript in `ui/`.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod error;
+mod light_rendering;
 mod state;
 mod sync_loop;
 
@@ -31,26 +34,6 @@ struct Args {
     data_dir: Option<PathBuf>,
 }
 
-/// The page is static text and forms, with no animation: WebKitGTK's non-composited mode
-/// draws it with no GPU layers, which halves the web process's memory and avoids the blank
-/// windows accelerated mode gives on some virtual machines and old graphics drivers. Its
-/// scripts are small and wait on the DOM, not on computation: JavaScriptCore's optimising
-/// JIT (DFG, FTL) made no measured difference to keystroke latency but held ~9 MB of
-/// compiled code in the web process, so the page runs on the baseline JIT. The web process
-/// inherits these from the app's environment; values the user has set are respected.
-fn use_light_rendering() {
-    #[cfg(target_os = "linux")]
-    for (name, value) in [
-        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
-        ("JSC_useDFGJIT", "false"),
-    ] {
-        if std::env::var_os(name).is_none() {
-            // Set before GTK starts and before any other thread exists.
-            std::env::set_var(name, value);
-        }
-    }
-}
-
 fn main() {
     let started = Instant::now();
     let args = Args::parse();
@@ -61,7 +44,7 @@ fn main() {
         std::process::exit(1);
     };
     let state = Arc::new(AppState::new(data_dir, started));
-    use_light_rendering();
+    light_rendering::apply();
 
     let result = tauri::Builder::default()
         // The UI never calls these plugins; the shell uses them after checking each request.

@@ -15,6 +15,32 @@ mod publisher;
 use harness::{serial, App, Driver};
 use serde_json::{json, Value};
 
+/// Compares the result cards with the search command's own answer for the same words:
+/// returns what differs.
+const CARDS_MATCH_THE_ANSWER: &str = r#"
+const [text, done] = arguments;
+window.__TAURI__.core.invoke('search', { args: { text, limit: 25 } }).then((r) => {
+  const cards = [...document.querySelectorAll('#results .card')];
+  const wrong = [];
+  if (cards.length !== r.hits.length) wrong.push(`${cards.length} cards for ${r.hits.length} services`);
+  r.hits.forEach((h, i) => {
+    const c = cards[i];
+    if (!c) return;
+    const shown = (css) => { const e = c.querySelector(css); return e && !e.closest('[hidden]') ? e.textContent : null; };
+    const org = h.organisation && h.organisation !== h.name ? h.organisation : null;
+    if (shown('.card-open') !== h.name) wrong.push(`${i}: name`);
+    if (shown('.org') !== org) wrong.push(`${i}: organisation`);
+    const tags = [...c.querySelectorAll('.tag.category')].length;
+    if (tags !== h.categories.length) wrong.push(`${i}: ${tags} categories, not ${h.categories.length}`);
+    const why = shown('.why');
+    if (h.matched.length ? !why || h.matched.some((m) => !why.includes(m.query)) : why !== null) wrong.push(`${i}: matched`);
+    if ((shown('.tag.partial') !== null) !== Boolean(h.partial)) wrong.push(`${i}: partial match`);
+    if (c.querySelector('.card-open').dataset.id !== h.id) wrong.push(`${i}: opens another service`);
+  });
+  done(wrong);
+}, (e) => done([String((e && e.message) || e)]));
+"#;
+
 async fn search_for(app: &App, text: &str) {
     app.type_query(text).await;
 }
@@ -55,6 +81,15 @@ async fn typing_updates_results_every_keystroke_typos_still_find_and_filters_nar
         why.contains("approximate") || why.contains("partial match"),
         "a fuzzy match says so: {why}"
     );
+
+    // Cards kept from one keystroke to the next must show their own service's facts,
+    // with nothing left over from the service a card showed before.
+    let wrong = app
+        .client
+        .execute_async(CARDS_MATCH_THE_ANSWER, vec![json!("stalkng")])
+        .await
+        .unwrap();
+    assert_eq!(wrong, json!([]), "cards show the search's answer");
 
     // A filter narrows: the category select keeps only that category's services.
     app.client
