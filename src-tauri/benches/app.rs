@@ -256,8 +256,8 @@ async fn main() {
     // competes with painting the last answer).
     let typed = Typing::run(&app, PACE_MS, keystrokes).await;
     // Memory after a person's worth of searching (before the synthetic IPC loop below):
-    // 2 s after the last key, and once the person has been reading for 15 s (by when
-    // JavaScriptCore has collected the garbage of the typing).
+    // 2 s after the last key, and after 15 s of reading (JavaScriptCore may collect the
+    // typing's garbage when idle; whether it does shows in the difference).
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (app_pss, parts) = tree_pss_kb(driver_pid(&driver));
     tokio::time::sleep(Duration::from_secs(13)).await;
