@@ -112,9 +112,8 @@ impl Directory {
         // CURRENT names the generation to serve; if it was lost (a crash between moving a
         // generation into place and naming it), the newest whole one, named again.
         let named = index::current_name(&root);
-        let candidate = named
-            .clone()
-            .or_else(|| index::complete_generations(&root).into_iter().next());
+        let pointer_lost = named.is_none();
+        let candidate = named.or_else(|| index::complete_generations(&root).into_iter().next());
         let existing = candidate
             .as_deref()
             .map(|name| index::open(&root, name, geo));
@@ -125,7 +124,7 @@ impl Directory {
                     .generated_at
                     .is_some_and(|d| Some(d) >= bundled_date) =>
             {
-                if named.is_none() {
+                if pointer_lost {
                     // A repair for the next open; serving does not depend on it.
                     let _ = index::set_current(&root, &gen.name);
                 }
