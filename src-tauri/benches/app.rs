@@ -298,7 +298,7 @@ async fn main() {
     // The bare window, measured the same way: as Tauri sets it up, and in the app's mode.
     let bare = bare_window();
     let mut bare_pss = Vec::new();
-    for args in [json!([]), json!(["--light-rendering"])] {
+    for args in [json!([]), json!(["--lean"])] {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),

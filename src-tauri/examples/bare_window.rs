@@ -1,16 +1,16 @@
 //! A bare Tauri window showing an empty page: the baseline the app benchmark compares the
 //! app's memory with (same Tauri, same WebKitGTK, nothing of Signpost's), as Tauri sets it
-//! up and, with `--light-rendering`, in the WebKit mode the app uses.
+//! up and, with `--lean`, with the WebKit and memory settings the app uses.
 
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
-#[path = "../src/light_rendering.rs"]
-mod light_rendering;
+#[path = "../src/lean_processes.rs"]
+mod lean_processes;
 
 fn main() {
-    // `--light-rendering`: the WebKit settings the app chooses, for a like-for-like baseline.
-    if std::env::args().any(|a| a == "--light-rendering") {
-        light_rendering::apply();
+    // `--lean`: the settings the app chooses, for a like-for-like baseline.
+    if std::env::args().any(|a| a == "--lean") {
+        lean_processes::apply();
     }
     tauri::Builder::default()
         .setup(|app| {

@@ -2,8 +2,8 @@
 //!
 //! The shell is thin on purpose: `commands` turns UI calls into engine calls, `state`
 //! opens the directory and the store once, off the UI thread, `sync_loop` keeps the
-//! directory current from the signed feed, `light_rendering` picks how WebKitGTK draws,
-//! and this file builds the window. Everything the user sees is plain HTML, CSS and
+//! directory current from the signed feed, `lean_processes` keeps WebKitGTK and malloc
+//! lean, and this file builds the window. Everything the user sees is plain HTML, CSS and
 //! JavaScript in `ui/`.
 
 // No console window on Windows release builds.
@@ -11,7 +11,7 @@
 
 mod commands;
 mod error;
-mod light_rendering;
+mod lean_processes;
 mod state;
 mod sync_loop;
 
@@ -36,6 +36,7 @@ struct Args {
 
 fn main() {
     let started = Instant::now();
+    lean_processes::apply();
     let args = Args::parse();
     let Some(data_dir) = args.data_dir.or_else(signpost::directory::default_data_dir) else {
         eprintln!(
@@ -44,7 +45,6 @@ fn main() {
         std::process::exit(1);
     };
     let state = Arc::new(AppState::new(data_dir, started));
-    light_rendering::apply();
 
     let result = tauri::Builder::default()
         // The UI never calls these plugins; the shell uses them after checking each request.
