@@ -295,7 +295,7 @@ async fn main() {
     }
     ready.sort_by(f64::total_cmp);
 
-    // The bare window, measured the same way: as Tauri sets it up, and in the app's mode.
+    // The bare window, measured the same way: as Tauri sets it up, and with the app's settings (lean_processes).
     let bare = bare_window();
     let mut bare_pss = Vec::new();
     for args in [json!([]), json!(["--lean"])] {
@@ -338,7 +338,7 @@ async fn main() {
         start_parts.join(" ")
     );
     println!(
-        "memory PSS: app after the typing above {} MB ({}), bare window in the same WebKit mode {} MB ({}), bare window as Tauri sets it up {} MB",
+        "memory PSS: app after the typing above {} MB ({}), bare window with the app's settings {} MB ({}), bare window as Tauri sets it up {} MB",
         app_pss / 1024,
         parts.join(" "),
         bare_pss / 1024,
