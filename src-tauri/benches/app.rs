@@ -295,7 +295,8 @@ async fn main() {
     }
     ready.sort_by(f64::total_cmp);
 
-    // The bare window, measured the same way: as Tauri sets it up, and with the app's settings (lean_processes).
+    // The bare window, measured the same way: as Tauri sets it up, and with the app's
+    // settings (`lean_processes`).
     let bare = bare_window();
     let mut bare_pss = Vec::new();
     for args in [json!([]), json!(["--lean"])] {
