@@ -38,7 +38,7 @@ OUT = sys.argv[2] if len(sys.argv) > 2 else HERE
 
 # The date the shared data was compiled (shared/data/README.md). Bump it when the data
 # changes: the engine refuses to replace a directory with an older one.
-GENERATED_AT = "2026-11-22T00:00:00Z"
+GENERATED_AT = "2026-11-30T00:00:00Z"
 
 TAX_CATEGORY = "signpost:category"
 TAX_REFERRAL = "signpost:referral"
@@ -58,6 +58,45 @@ AGES = {
     "catch22-county-lines-support-and-rescue": ("Under-25s", None, 24),
     "rescue-and-response-county-lines": ("aged 10-25", 10, 25),
     "childline": ("up to their 19th birthday", None, 18),
+    # Borough services (added 2026-11-30). Only wordings with a number that applies to the
+    # whole service; where a service also serves another group (parents, victims of the
+    # young people it works with) or gives two age rules, it is left out on purpose:
+    # bexley-youth-offending-team, merton-youth-justice-service-victim-work,
+    # wandsworth-yot-adolescent-exploitation, young-hackney, lewisham-athena-service,
+    # havering-integrated-adolescent-safeguarding-support-service ("about" and per-panel
+    # ages: westminster-integrated-gangs-exploitation-unit).
+    "enfield-childrens-mash": ("under 18", None, 17),
+    "barnet-childrens-mash": ("aged 18 and under", None, 18),
+    "islington-the-anchor-dva-one-stop-shop": ("aged 16+", 16, None),
+    "islington-integrated-gangs-team": ("aged 10-24", 10, 24),
+    "call-out-hate-barking-dagenham": ("under 18", None, 17),
+    "barking-dagenham-childrens-safeguarding-line": ("Children under 18", None, 17),
+    "barking-dagenham-adult-safeguarding": ("Adults (18+)", 18, None),
+    "redbridge-childrens-social-care-mash": ("Children under 18", None, 17),
+    "newham-youth-empowerment-service": ("up to age 25", None, 25),
+    "tower-hamlets-safeguarding-adults-hotline": ("Adults (18+)", 18, None),
+    "hackney-childrens-mash": ("under 18", None, 17),
+    "waltham-forest-safeguarding-adults-team": ("Adults aged 18+", 18, None),
+    "lambeth-mave-panel": ("up to age 25", None, 25),
+    "southwark-domestic-abuse-service-refuge": ("aged 16 or over", 16, None),
+    "greenwich-youth-justice-service": ("aged 10 to 17", 10, 17),
+    "bexley-mash": ("aged 0-18", None, 18),
+    "bromley-mash": ("under 18", None, 17),
+    "bromley-adult-safeguarding": ("aged 18 or over", 18, None),
+    "kingston-richmond-refuge-idva-service": ("aged 16+", 16, None),
+    "wandsworth-mash": ("under 18", None, 17),
+    "croydon-spoc-mash": ("under 18", None, 17),
+    "hammersmith-fulham-gangs-violence-exploitation-unit": ("aged 10 to 25", 10, 25),
+    "hillingdon-womens-centre": ("Women (16+)", 16, None),
+    "brent-council-domestic-abuse-vawg-support": ("aged 16+", 16, None),
+    "harrow-domestic-abuse-support-service": ("(16+)", 16, None),
+    "hounslow-early-help-mash": ("(under 18)", None, 17),
+    "hillingdon-adult-safeguarding-mash": ("Adults (18+)", 18, None),
+    "kensington-chelsea-childrens-social-services-line": ("(under 18)", None, 17),
+    "brent-family-front-door": ("(under 18)", None, 17),
+    "brent-adult-safeguarding": ("Adults (18+)", 18, None),
+    "haringey-adult-safeguarding": ("Adults (18+)", 18, None),
+    "ealing-childrens-integrated-response-service-ecirs": ("from pre-birth to 18", None, 18),
 }
 
 REFERRAL_TEXT = {
@@ -68,12 +107,14 @@ REFERRAL_TEXT = {
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 DAY_NAMES = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+    "mon": 0, "monday": 0, "mondays": 0, "tue": 1, "tues": 1, "tuesday": 1, "tuesdays": 1,
+    "wed": 2, "wednesday": 2, "wednesdays": 2, "thu": 3, "thur": 3, "thurs": 3,
+    "thursday": 3, "thursdays": 3, "fri": 4, "friday": 4, "fridays": 4,
+    "sat": 5, "saturday": 5, "saturdays": 5, "sun": 6, "sunday": 6, "sundays": 6,
 }
+DAY_WORD = r"(?:" + "|".join(sorted(DAY_NAMES, key=len, reverse=True)) + r")"
 EVERY_DAY = re.compile(r"^(?:daily|every day|7 days(?: a week)?|365 days(?: a year)?)$")
-ROUND_THE_CLOCK = re.compile(r"^(?:24/7|24 hours(?: a day)?|24hrs)$")
+ROUND_THE_CLOCK = re.compile(r"^(?:24/7|24 hours(?: a day)?|24hrs|24[- ]hour|24[- ]hr)$")
 CHANNEL = re.compile(r"^(?:helpline|phone|telephone|live chat|web chat|chat)\s+")
 TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
 RANGE = re.compile(r"^" + TIME + r"\s*[-–]\s*" + TIME + r"$")
@@ -137,6 +178,8 @@ def parse_segment(seg):
     closes = parse_time(h2, m2, ap2 or ap1)
     if ap1 is None and opens > closes:
         opens = parse_time(h1, m1, "am")
+    if opens >= closes:
+        raise ValueError("overnight or empty range: not read from free text")
     if not days_text:
         raise ValueError("no days")
     return [(parse_days(days_text), opens, closes)]
@@ -149,6 +192,11 @@ def parse_hours(text):
     t = text.strip().lower()
     if not t:
         return None
+    # A remark in brackets is dropped, unless it is about times or days: then it may change
+    # the hours ("12pm-5pm on the first Wednesday") and the text is not clear.
+    for remark in re.findall(r"\(([^()]*)\)", t):
+        if re.search(r"\d\s*(?:am|pm)\b|\d[:.]\d\d|\b" + DAY_WORD + r"\b|\bweekends?\b|\bweekdays?\b", remark):
+            return None
     t = re.sub(r"\([^()]*\)", " ", t)
     t = re.sub(r"\s+", " ", t).strip(" ,;")
     channels = re.findall(r"\b(?:helpline|phone|telephone|live chat|web chat|chat|email|online|text)\b", t)
@@ -161,13 +209,48 @@ def parse_hours(text):
     m = re.match(r"^(.*?),\s*(365 days(?: a year)?|daily|every day)$", t)
     if m and not ROUND_THE_CLOCK.match(m.group(1)):
         t = f"{m.group(1)} {m.group(2)}"
+    # Long forms as the short ones: "Monday to Friday" is "monday-friday", "from 9am to
+    # 5pm" and "between 9am and 5pm" are "9am-5pm", "Friday: 9am" is "friday 9am",
+    # "on Fridays" is "fridays".
+    t = re.sub(r"\b(" + DAY_WORD + r")\s*(?:to|-|–)\s*(" + DAY_WORD + r")\b", r"\1-\2", t)
+    t = re.sub(r"\b(?:from|between)\s+(" + TIME + r")\s*(?:to|and|-|–)\s*", r"\1-", t)
+    t = re.sub(r"(\d(?:am|pm))\s+to\s+(\d)", r"\1-\2", t)
+    t = re.sub(r"\b(" + DAY_WORD + r"):", r"\1", t)
+    t = re.sub(r"\bon\s+(" + DAY_WORD + r")\b", r"\1", t)
     rules = []
     try:
-        for seg in re.split(r"\s*[,;]\s*", t):
+        # A clause of days alone next to a clause of times alone ("Monday-Friday, 9am-5pm",
+        # "8am-5.15pm, Monday-Thursday") is one rule.
+        parts = [p for p in re.split(r"\s*[,;]\s*|\s+and\s+", t) if p]
+        merged = []
+        for part in parts:
+            if merged and (is_days(merged[-1]) != is_days(part)) and (
+                    is_times(merged[-1]) or is_times(part)) and not (
+                    has_both(merged[-1]) or has_both(part)):
+                merged[-1] = f"{merged[-1]} {part}"
+            else:
+                merged.append(part)
+        for seg in merged:
             rules.extend(parse_segment(seg))
     except (ValueError, AttributeError):
         return None
     return rules
+
+
+def is_days(text):
+    try:
+        parse_days(text)
+        return True
+    except ValueError:
+        return False
+
+
+def is_times(text):
+    return RANGE.match(text.strip()) is not None
+
+
+def has_both(text):
+    return not is_days(text) and not is_times(text)
 
 
 def schedules(owner_id, text, *, link):
@@ -257,7 +340,9 @@ def service(rec, gss_by_name, report):
         "maximum_age": None,
         "application_process": REFERRAL_TEXT[rec["referral"]],
         "assured_date": assured_date(rec["verified_on"]),
-        "alert": rec["notes"] or None,
+        # `caution` is written for users; `notes` are the researchers' caveats for the
+        # publisher and never reach the feed.
+        "alert": rec["caution"] or None,
         "attributes": attrs,
     }
     if sid in AGES:

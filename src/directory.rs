@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::contact::{self, Link};
+use crate::coverage::{BoroughView, CoverageMatrix};
 use crate::error::{Error, Result};
 use crate::facts::{Coverage, Facts};
 use crate::feed::{self, Feed};
@@ -186,6 +187,28 @@ impl Directory {
                 .count(),
             generation: self.generation.name.clone(),
         }
+    }
+
+    /// Local services per borough and type of help: the coverage map's and
+    /// `signpost coverage`'s figures.
+    pub fn coverage(&self) -> CoverageMatrix {
+        CoverageMatrix::of(&self.generation, self.geo)
+    }
+
+    /// One borough's local services grouped by type of help, with the London-wide and
+    /// national services that cover each type it has no local service for. `borough` is a
+    /// name, alias ("H&F") or GSS code; hours and review state are as at `at` (now if `None`).
+    pub fn borough_view(&self, borough: &str, at: Option<Timestamp>) -> Result<BoroughView> {
+        let b = self
+            .geo
+            .find_borough(borough)
+            .ok_or_else(|| Error::UnknownBorough(borough.trim().to_string()))?;
+        Ok(BoroughView::of(
+            &self.generation,
+            self.geo,
+            b,
+            at.unwrap_or_else(Timestamp::now),
+        ))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {

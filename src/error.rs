@@ -62,6 +62,9 @@ pub enum Error {
     /// A query parameter could not be understood.
     #[error("{0}")]
     InvalidQuery(String),
+    /// A borough name, alias or GSS code that is not one of the 33 London authorities.
+    #[error("\"{0}\" is not a London borough; use a name such as \"Hackney\" or \"Tower Hamlets\"")]
+    UnknownBorough(String),
     /// No service has this id.
     #[error("no service with id \"{0}\" in the directory")]
     NotFound(String),
@@ -95,6 +98,7 @@ impl Error {
                 | Error::FeedEmpty { .. }
                 | Error::FeedNotNewer { .. }
                 | Error::InvalidQuery(_)
+                | Error::UnknownBorough(_)
                 | Error::NotFound(_)
                 | Error::StoreInUse(_)
                 | Error::KeyInvalid(_)

@@ -28,6 +28,7 @@
 //! - [`search`]: query understanding, ranking, filters, explanations;
 //! - [`directory`]: the front door tying them together;
 //! - [`review`]: how old a record's review is, and the warning to show;
+//! - [`coverage`]: local services per borough and type of help (borough view, coverage map);
 //! - [`contact`]: `tel:`, `mailto:` and https links, only from well-formed values;
 //! - [`slip`]: the referral slip handed to the person being helped;
 //! - [`map`]: borough outlines for drawing coverage;
@@ -38,6 +39,7 @@
 
 pub mod bundled;
 pub mod contact;
+pub mod coverage;
 pub mod directory;
 pub mod error;
 pub mod eval;
@@ -57,6 +59,7 @@ pub mod sync;
 pub mod text;
 pub mod thesaurus;
 
+pub use coverage::{BoroughView, CoverageMatrix};
 pub use directory::{Directory, DirectoryInfo, Opened, PhoneDetails, ServiceDetails};
 pub use error::{Error, Result};
 pub use search::{Hit, ReferralFilter, SearchRequest, SearchResults};

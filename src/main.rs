@@ -87,6 +87,16 @@ enum Command {
         #[command(subcommand)]
         action: FeedCommand,
     },
+    /// Local services per borough and type of help: all 33 London authorities.
+    Coverage {
+        /// Only this type of help (a category id, e.g. sexual-violence), with the services'
+        /// names.
+        #[arg(long, value_name = "C")]
+        category: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a feed file: list each record set aside and why; exit 1 if it is refused.
     Validate { feed_file: PathBuf },
     /// Score search quality on judged queries (JSON lines).
@@ -234,6 +244,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Coverage { category, json } => {
+            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            coverage(&dir, category.as_deref(), json)
+        }
         Command::Validate { feed_file } => validate(&feed_file),
         Command::Sync { feed, pubkey } => sync(&data_dir(cli.data_dir)?, feed, pubkey),
         Command::Status { json } => status(&data_dir(cli.data_dir)?, json),
@@ -313,6 +327,146 @@ fn validate(path: &Path) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Two-letter column heads for the coverage table, in the vocabulary's order.
+const COVERAGE_HEADS: &[(&str, &str)] = &[
+    ("domestic-abuse", "DA"),
+    ("sexual-violence", "SV"),
+    ("hate-crime", "HC"),
+    ("terrorism-major-incident", "TM"),
+    ("general-victim-support", "VS"),
+    ("youth-violence-exploitation", "YV"),
+    ("restorative-justice", "RJ"),
+    ("fraud-cybercrime", "FC"),
+    ("modern-slavery", "MS"),
+    ("mental-health-crisis", "MH"),
+    ("emergency-reporting", "ER"),
+    ("witness-support", "WS"),
+    ("stalking-harassment", "SH"),
+    ("children-families", "CF"),
+    ("lgbtq", "LG"),
+    ("other", "OT"),
+];
+
+fn coverage(dir: &Directory, category: Option<&str>, json: bool) -> Result<ExitCode, Error> {
+    use signpost::model::category_label;
+    let m = dir.coverage();
+    let column = category
+        .map(|c| {
+            m.column(c).ok_or_else(|| {
+                Error::InvalidQuery(format!(
+                    "\"{c}\" is not a category; use one of: {}",
+                    m.categories.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let info = dir.info();
+    let date = info
+        .generated_at
+        .map(|d| signpost::hours::in_london(d, "%-d %b %Y"))
+        .unwrap_or_else(|| "unknown date".into());
+    match (column, json) {
+        (None, true) => println!(
+            "{}",
+            serde_json::to_string_pretty(&m).expect("coverage serialises")
+        ),
+        (Some(col), true) => {
+            let rows: Vec<serde_json::Value> = m
+                .boroughs
+                .iter()
+                .map(|b| serde_json::json!({"gss_code": b.gss_code, "name": b.name, "local": b.by_category[col]}))
+                .collect();
+            let doc = serde_json::json!({"category": m.categories[col], "boroughs": rows});
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("coverage serialises")
+            );
+        }
+        (Some(col), false) => {
+            let c = &m.categories[col];
+            let label = category_label(c).to_lowercase();
+            println!(
+                "Local {label} services by borough · directory of {date}, {} services",
+                info.services
+            );
+            println!();
+            for b in &m.boroughs {
+                let view = dir.borough_view(&b.gss_code, None)?;
+                let names: Vec<&str> = view
+                    .groups
+                    .iter()
+                    .filter(|g| &g.category == c)
+                    .flat_map(|g| g.local.iter().map(|h| h.name.as_str()))
+                    .collect();
+                println!(
+                    "{:<24} {:>2}  {}",
+                    b.name,
+                    b.by_category[col],
+                    if names.is_empty() {
+                        "none on record".to_string()
+                    } else {
+                        names.join("; ")
+                    }
+                );
+            }
+            println!();
+            println!(
+                "{} of {} authorities have no local {label} service on record.",
+                m.gaps(col).len(),
+                m.boroughs.len()
+            );
+        }
+        (None, false) => {
+            println!(
+                "Local services by borough and type of help · directory of {date}, {} services",
+                info.services
+            );
+            println!(
+                "({} services work in named boroughs only; {} work London-wide or nationally and are counted in no row.)",
+                m.borough_services, m.wider_services
+            );
+            println!();
+            let head = |c: &String| {
+                COVERAGE_HEADS
+                    .iter()
+                    .find(|(id, _)| id == c)
+                    .map_or("??", |(_, h)| h)
+            };
+            let heads: Vec<String> = m.categories.iter().map(|c| format!("{:>3}", head(c))).collect();
+            println!("{:<24} {:>3} {}", "", "all", heads.join(""));
+            for b in &m.boroughs {
+                let cells: Vec<String> = b
+                    .by_category
+                    .iter()
+                    .map(|n| if *n == 0 { "  ·".to_string() } else { format!("{n:>3}") })
+                    .collect();
+                println!("{:<24} {:>3} {}", b.name, b.local, cells.join(""));
+            }
+            println!();
+            let key: Vec<String> = m
+                .categories
+                .iter()
+                .map(|c| format!("{} {}", head(c), category_label(c).to_lowercase()))
+                .collect();
+            println!("Key: {}; · none on record.", key.join(", "));
+            let gaps: Vec<String> = m
+                .categories
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.as_str() != "other")
+                .map(|(i, c)| (m.gaps(i).len(), c))
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, c)| format!("{} {n}", category_label(c).to_lowercase()))
+                .collect();
+            println!(
+                "Authorities with no local service on record, by type of help: {}.",
+                gaps.join(", ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResults) {

@@ -22,6 +22,10 @@ pub struct Outline {
     pub name: String,
     /// SVG path data (`M x y L … Z`).
     pub path: String,
+    /// Where a label for the borough goes: the centre of its largest part, in the same
+    /// units as `path`.
+    pub label_x: f64,
+    pub label_y: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +97,17 @@ pub fn from_geojson(text: &str) -> Result<Map, String> {
     let boroughs = shapes
         .into_iter()
         .map(|(gss_code, name, rings)| {
+            let projected: Vec<Vec<(f64, f64)>> = rings
+                .iter()
+                .map(|r| r.iter().map(|&p| project(p)).collect())
+                .collect();
+            let (label_x, label_y) = projected
+                .iter()
+                .map(|r| centroid(r))
+                .max_by(|a, b| a.2.total_cmp(&b.2))
+                .map_or((0.0, 0.0), |(x, y, _)| {
+                    ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0)
+                });
             let mut path = String::new();
             for ring in rings {
                 let mut last = None;
@@ -112,6 +127,8 @@ pub fn from_geojson(text: &str) -> Result<Map, String> {
                 gss_code,
                 name,
                 path,
+                label_x,
+                label_y,
             }
         })
         .collect();
@@ -119,6 +136,24 @@ pub fn from_geojson(text: &str) -> Result<Map, String> {
         view_box: format!("0 0 {WIDTH} {}", height.ceil()),
         boroughs,
     })
+}
+
+/// Area centroid of a ring and its (unsigned) area.
+fn centroid(ring: &[(f64, f64)]) -> (f64, f64, f64) {
+    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for (i, &(x0, y0)) in ring.iter().enumerate() {
+        let (x1, y1) = ring[(i + 1) % ring.len()];
+        let cross = x0 * y1 - x1 * y0;
+        a += cross;
+        cx += (x0 + x1) * cross;
+        cy += (y0 + y1) * cross;
+    }
+    if a.abs() < f64::EPSILON {
+        let n = ring.len().max(1) as f64;
+        let (sx, sy) = ring.iter().fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
+        return (sx / n, sy / n, 0.0);
+    }
+    (cx / (3.0 * a), cy / (3.0 * a), (a / 2.0).abs())
 }
 
 #[cfg(test)]
@@ -145,5 +180,13 @@ mod tests {
         }
         let hackney = map.boroughs.iter().find(|b| b.name == "Hackney").unwrap();
         assert_eq!(hackney.gss_code, "E09000012");
+        // Labels sit inside the map, and the City of London's is east of Westminster's.
+        for b in &map.boroughs {
+            assert!((0.0..=WIDTH).contains(&b.label_x), "{}", b.name);
+            assert!((0.0..=h).contains(&b.label_y), "{}", b.name);
+        }
+        let at = |n: &str| map.boroughs.iter().find(|b| b.name == n).unwrap().label_x;
+        assert!(at("City of London") > at("Westminster"));
+        assert!(at("Havering") > at("Hillingdon"));
     }
 }

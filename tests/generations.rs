@@ -38,7 +38,7 @@ fn a_fresh_install_searches_the_bundled_snapshot() {
     let d = data_dir();
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.opened(), &Opened::FromBundled);
-    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().services, 231);
     assert_eq!(dir.info().set_aside, 0);
     assert!(!ids(&dir, &text("samaritans")).is_empty());
 }
@@ -162,7 +162,7 @@ fn crash_before_the_switch_leaves_the_previous_generation_serving() {
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.opened(), &Opened::Existing);
     assert_eq!(dir.info().generation, before);
-    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().services, 231);
 }
 
 /// A crash after the new generation was moved into place but before CURRENT named it.
@@ -189,7 +189,7 @@ fn crash_between_move_and_pointer_update_leaves_the_previous_generation_serving(
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.info().generation, before);
     assert_ne!(before, new_name);
-    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().services, 231);
 }
 
 /// A crash in the middle of writing a generation: a half-written folder must never be
@@ -212,7 +212,7 @@ fn a_half_written_generation_is_never_served() {
         "{:?}",
         dir.opened()
     );
-    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().services, 231);
     assert!(!ids(&dir, &text("samaritans")).is_empty());
 }
 
@@ -290,7 +290,7 @@ fn a_newer_bundled_snapshot_replaces_an_older_directory_after_an_upgrade() {
 
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.opened(), &Opened::UpgradedToBundled);
-    assert_eq!(dir.info().services, 67);
+    assert_eq!(dir.info().services, 231);
     assert!(ids(&dir, &text("old service"))
         .iter()
         .all(|id| id != "old-service"));
@@ -330,7 +330,7 @@ fn killing_the_process_mid_build_never_leaves_a_broken_directory() {
         interrupted += usize::from(!status.success());
 
         let dir = Directory::open(d.path()).unwrap();
-        assert_eq!(dir.info().services, 67);
+        assert_eq!(dir.info().services, 231);
         assert_eq!(ids(&dir, &text("samaritans"))[0], "samaritans");
         // No half-built generation is named current.
         let root = d.path().join("directory");

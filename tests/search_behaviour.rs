@@ -348,8 +348,9 @@ fn judged_queries_meet_the_quality_bar() {
     let judged = signpost::eval::read_judged(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (_, s) =
         signpost::eval::evaluate(&dir, &judged, "2026-11-24T10:00:00Z".parse().unwrap()).unwrap();
+    // The floors the London directory issue set for the 231-service directory.
     assert!(
-        s.success_at_3 >= 0.90 && s.mrr >= 0.80 && s.zero == 0.0,
+        s.success_at_3 >= 0.95 && s.mrr >= 0.90 && s.ndcg_at_5 >= 0.85 && s.zero == 0.0,
         "{s}"
     );
 }
@@ -365,10 +366,11 @@ fn language_filter_keeps_services_listing_the_language() {
     assert!(ids(&dir, &req("Klingon")).is_empty());
 }
 
-/// Queries of the same kind that are not in the judged file, judged for this project
-/// (tests/data/more-queries.jsonl): the mechanisms must generalise, not fit one file.
+/// A regression set judged for this project (tests/data/more-queries.jsonl). It was
+/// written alongside the ranking rules it checks, so it is not held out: it guards those
+/// rules against coming undone.
 #[test]
-fn held_out_queries_stay_good() {
+fn regression_queries_stay_good() {
     let (_d, dir) = bundled();
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more-queries.jsonl");

@@ -3,6 +3,8 @@ pub const COMMANDS: &[&str] = &[
     "start",
     "search",
     "service",
+    "borough",
+    "coverage",
     "status",
     "shortlist",
     "shortlist_add",

@@ -12,7 +12,7 @@ use signpost::model::{category_label, CATEGORIES};
 use signpost::store::Settings;
 use signpost::sync::{Source, Trigger};
 use signpost::{
-    contact, slip, Directory, ReferralFilter, SearchRequest, SearchResults, ServiceDetails,
+    contact, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest, SearchResults, ServiceDetails,
 };
 use tauri::{AppHandle, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -107,6 +107,22 @@ pub async fn search(state: AppStateRef<'_>, args: SearchArgs) -> Result<SearchRe
     };
     let results = read(&dir).search(&req)?;
     Ok(results)
+}
+
+/// One borough's local services by type of help, with honest gaps.
+#[tauri::command]
+pub async fn borough(state: AppStateRef<'_>, borough: String) -> Result<BoroughView> {
+    let dir = state.directory().await?;
+    let view = read(&dir).borough_view(&borough, None)?;
+    Ok(view)
+}
+
+/// Local services per borough and type of help, for the coverage map.
+#[tauri::command]
+pub async fn coverage(state: AppStateRef<'_>) -> Result<CoverageMatrix> {
+    let dir = state.directory().await?;
+    let matrix = read(&dir).coverage();
+    Ok(matrix)
 }
 
 #[tauri::command]
@@ -221,10 +237,7 @@ pub async fn settings(state: AppStateRef<'_>) -> Result<Settings> {
 pub async fn save_settings(state: AppStateRef<'_>, settings: Settings) -> Result<Settings> {
     if let Some(b) = settings.home_borough.as_deref().filter(|b| !b.is_empty()) {
         if Geography::bundled().find_borough(b).is_none() {
-            return Err(AppError::new(
-                "invalid-input",
-                format!("\"{b}\" is not a London borough"),
-            ));
+            return Err(signpost::Error::UnknownBorough(b.to_string()).into());
         }
     }
     let settings = Settings {

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AppError {
-    /// Stable, for the UI to choose how to show it: `invalid-input`, `not-found`,
+    /// Stable, for the UI to choose how to show it: `invalid-input`, `unknown-borough`, `not-found`,
     /// `store-in-use`, `feed`, `opening-failed`, `internal`.
     pub code: &'static str,
     pub message: String,
@@ -25,6 +25,7 @@ impl From<signpost::Error> for AppError {
         use signpost::Error as E;
         let code = match &e {
             E::InvalidQuery(_) => "invalid-input",
+            E::UnknownBorough(_) => "unknown-borough",
             E::NotFound(_) => "not-found",
             E::StoreInUse(_) => "store-in-use",
             E::FeedNotJson(_) | E::FeedShape(_) | E::FeedEmpty { .. } | E::FeedNotNewer { .. } => {

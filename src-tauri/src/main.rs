@@ -81,6 +81,8 @@ fn main() {
             commands::start,
             commands::search,
             commands::service,
+            commands::borough,
+            commands::coverage,
             commands::status,
             commands::shortlist,
             commands::shortlist_add,

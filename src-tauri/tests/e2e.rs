@@ -635,8 +635,192 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     app.quit().await;
     let app = driver.launch(data.path()).await;
     app.wait_for(
-        "document.getElementById('status-line').textContent === 'Updated just now · directory of 1 Mar 2099 · 67 services'",
+        "document.getElementById('status-line').textContent === 'Updated just now · directory of 1 Mar 2099 · 231 services'",
         "the start-up sync",
+    )
+    .await;
+    app.quit().await;
+}
+
+/// Compares the borough view on screen with the engine's own view of the same borough:
+/// returns what differs.
+const BOROUGH_VIEW_MATCHES: &str = r#"
+const [borough, done] = arguments;
+window.__TAURI__.core.invoke('borough', { borough }).then((v) => {
+  const wrong = [];
+  const names = (css) => [...document.querySelectorAll(css)].map((b) => b.textContent);
+  if (document.getElementById('borough-heading').textContent !== v.heading) wrong.push('heading');
+  for (const g of v.groups) {
+    const shown = names(`#borough-view .help-group[data-category="${g.category}"] .card-open`);
+    if (JSON.stringify(shown) !== JSON.stringify(g.local.map((h) => h.name))) wrong.push(`${g.category}: ${shown}`);
+  }
+  for (const g of v.gaps) {
+    const text = document.querySelector(`#borough-view .gap[data-category="${g.category}"] .gap-text`);
+    if (!text || !text.textContent.includes(g.gap_text)) wrong.push(`${g.category}: gap not said`);
+    const shown = names(`#borough-view .gap[data-category="${g.category}"] .card-open`);
+    if (JSON.stringify(shown) !== JSON.stringify(g.wider.map((h) => h.name))) wrong.push(`${g.category} wider: ${shown}`);
+  }
+  done(wrong);
+}, (e) => done([String((e && e.message) || e)]));
+"#;
+
+/// The numbers on the map and in its table agree with the engine's matrix for a category.
+const MAP_MATCHES: &str = r#"
+const [category, done] = arguments;
+window.__TAURI__.core.invoke('coverage').then((m) => {
+  const col = category ? m.categories.indexOf(category) : -1;
+  const wrong = [];
+  for (const b of m.boroughs) {
+    const n = String(col >= 0 ? b.by_category[col] : b.local);
+    const label = document.querySelector(`#coverage-body text[data-gss="${b.gss_code}"]`);
+    const cell = document.querySelector(`#coverage-body tr[data-gss="${b.gss_code}"] td`);
+    if (!label || label.textContent !== n) wrong.push(`${b.name}: map says ${label && label.textContent}, not ${n}`);
+    if (!cell || cell.textContent !== n) wrong.push(`${b.name}: table says ${cell && cell.textContent}, not ${n}`);
+  }
+  done(wrong);
+}, (e) => done([String((e && e.message) || e)]));
+"#;
+
+#[tokio::test]
+async fn the_borough_view_and_the_coverage_map_work_by_keyboard_and_mouse() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+
+    // A query that is only a place shows that borough's own view.
+    search_for(&app, "bexley").await;
+    app.wait_for(
+        "!document.getElementById('borough-view').hidden && document.getElementById('borough-heading')",
+        "the borough view",
+    )
+    .await;
+    assert_eq!(app.text("#borough-heading").await, "Local services in Bexley");
+    let wrong = app
+        .client
+        .execute_async(BOROUGH_VIEW_MATCHES, vec![json!("E09000004")])
+        .await
+        .unwrap();
+    assert_eq!(wrong, json!([]), "the view shows the engine's borough view");
+    let gap = app
+        .text("#borough-view .gap[data-category='sexual-violence'] .gap-text")
+        .await;
+    assert!(
+        gap.contains("No local sexual violence service on record for Bexley"),
+        "{gap}"
+    );
+    assert!(app.text("#summary").await.starts_with("Local services in Bexley"));
+    app.screenshot("borough-view").await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "the borough view");
+
+    // Keyboard: ↓ from the search box into the view's cards, Enter opens one.
+    let q = app
+        .client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap();
+    q.send_keys("\u{e015}").await.unwrap(); // ArrowDown
+    assert_eq!(
+        app.eval("document.activeElement.closest('#borough-view') !== null && document.activeElement.classList.contains('card-open')")
+            .await,
+        json!(true)
+    );
+    let first = app.eval("document.activeElement.textContent").await;
+    let focused = app.client.active_element().await.unwrap();
+    focused.send_keys("\u{e007}").await.unwrap(); // Enter
+    app.wait_for(
+        &format!(
+            "document.getElementById('detail-name') && document.getElementById('detail-name').textContent === {first}"
+        ),
+        "the detail of the first local service",
+    )
+    .await;
+
+    // Typing a need after the place turns the view back into ranked results.
+    search_for(&app, " dv").await;
+    app.wait_for(
+        "document.getElementById('borough-view').hidden",
+        "results in place of the borough view",
+    )
+    .await;
+    assert!(!app.result_names().await.is_empty());
+
+    // The coverage map: every authority drawn with its number, and a table of the same.
+    q.clear().await.unwrap();
+    app.click("#show-coverage").await;
+    app.wait_for(
+        "document.getElementById('coverage-dialog').open && document.querySelectorAll('#coverage-body path.borough').length === 33",
+        "the coverage map",
+    )
+    .await;
+    assert_eq!(
+        app.eval("document.querySelectorAll('#coverage-body .coverage-table tbody tr').length")
+            .await,
+        json!(33)
+    );
+    let wrong = app
+        .client
+        .execute_async(MAP_MATCHES, vec![json!("")])
+        .await
+        .unwrap();
+    assert_eq!(wrong, json!([]), "all types of help");
+    app.client
+        .execute(
+            "const s = document.getElementById('coverage-category'); s.value = 'sexual-violence'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let wrong = app
+        .client
+        .execute_async(MAP_MATCHES, vec![json!("sexual-violence")])
+        .await
+        .unwrap();
+    assert_eq!(wrong, json!([]), "sexual violence");
+    assert_eq!(
+        app.eval("document.querySelector('#coverage-body path[data-gss=\"E09000004\"]').classList.contains('level-0')")
+            .await,
+        json!(true),
+        "Bexley is shaded as having none"
+    );
+    assert!(app.text("#coverage-body caption").await.contains("no local sexual violence services"));
+    app.screenshot("coverage-map").await;
+    assert_eq!(app.axe().await, Vec::<String>::new(), "the coverage map");
+
+    // Keyboard: Enter on a borough in the table opens its borough view, focus with it.
+    let hackney = app
+        .client
+        .find(fantoccini::Locator::Css(
+            "#coverage-body .borough-choice[data-gss='E09000012']",
+        ))
+        .await
+        .unwrap();
+    hackney.send_keys("\u{e007}").await.unwrap();
+    app.wait_for(
+        "!document.getElementById('coverage-dialog').open && document.getElementById('borough-heading') && document.getElementById('borough-heading').textContent === 'Local services in Hackney'",
+        "Hackney's borough view from the table",
+    )
+    .await;
+    assert_eq!(
+        app.eval("document.activeElement.id").await,
+        json!("borough-heading")
+    );
+    assert_eq!(
+        app.eval("document.getElementById('f-borough').value").await,
+        json!("E09000012")
+    );
+
+    // Mouse: a borough clicked on the map does the same.
+    app.click("#show-coverage").await;
+    app.wait_for(
+        "document.getElementById('coverage-dialog').open && document.querySelector('#coverage-body text[data-gss=\"E09000022\"]')",
+        "the coverage map again",
+    )
+    .await;
+    app.click("#coverage-body text[data-gss='E09000022']").await; // Lambeth
+    app.wait_for(
+        "document.getElementById('borough-heading') && document.getElementById('borough-heading').textContent === 'Local services in Lambeth'",
+        "Lambeth's borough view from the map",
     )
     .await;
     app.quit().await;

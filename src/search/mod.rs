@@ -109,6 +109,38 @@ pub struct Hit {
     pub score: f32,
 }
 
+impl Hit {
+    /// The service at `ord` in `gen` as a result, with nothing matched: what a list of
+    /// services shows (search fills in `matched`, `partial` and `score`).
+    pub(crate) fn of(
+        gen: &Generation,
+        geo: &Geography,
+        ord: usize,
+        at: Timestamp,
+        place_match: Option<PlaceMatch>,
+    ) -> Hit {
+        let (s, f) = (&gen.summaries[ord], &gen.facts[ord]);
+        let open = f.hours.state_at(at);
+        let today = at.to_zoned(london().clone()).date();
+        Hit {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            organisation: s.organisation.clone(),
+            categories: f.categories.clone(),
+            coverage: f.coverage.labels(geo),
+            place_match,
+            open,
+            open_text: open.describe(at),
+            referral: f.referral,
+            assured_date: s.assured_date.clone(),
+            review: review::of(s.assured_date.as_deref(), today),
+            matched: Vec::new(),
+            partial: false,
+            score: 0.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
@@ -162,9 +194,8 @@ pub(crate) fn run(
         .as_deref()
         .filter(|b| !b.trim().is_empty())
         .map(|b| {
-            geo.find_borough(b).ok_or_else(|| {
-                Error::InvalidQuery(format!("\"{b}\" is not a London borough; use a name such as \"Hackney\" or \"Tower Hamlets\""))
-            })
+            geo.find_borough(b)
+                .ok_or_else(|| Error::UnknownBorough(b.trim().to_string()))
         })
         .transpose()?;
     let postcode_place = req
@@ -214,9 +245,16 @@ pub(crate) fn run(
     let tantivy_query = query::build(&understood, gen);
     let place_mask = place.as_ref().map(|p| geo.borough_mask(&p.boroughs));
     // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
-    // the rest of the list is the best by score, which the main pass holds.
+    // the rest of the list is the best by score, which the main pass holds. Without a
+    // place, borough services beyond the first screen's share are moved down, so the main
+    // pass keeps enough others to take their places.
+    let kept = if place.is_none() {
+        limit + FIRST_SCREEN
+    } else {
+        limit
+    };
     let collector = |max_factor: f32| collect::RankCollector {
-        limit,
+        limit: kept,
         facts: gen.facts.clone(),
         ranks: gen.ranks.clone(),
         filters: filters.clone(),
@@ -262,34 +300,25 @@ pub(crate) fn run(
             score,
             place_match,
             meaningful,
+            borough_only: gen.ranks[ord].is_borough_only(),
             name: &gen.summaries[ord].name,
         });
     }
     order(&mut candidates);
-    let today = at.to_zoned(crate::hours::london().clone()).date();
+    if place.is_none() {
+        keep_room_for_wider_services(&mut candidates);
+    }
     let hits = candidates
         .into_iter()
         .take(limit)
         .map(|c| {
-            let (s, f) = (&gen.summaries[c.ord], &gen.facts[c.ord]);
             let (matched, partial) =
                 explain::explain(c.ord, c.address, &understood, &searcher, gen)?;
-            let open = f.hours.state_at(at);
             Ok(Hit {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                organisation: s.organisation.clone(),
-                categories: f.categories.clone(),
-                coverage: f.coverage.labels(geo),
-                place_match: c.place_match,
-                open,
-                open_text: open.describe(at),
-                referral: f.referral,
-                assured_date: s.assured_date.clone(),
-                review: review::of(s.assured_date.as_deref(), today),
                 matched,
                 partial,
                 score: c.score,
+                ..Hit::of(gen, geo, c.ord, at, c.place_match)
             })
         })
         .collect::<Result<Vec<Hit>>>()?;
@@ -307,6 +336,8 @@ struct Candidate<'a> {
     address: tantivy::DocAddress,
     /// Matches every unit of meaning in the query (checked for local services only).
     meaningful: bool,
+    /// Works only in named boroughs (neither London-wide nor national).
+    borough_only: bool,
     score: f32,
     place_match: Option<PlaceMatch>,
     name: &'a str,
@@ -316,12 +347,33 @@ struct Candidate<'a> {
 /// lifted to the top: local services first, but only those that really match.
 const LOCAL_FIRST_SHARE: f32 = 0.15;
 
+/// The first screen of results: what a person sees without scrolling.
+const FIRST_SCREEN: usize = 10;
+
+/// Without a place, at most this many services that work only in named boroughs come in
+/// the first screen: in a directory with every borough's own services, they would
+/// otherwise crowd out the London-wide and national services anyone can use.
+const BOROUGH_ONLY_FIRST: usize = 3;
+
 /// Final order: services working in the place searched for first, among those that match
 /// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best;
 /// then everything by score (which already ranks London-wide above national); equal
-/// scores in name order.
+/// scores in name order. A local service that does not match every unit of meaning gets no
+/// local factor: it is ranked as a national one would be, so a service for a different need
+/// never jumps ahead because it is local.
 fn order(hits: &mut [Candidate<'_>]) {
-    let base = |h: &Candidate| h.score / h.place_match.map_or(1.0, PlaceMatch::factor);
+    for h in hits.iter_mut() {
+        if h.place_match == Some(PlaceMatch::Local) && !h.meaningful {
+            h.score *= PlaceMatch::National.factor() / PlaceMatch::Local.factor();
+        }
+    }
+    let base = |h: &Candidate| {
+        let factor = match h.place_match {
+            Some(PlaceMatch::Local) if !h.meaningful => PlaceMatch::National.factor(),
+            m => m.map_or(1.0, PlaceMatch::factor),
+        };
+        h.score / factor
+    };
     let best = hits.iter().map(base).fold(0.0f32, f32::max);
     let lifted = |h: &Candidate| h.meaningful && base(h) >= LOCAL_FIRST_SHARE * best;
     hits.sort_by(|a, b| {
@@ -330,4 +382,35 @@ fn order(hits: &mut [Candidate<'_>]) {
             .then_with(|| b.score.total_cmp(&a.score))
             .then_with(|| a.name.cmp(b.name))
     });
+}
+
+/// Without a place: keep the best `BOROUGH_ONLY_FIRST` borough services where they are
+/// and move the others in the first screen below it, when there are other services to
+/// take their places. Order among each kind is kept.
+fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
+    let wider = hits.iter().filter(|h| !h.borough_only).count();
+    let mut first: Vec<Candidate> = Vec::with_capacity(hits.len());
+    let mut moved: Vec<Candidate> = Vec::new();
+    let mut borough_only = 0;
+    let mut wider_seen = 0;
+    for h in hits.drain(..) {
+        let room = first.len() < FIRST_SCREEN;
+        if h.borough_only && room {
+            borough_only += 1;
+            // Move it only if a wider service is still to come to fill its place.
+            if borough_only > BOROUGH_ONLY_FIRST && wider_seen < wider {
+                moved.push(h);
+                continue;
+            }
+        }
+        if !h.borough_only {
+            wider_seen += 1;
+        }
+        if first.len() >= FIRST_SCREEN && !moved.is_empty() {
+            first.append(&mut moved);
+        }
+        first.push(h);
+    }
+    first.append(&mut moved);
+    *hits = first;
 }

@@ -4,6 +4,8 @@
 import { call } from './api.js';
 import { $, el, replace } from './dom.js';
 import { setCategories } from './format.js';
+import { renderBoroughView } from './borough.js';
+import { renderCoverage } from './coverage.js';
 import { setMap } from './map.js';
 import { moveFocus, renderResults } from './results.js';
 import { renderDetail } from './detail.js';
@@ -18,11 +20,15 @@ const state = {
   detail: null,
   slip: [],       // ids chosen for the slip, this session only
   shortlist: [],  // [{id, name, organisation}]
+  borough: null,  // the borough view on screen, if any
+  focusBorough: false, // move focus to the borough view once drawn (chosen on the map)
+  coverage: null, // the coverage matrix, while the map is open
 };
 
 const q = $('q');
 const list = $('results');
 const summary = $('summary');
+const boroughView = $('borough-view');
 
 // ---------- errors ----------
 
@@ -102,14 +108,65 @@ async function search() {
     return;
   }
   if (seq <= state.rendered) return; // a newer answer is already on screen
+  // A place and nothing else ("bexley", "E8", a borough picked): the borough's own view.
+  let view = null;
+  if (placeOnly(results, req)) {
+    try {
+      view = await call('borough', { borough: results.place.boroughs[0] });
+    } catch (e) {
+      if (seq <= state.rendered) return;
+      state.rendered = seq;
+      showError(e);
+      return;
+    }
+    if (seq <= state.rendered) return;
+  }
   state.rendered = seq;
   setFieldError('f-postcode', null);
   clearError();
-  state.hits = results.hits;
-  const said = describe(results, req);
+  state.hits = view ? [] : results.hits;
+  state.borough = view;
+  const said = view ? describeBorough(view, results) : describe(results, req);
   if (summary.textContent !== said) summary.textContent = said;
-  drawResults();
+  if (view) drawBoroughView(); else { hideBoroughView(); drawResults(); }
   list.dataset.seq = String(seq);
+}
+
+function placeOnly(r, req) {
+  return Boolean(r.place && r.place.boroughs.length) && !r.understood.words.length && !r.understood.concepts.length
+    && !req.categories.length && !req.open_now && !req.referral && req.age === null;
+}
+
+function describeBorough(view, r) {
+  const where = r.place.label !== view.name ? ` (${r.place.label} is in ${view.name})` : '';
+  return `${view.heading}${where}: ${view.local} on record`;
+}
+
+function drawBoroughView() {
+  const v = state.borough;
+  if (!v) return;
+  list.hidden = true;
+  list.replaceChildren();
+  boroughView.hidden = false;
+  renderBoroughView(boroughView, v, {
+    selectedId: state.selected,
+    onOpen: openDetail,
+    inSlip: (id) => state.slip.includes(id),
+    onToggleSlip: toggleSlip,
+  });
+  if (state.focusBorough) {
+    state.focusBorough = false;
+    const h = $('borough-heading');
+    h.setAttribute('tabindex', '-1');
+    h.focus();
+  }
+}
+
+function hideBoroughView() {
+  if (boroughView.hidden) return;
+  boroughView.hidden = true;
+  boroughView.replaceChildren();
+  list.hidden = false;
 }
 
 function describe(r, req) {
@@ -132,6 +189,8 @@ function drawResults() {
 }
 
 function showStart() {
+  state.borough = null;
+  hideBoroughView();
   summary.textContent = state.shortlist.length
     ? 'Type to search, or open a service from your shortlist.'
     : 'Type what happened or who you are looking for, or pick a type of help.';
@@ -158,7 +217,7 @@ async function openDetail(id, evOrIndex) {
   state.selected = id;
   state.detail = d;
   drawDetail();
-  for (const b of list.querySelectorAll('.card-open')) {
+  for (const b of document.querySelectorAll('#results .card-open, #borough-view .card-open')) {
     const on = b.dataset.id === id;
     b.closest('.card').classList.toggle('selected', on);
     if (on) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
@@ -200,7 +259,7 @@ function toggleSlip(id) {
   if (at >= 0) state.slip.splice(at, 1); else state.slip.push(id);
   $('slip-count').textContent = String(state.slip.length);
   const focused = document.activeElement && document.activeElement.id;
-  drawResults();
+  if (state.borough) drawBoroughView(); else drawResults();
   drawDetail();
   if (focused && $(focused)) $(focused).focus();
 }
@@ -276,6 +335,35 @@ function drawShortlist() {
   replace($('shortlist-list'), items.length ? items : [el('li', { class: 'hint', text: 'Nothing on your shortlist yet. Open a service and choose “Add to shortlist”.' })]);
 }
 
+// ---------- coverage map ----------
+
+async function openCoverage() {
+  try {
+    state.coverage = await call('coverage');
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  drawCoverage();
+  $('coverage-dialog').showModal();
+}
+
+function drawCoverage() {
+  if (!state.coverage) return;
+  renderCoverage($('coverage-body'), state.coverage, $('coverage-category').value, chooseBorough);
+}
+
+// A borough chosen on the map or in its table: its borough view, in place of the results.
+function chooseBorough(gss) {
+  $('coverage-dialog').close();
+  q.value = '';
+  for (const id of ['f-category', 'f-referral', 'f-postcode', 'f-age']) $(id).value = '';
+  $('f-open').checked = false;
+  $('f-borough').value = gss;
+  state.focusBorough = true;
+  search();
+}
+
 // ---------- about ----------
 
 async function openAbout() {
@@ -325,6 +413,7 @@ async function startUp() {
   setCategories(s.categories);
   setMap(s.map);
   fillSelect($('f-category'), s.categories);
+  fillSelect($('coverage-category'), s.categories);
   fillSelect($('f-borough'), s.boroughs);
   fillSelect($('f-home'), s.boroughs);
   try {
@@ -369,6 +458,9 @@ function wire() {
   $('show-slip').addEventListener('click', openSlip);
   $('show-shortlist').addEventListener('click', () => { drawShortlist(); $('shortlist-dialog').showModal(); });
   $('show-about').addEventListener('click', openAbout);
+  $('show-coverage').addEventListener('click', openCoverage);
+  $('coverage-category').addEventListener('change', drawCoverage);
+  $('coverage-dialog').addEventListener('close', () => { state.coverage = null; });
   for (const b of document.querySelectorAll('[data-close]')) b.addEventListener('click', () => b.closest('dialog').close());
   $('slip-print').addEventListener('click', () => call('print_page').catch(showError));
   $('slip-copy').addEventListener('click', async () => {
@@ -384,13 +476,15 @@ function wire() {
   });
 
   q.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown' && moveFocus(list, 'ArrowDown')) e.preventDefault();
+    if (e.key === 'ArrowDown' && moveFocus(state.borough ? boroughView : list, 'ArrowDown')) e.preventDefault();
     if (e.key === 'Escape') { e.preventDefault(); q.value = ''; search(); }
   });
-  list.addEventListener('keydown', (e) => {
-    if (moveFocus(list, e.key)) { e.preventDefault(); return; }
-    if (e.key === 'ArrowUp') { e.preventDefault(); q.focus(); }
-  });
+  for (const container of [list, boroughView]) {
+    container.addEventListener('keydown', (e) => {
+      if (moveFocus(container, e.key)) { e.preventDefault(); return; }
+      if (e.key === 'ArrowUp') { e.preventDefault(); q.focus(); }
+    });
+  }
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || document.querySelector('dialog[open]')) return;
     const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);

@@ -40,11 +40,12 @@ function whyLine(hit) {
     hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null)] : [];
 }
 
-function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId }) {
+// One service's card; `idPrefix` keeps ids unique when several lists are on screen.
+export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId, idPrefix = 'result' }) {
   const open = el('button', {
     type: 'button',
     class: 'card-open',
-    id: `result-${i}`,
+    id: `${idPrefix}-${i}`,
     dataset: { index: String(i), id: hit.id },
     'aria-current': hit.id === selectedId ? 'true' : null,
     on: { click: () => onOpen(hit.id, i) },
