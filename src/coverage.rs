@@ -58,7 +58,8 @@ impl CoverageMatrix {
             .iter()
             .map(|b| {
                 let bit = geo.borough_mask(&[&b.gss_code]);
-                let local: Vec<&Rank> = gen.ranks.iter().filter(|r| r.boroughs & bit != 0).collect();
+                let local: Vec<&Rank> =
+                    gen.ranks.iter().filter(|r| r.boroughs & bit != 0).collect();
                 BoroughCoverage {
                     gss_code: b.gss_code.clone(),
                     name: b.name.clone(),
@@ -82,7 +83,12 @@ impl CoverageMatrix {
             wider_services: gen
                 .ranks
                 .iter()
-                .filter(|r| r.place_match(0) != PlaceMatch::Unstated)
+                .filter(|r| {
+                    matches!(
+                        r.place_match(0),
+                        PlaceMatch::LondonWide | PlaceMatch::National
+                    )
+                })
                 .count(),
         }
     }

@@ -63,7 +63,9 @@ pub enum Error {
     #[error("{0}")]
     InvalidQuery(String),
     /// A borough name, alias or GSS code that is not one of the 33 London authorities.
-    #[error("\"{0}\" is not a London borough; use a name such as \"Hackney\" or \"Tower Hamlets\"")]
+    #[error(
+        "\"{0}\" is not a London borough; use a name such as \"Hackney\" or \"Tower Hamlets\""
+    )]
     UnknownBorough(String),
     /// No service has this id.
     #[error("no service with id \"{0}\" in the directory")]

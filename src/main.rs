@@ -434,13 +434,23 @@ fn coverage(dir: &Directory, category: Option<&str>, json: bool) -> Result<ExitC
                     .find(|(id, _)| id == c)
                     .map_or("??", |(_, h)| h)
             };
-            let heads: Vec<String> = m.categories.iter().map(|c| format!("{:>3}", head(c))).collect();
+            let heads: Vec<String> = m
+                .categories
+                .iter()
+                .map(|c| format!("{:>3}", head(c)))
+                .collect();
             println!("{:<24} {:>3} {}", "", "all", heads.join(""));
             for b in &m.boroughs {
                 let cells: Vec<String> = b
                     .by_category
                     .iter()
-                    .map(|n| if *n == 0 { "  ·".to_string() } else { format!("{n:>3}") })
+                    .map(|n| {
+                        if *n == 0 {
+                            "  ·".to_string()
+                        } else {
+                            format!("{n:>3}")
+                        }
+                    })
                     .collect();
                 println!("{:<24} {:>3} {}", b.name, b.local, cells.join(""));
             }

@@ -150,7 +150,9 @@ fn centroid(ring: &[(f64, f64)]) -> (f64, f64, f64) {
     }
     if a.abs() < f64::EPSILON {
         let n = ring.len().max(1) as f64;
-        let (sx, sy) = ring.iter().fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
+        let (sx, sy) = ring
+            .iter()
+            .fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
         return (sx / n, sy / n, 0.0);
     }
     (cx / (3.0 * a), cy / (3.0 * a), (a / 2.0).abs())

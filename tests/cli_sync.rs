@@ -218,7 +218,7 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).trim(),
-        "Updated: directory of 1 Jan 2099 · 68 services."
+        "Updated: directory of 1 Jan 2099 · 232 services."
     );
     let updated = generation(d.path());
     assert_ne!(updated, first);
@@ -242,7 +242,7 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
     let o = signpost(d.path(), &["status"]);
     let text = stdout(&o);
     assert!(
-        text.starts_with("Offline · directory of 1 Jan 2099 · 68 services"),
+        text.starts_with("Offline · directory of 1 Jan 2099 · 232 services"),
         "{text}"
     );
     assert!(
@@ -253,7 +253,7 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
         serde_json::from_slice(&signpost(d.path(), &["status", "--json"]).stdout).unwrap();
     assert_eq!(v["sync"]["feed_url"], url.as_str());
     assert_eq!(v["sync"]["etag"], "\"a\"");
-    assert_eq!(v["sync"]["services"], 68);
+    assert_eq!(v["sync"]["services"], 232);
     assert!(v["sync"]["last_update"].is_string());
     assert!(v["sync"]["last_error"]
         .as_str()

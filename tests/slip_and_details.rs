@@ -19,7 +19,7 @@ fn the_slip_lists_each_service_with_its_numbers_and_the_emergency_line_and_nothi
     assert_eq!(lines[0], "Services that can help");
     assert_eq!(
         lines[1],
-        "From Signpost London on 22 November 2026 (directory of 22 November 2026)"
+        "From Signpost London on 22 November 2026 (directory of 30 November 2026)"
     );
     assert!(text.contains(slip::EMERGENCY_LINE));
     assert!(text.contains("1. National Domestic Abuse Helpline (Refuge)\n   Phone: 0808 2000 247"));

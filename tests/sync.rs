@@ -156,7 +156,7 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
         outcome,
         Outcome::Updated {
             generated_at: Some("2099-01-01T00:00:00Z".parse().unwrap()),
-            services: 68,
+            services: 232,
             set_aside: 0
         }
     );
@@ -164,11 +164,11 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
     assert_ne!(env.generation(), env.generation);
     // A fresh open (the next start-up) serves the new generation too.
     let reopened = Directory::open(env.data.path()).unwrap();
-    assert_eq!(reopened.info().services, 68);
+    assert_eq!(reopened.info().services, 232);
 
     let state = env.store.sync_state().unwrap();
     assert_eq!(state.etag.as_deref(), Some("\"v1\""));
-    assert_eq!(state.services, 68);
+    assert_eq!(state.services, 232);
     assert!(state.last_error.is_none());
     assert!(state.last_update.is_some() && state.last_success.is_some());
     assert_eq!(state.downloaded_bytes, newer().len() as u64);
@@ -179,7 +179,7 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
     );
     assert_eq!(
         line.text,
-        "Updated just now · directory of 1 Jan 2099 · 68 services"
+        "Updated just now · directory of 1 Jan 2099 · 232 services"
     );
 
     let steps = seen.lock().unwrap().clone();
@@ -189,7 +189,7 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
         "{steps:?}"
     );
     assert!(steps.contains(&"Verifying the publisher's signature…".to_string()));
-    assert!(steps.contains(&"Indexing 68 services…".to_string()));
+    assert!(steps.contains(&"Indexing 232 services…".to_string()));
     assert_eq!(
         env.store.shortlist().unwrap(),
         ["victim-support-london", "samaritans"]

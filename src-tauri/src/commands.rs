@@ -12,7 +12,8 @@ use signpost::model::{category_label, CATEGORIES};
 use signpost::store::Settings;
 use signpost::sync::{Source, Trigger};
 use signpost::{
-    contact, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest, SearchResults, ServiceDetails,
+    contact, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest,
+    SearchResults, ServiceDetails,
 };
 use tauri::{AppHandle, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;

@@ -695,7 +695,10 @@ async fn the_borough_view_and_the_coverage_map_work_by_keyboard_and_mouse() {
         "the borough view",
     )
     .await;
-    assert_eq!(app.text("#borough-heading").await, "Local services in Bexley");
+    assert_eq!(
+        app.text("#borough-heading").await,
+        "Local services in Bexley"
+    );
     let wrong = app
         .client
         .execute_async(BOROUGH_VIEW_MATCHES, vec![json!("E09000004")])
@@ -709,7 +712,10 @@ async fn the_borough_view_and_the_coverage_map_work_by_keyboard_and_mouse() {
         gap.contains("No local sexual violence service on record for Bexley"),
         "{gap}"
     );
-    assert!(app.text("#summary").await.starts_with("Local services in Bexley"));
+    assert!(app
+        .text("#summary")
+        .await
+        .starts_with("Local services in Bexley"));
     app.screenshot("borough-view").await;
     assert_eq!(app.axe().await, Vec::<String>::new(), "the borough view");
 
@@ -783,7 +789,10 @@ async fn the_borough_view_and_the_coverage_map_work_by_keyboard_and_mouse() {
         json!(true),
         "Bexley is shaded as having none"
     );
-    assert!(app.text("#coverage-body caption").await.contains("no local sexual violence services"));
+    assert!(app
+        .text("#coverage-body caption")
+        .await
+        .contains("no local sexual violence services"));
     app.screenshot("coverage-map").await;
     assert_eq!(app.axe().await, Vec::<String>::new(), "the coverage map");
 

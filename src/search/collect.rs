@@ -22,7 +22,7 @@ use crate::facts::{Facts, Rank};
 pub(super) const ORD: &str = "ord";
 
 /// Factor for a service working only in certain boroughs when no place is known.
-const BOROUGH_ONLY_WITHOUT_PLACE: f32 = 0.8;
+const BOROUGH_ONLY_WITHOUT_PLACE: f32 = 0.5;
 
 /// The largest factor nearness can apply.
 pub(super) const MAX_NEARNESS: f32 = 1.1;

@@ -374,7 +374,13 @@ fn order(hits: &mut [Candidate<'_>]) {
         };
         h.score / factor
     };
-    let best = hits.iter().map(base).fold(0.0f32, f32::max);
+    // Services working only elsewhere do not set the bar: a name that happens to say "DV"
+    // in another borough must not stop this borough's services being lifted.
+    let best = hits
+        .iter()
+        .filter(|h| h.place_match != Some(PlaceMatch::Elsewhere))
+        .map(base)
+        .fold(0.0f32, f32::max);
     let lifted = |h: &Candidate| h.meaningful && base(h) >= LOCAL_FIRST_SHARE * best;
     hits.sort_by(|a, b| {
         lifted(b)

@@ -73,7 +73,10 @@ pub fn shared(rel: &str) -> Option<std::path::PathBuf> {
         Some(p)
     } else if std::env::var_os("CI").is_some() {
         // CI always has the shared folder: a test that skipped there would pass unseen.
-        panic!("{} not found, and CI is set: the shared folder must sit beside the repository", p.display());
+        panic!(
+            "{} not found, and CI is set: the shared folder must sit beside the repository",
+            p.display()
+        );
     } else {
         eprintln!(
             "skipped: {} not found (the shared data folder sits beside the repository in CI)",
