@@ -542,7 +542,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     .await;
     assert_eq!(
         app.text("#status-line").await,
-        "Updated just now · directory of 1 Jan 2099 · 68 services"
+        "Updated just now · directory of 1 Jan 2099 · 232 services"
     );
     let progress: Vec<String> =
         serde_json::from_value(app.eval("window.__progress").await).unwrap();
@@ -555,7 +555,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "{progress:?}"
     );
     assert!(
-        progress.contains(&"Indexing 68 services…".to_string()),
+        progress.contains(&"Indexing 232 services…".to_string()),
         "{progress:?}"
     );
     app.click("#settings-dialog [data-close]").await;
@@ -598,7 +598,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "{error}"
     );
     let status = app.text("#status-line").await;
-    assert_eq!(status, "Offline · directory of 1 Jan 2099 · 68 services");
+    assert_eq!(status, "Offline · directory of 1 Jan 2099 · 232 services");
     let progress: Vec<String> =
         serde_json::from_value(app.eval("window.__progress").await).unwrap();
     assert!(
