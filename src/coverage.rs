@@ -12,10 +12,10 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::facts::{Facts, PlaceMatch, Rank};
+use crate::facts::{Facts, PlaceMatch};
 use crate::geo::{Borough, Geography};
 use crate::index::Generation;
-use crate::model::{category_bit, category_label, CATEGORIES};
+use crate::model::{category_bit, category_in_sentence, category_label, CATEGORIES};
 use crate::search::Hit;
 
 /// The category for services that fit no other type of help.
@@ -30,6 +30,8 @@ const WIDER_SHOWN: usize = 3;
 pub struct CoverageMatrix {
     /// Types of help (category ids) in the vocabulary's order: the matrix's columns.
     pub categories: Vec<String>,
+    /// The same, named inside a sentence ("sexual violence", "LGBTQ+").
+    pub in_sentence: Vec<String>,
     /// One row per London authority, in name order.
     pub boroughs: Vec<BoroughCoverage>,
     /// Services that work in named boroughs only (neither London-wide nor national).
@@ -57,18 +59,19 @@ impl CoverageMatrix {
             .boroughs()
             .iter()
             .map(|b| {
-                let bit = geo.borough_mask(&[&b.gss_code]);
-                let local: Vec<&Rank> =
-                    gen.ranks.iter().filter(|r| r.boroughs & bit != 0).collect();
+                let local = local_to(gen, geo, b);
                 BoroughCoverage {
                     gss_code: b.gss_code.clone(),
                     name: b.name.clone(),
                     local: local.len(),
-                    by_category: categories
+                    by_category: CATEGORIES
                         .iter()
                         .map(|c| {
                             let cbit = category_bit(c).unwrap_or(0);
-                            local.iter().filter(|r| r.categories & cbit != 0).count()
+                            local
+                                .iter()
+                                .filter(|&&i| gen.ranks[i].categories & cbit != 0)
+                                .count()
                         })
                         .collect(),
                 }
@@ -77,6 +80,7 @@ impl CoverageMatrix {
         boroughs.sort_by(|a, b| a.name.cmp(&b.name));
         let borough_services = gen.ranks.iter().filter(|r| r.is_borough_only()).count();
         CoverageMatrix {
+            in_sentence: CATEGORIES.iter().map(|c| category_in_sentence(c)).collect(),
             categories,
             boroughs,
             borough_services,
@@ -144,19 +148,13 @@ impl BoroughView {
     /// The view of `borough` in `gen`, with hours and review state at `at`.
     pub fn of(gen: &Generation, geo: &Geography, borough: &Borough, at: Timestamp) -> BoroughView {
         let bit = geo.borough_mask(&[&borough.gss_code]);
-        let local: Vec<usize> = (0..gen.len())
-            .filter(|&i| gen.ranks[i].boroughs & bit != 0)
-            .collect();
+        let local = local_to(gen, geo, borough);
         let mut groups = Vec::new();
         let mut gaps = Vec::new();
         let mut shown: Vec<usize> = Vec::new();
         for &category in CATEGORIES.iter().filter(|c| **c != OTHER) {
             let cbit = category_bit(category).unwrap_or(0);
-            let mut mine: Vec<usize> = local
-                .iter()
-                .copied()
-                .filter(|&i| gen.ranks[i].categories & cbit != 0)
-                .collect();
+            let mine = local_services(gen, geo, borough, category);
             let label = category_label(category).to_string();
             if mine.is_empty() {
                 let mut wider: Vec<usize> = (0..gen.len())
@@ -172,7 +170,7 @@ impl BoroughView {
                 sort_for(&mut wider, gen, category, Some(bit));
                 gaps.push(HelpGroup {
                     category: category.to_string(),
-                    gap_text: Some(gap_sentence(&label, &borough.name)),
+                    gap_text: Some(gap_sentence(category, &borough.name)),
                     local: Vec::new(),
                     wider_total: wider.len(),
                     wider: wider
@@ -183,7 +181,6 @@ impl BoroughView {
                     label,
                 });
             } else {
-                sort_for(&mut mine, gen, category, None);
                 shown.extend(&mine);
                 groups.push(group(gen, geo, category, label, &mine, at));
             }
@@ -215,6 +212,31 @@ impl BoroughView {
     }
 }
 
+/// Positions in `gen` of the services whose coverage names `borough`.
+fn local_to(gen: &Generation, geo: &Geography, borough: &Borough) -> Vec<usize> {
+    let bit = geo.borough_mask(&[&borough.gss_code]);
+    (0..gen.len())
+        .filter(|&i| gen.ranks[i].boroughs & bit != 0)
+        .collect()
+}
+
+/// Positions in `gen` of `borough`'s own services for one type of help, in the order the
+/// borough view lists them (those whose main type of help it is first, then by name).
+pub(crate) fn local_services(
+    gen: &Generation,
+    geo: &Geography,
+    borough: &Borough,
+    category: &str,
+) -> Vec<usize> {
+    let cbit = category_bit(category).unwrap_or(0);
+    let mut mine: Vec<usize> = local_to(gen, geo, borough)
+        .into_iter()
+        .filter(|&i| gen.ranks[i].categories & cbit != 0)
+        .collect();
+    sort_for(&mut mine, gen, category, None);
+    mine
+}
+
 fn group(
     gen: &Generation,
     geo: &Geography,
@@ -237,14 +259,11 @@ fn group(
 }
 
 /// "No local sexual violence service on record for Bexley".
-fn gap_sentence(label: &str, borough: &str) -> String {
-    // Category names are sentence case; inside a sentence only acronyms keep capitals.
-    let lower = if label.chars().filter(|c| c.is_uppercase()).count() > 1 {
-        label.to_string()
-    } else {
-        label.to_lowercase()
-    };
-    format!("No local {lower} service on record for {borough}")
+fn gap_sentence(category: &str, borough: &str) -> String {
+    format!(
+        "No local {} service on record for {borough}",
+        category_in_sentence(category)
+    )
 }
 
 /// Services for a type of help in the order a person scans them: with `place` (a borough
@@ -273,11 +292,11 @@ mod tests {
     #[test]
     fn gap_sentences_read_as_plain_english() {
         assert_eq!(
-            gap_sentence("Sexual violence", "Bexley"),
+            gap_sentence("sexual-violence", "Bexley"),
             "No local sexual violence service on record for Bexley"
         );
         assert_eq!(
-            gap_sentence("LGBTQ+", "Sutton"),
+            gap_sentence("lgbtq", "Sutton"),
             "No local LGBTQ+ service on record for Sutton"
         );
     }

@@ -199,16 +199,31 @@ impl Directory {
     /// national services that cover each type it has no local service for. `borough` is a
     /// name, alias ("H&F") or GSS code; hours and review state are as at `at` (now if `None`).
     pub fn borough_view(&self, borough: &str, at: Option<Timestamp>) -> Result<BoroughView> {
-        let b = self
-            .geo
-            .find_borough(borough)
-            .ok_or_else(|| Error::UnknownBorough(borough.trim().to_string()))?;
+        let b = self.borough(borough)?;
         Ok(BoroughView::of(
             &self.generation,
             self.geo,
             b,
             at.unwrap_or_else(Timestamp::now),
         ))
+    }
+
+    /// A borough's own services for one type of help (a category id), in the order the
+    /// borough view lists them.
+    pub fn local_services(&self, borough: &str, category: &str) -> Result<Vec<&Summary>> {
+        let b = self.borough(borough)?;
+        Ok(
+            crate::coverage::local_services(&self.generation, self.geo, b, category)
+                .into_iter()
+                .map(|i| &self.generation.summaries[i])
+                .collect(),
+        )
+    }
+
+    fn borough(&self, name: &str) -> Result<&'static crate::geo::Borough> {
+        self.geo
+            .find_borough(name)
+            .ok_or_else(|| Error::UnknownBorough(name.trim().to_string()))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {

@@ -350,7 +350,6 @@ const COVERAGE_HEADS: &[(&str, &str)] = &[
 ];
 
 fn coverage(dir: &Directory, category: Option<&str>, json: bool) -> Result<ExitCode, Error> {
-    use signpost::model::category_label;
     let m = dir.coverage();
     let column = category
         .map(|c| {
@@ -363,120 +362,115 @@ fn coverage(dir: &Directory, category: Option<&str>, json: bool) -> Result<ExitC
         })
         .transpose()?;
     let info = dir.info();
-    let date = info
-        .generated_at
-        .map(|d| signpost::hours::in_london(d, "%-d %b %Y"))
-        .unwrap_or_else(|| "unknown date".into());
+    let heading = format!(
+        "directory of {}, {} services",
+        info.generated_at
+            .map(|d| signpost::hours::in_london(d, "%-d %b %Y"))
+            .unwrap_or_else(|| "unknown date".into()),
+        info.services
+    );
     match (column, json) {
-        (None, true) => println!(
-            "{}",
-            serde_json::to_string_pretty(&m).expect("coverage serialises")
-        ),
-        (Some(col), true) => {
-            let rows: Vec<serde_json::Value> = m
-                .boroughs
-                .iter()
-                .map(|b| serde_json::json!({"gss_code": b.gss_code, "name": b.name, "local": b.by_category[col]}))
-                .collect();
-            let doc = serde_json::json!({"category": m.categories[col], "boroughs": rows});
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("coverage serialises")
-            );
-        }
-        (Some(col), false) => {
-            let c = &m.categories[col];
-            let label = category_label(c).to_lowercase();
-            println!(
-                "Local {label} services by borough · directory of {date}, {} services",
-                info.services
-            );
-            println!();
-            for b in &m.boroughs {
-                let view = dir.borough_view(&b.gss_code, None)?;
-                let names: Vec<&str> = view
-                    .groups
-                    .iter()
-                    .filter(|g| &g.category == c)
-                    .flat_map(|g| g.local.iter().map(|h| h.name.as_str()))
-                    .collect();
-                println!(
-                    "{:<24} {:>2}  {}",
-                    b.name,
-                    b.by_category[col],
-                    if names.is_empty() {
-                        "none on record".to_string()
-                    } else {
-                        names.join("; ")
-                    }
-                );
-            }
-            println!();
-            println!(
-                "{} of {} authorities have no local {label} service on record.",
-                m.gaps(col).len(),
-                m.boroughs.len()
-            );
-        }
-        (None, false) => {
-            println!(
-                "Local services by borough and type of help · directory of {date}, {} services",
-                info.services
-            );
-            println!(
-                "({} services work in named boroughs only; {} work London-wide or nationally and are counted in no row.)",
-                m.borough_services, m.wider_services
-            );
-            println!();
-            let head = |c: &String| {
-                COVERAGE_HEADS
-                    .iter()
-                    .find(|(id, _)| id == c)
-                    .map_or("??", |(_, h)| h)
-            };
-            let heads: Vec<String> = m
-                .categories
-                .iter()
-                .map(|c| format!("{:>3}", head(c)))
-                .collect();
-            println!("{:<24} {:>3} {}", "", "all", heads.join(""));
-            for b in &m.boroughs {
-                let cells: Vec<String> = b
-                    .by_category
-                    .iter()
-                    .map(|n| {
-                        if *n == 0 {
-                            "  ·".to_string()
-                        } else {
-                            format!("{n:>3}")
-                        }
-                    })
-                    .collect();
-                println!("{:<24} {:>3} {}", b.name, b.local, cells.join(""));
-            }
-            println!();
-            let key: Vec<String> = m
-                .categories
-                .iter()
-                .map(|c| format!("{} {}", head(c), category_label(c).to_lowercase()))
-                .collect();
-            println!("Key: {}; · none on record.", key.join(", "));
-            let gaps: Vec<String> = m
-                .categories
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.as_str() != "other")
-                .map(|(i, c)| (m.gaps(i).len(), c))
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, c)| format!("{} {n}", category_label(c).to_lowercase()))
-                .collect();
-            println!(
-                "Authorities with no local service on record, by type of help: {}.",
-                gaps.join(", ")
-            );
-        }
+        (None, true) => print_json(&m),
+        (Some(col), true) => print_json(&serde_json::json!({
+            "category": m.categories[col],
+            "boroughs": m.boroughs.iter().map(|b| serde_json::json!({
+                "gss_code": b.gss_code, "name": b.name, "local": b.by_category[col]
+            })).collect::<Vec<_>>(),
+        })),
+        (Some(col), false) => print_coverage_of(dir, &m, col, &heading)?,
+        (None, false) => print_coverage_matrix(&m, &heading),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("plain data serialises")
+    );
+}
+
+/// One type of help: each borough's count and its services by name.
+fn print_coverage_of(
+    dir: &Directory,
+    m: &signpost::CoverageMatrix,
+    col: usize,
+    heading: &str,
+) -> Result<(), Error> {
+    let what = &m.in_sentence[col];
+    println!("Local {what} services by borough · {heading}");
+    println!();
+    for b in &m.boroughs {
+        let names: Vec<String> = dir
+            .local_services(&b.gss_code, &m.categories[col])?
+            .into_iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let listed = if names.is_empty() {
+            "none on record".to_string()
+        } else {
+            names.join("; ")
+        };
+        println!("{:<24} {:>2}  {listed}", b.name, b.by_category[col]);
+    }
+    println!();
+    println!(
+        "{} of {} authorities have no local {what} service on record.",
+        m.gaps(col).len(),
+        m.boroughs.len()
+    );
+    Ok(())
+}
+
+/// Every borough × every type of help, as a table with two-letter column heads.
+fn print_coverage_matrix(m: &signpost::CoverageMatrix, heading: &str) {
+    println!("Local services by borough and type of help · {heading}");
+    println!(
+        "({} services work in named boroughs only; {} work London-wide or nationally and are counted in no row.)",
+        m.borough_services, m.wider_services
+    );
+    println!();
+    let head = |c: &String| {
+        COVERAGE_HEADS
+            .iter()
+            .find(|(id, _)| id == c)
+            .map_or("??", |(_, h)| h)
+    };
+    let heads: String = m
+        .categories
+        .iter()
+        .map(|c| format!("{:>3}", head(c)))
+        .collect();
+    println!("{:<24} {:>3} {heads}", "", "all");
+    for b in &m.boroughs {
+        let cells: String = b
+            .by_category
+            .iter()
+            .map(|n| match n {
+                0 => "  ·".to_string(),
+                n => format!("{n:>3}"),
+            })
+            .collect();
+        println!("{:<24} {:>3} {cells}", b.name, b.local);
+    }
+    println!();
+    let key: Vec<String> = m
+        .categories
+        .iter()
+        .zip(&m.in_sentence)
+        .map(|(c, what)| format!("{} {what}", head(c)))
+        .collect();
+    println!("Key: {}; · none on record.", key.join(", "));
+    let gaps: Vec<String> = (0..m.categories.len())
+        .filter(|&i| m.categories[i] != "other")
+        .map(|i| (m.gaps(i).len(), &m.in_sentence[i]))
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{what} {n}"))
+        .collect();
+    println!(
+        "Authorities with no local service on record, by type of help: {}.",
+        gaps.join(", ")
+    );
 }
 
 fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResults) {

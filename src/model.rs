@@ -55,6 +55,17 @@ pub fn category_label(code: &str) -> &'static str {
     }
 }
 
+/// The category's name inside a sentence ("no local sexual violence service"): lower case,
+/// except a name that is an acronym ("LGBTQ+").
+pub fn category_in_sentence(code: &str) -> String {
+    let label = category_label(code);
+    if label.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        label.to_string()
+    } else {
+        label.to_lowercase()
+    }
+}
+
 /// A category as a bit, for filtering without string work.
 pub fn category_bit(code: &str) -> Option<u32> {
     CATEGORIES.iter().position(|c| *c == code).map(|i| 1 << i)

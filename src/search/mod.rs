@@ -294,15 +294,15 @@ pub(crate) fn run(
         // Only a local service that means what was asked is lifted above better matches.
         let meaningful = place_match == Some(PlaceMatch::Local)
             && explain::matches_meaning(&searcher, gen, address, &understood)?;
-        candidates.push(Candidate {
+        candidates.push(Candidate::new(
             ord,
             address,
             score,
             place_match,
             meaningful,
-            borough_only: gen.ranks[ord].is_borough_only(),
-            name: &gen.summaries[ord].name,
-        });
+            gen.ranks[ord].is_borough_only(),
+            &gen.summaries[ord].name,
+        ));
     }
     order(&mut candidates);
     if place.is_none() {
@@ -338,9 +338,48 @@ struct Candidate<'a> {
     meaningful: bool,
     /// Works only in named boroughs (neither London-wide nor national).
     borough_only: bool,
+    /// Final score: the text score times the place factor in effect.
     score: f32,
+    /// The place factor in `score` (1 without a place).
+    factor: f32,
     place_match: Option<PlaceMatch>,
     name: &'a str,
+}
+
+impl<'a> Candidate<'a> {
+    /// `score` as collected, with the place factor of `place_match`. A local service that
+    /// does not match every unit of meaning gets no local factor: it is scored as a national
+    /// one would be, so a service for a different need never jumps ahead for being local.
+    fn new(
+        ord: usize,
+        address: tantivy::DocAddress,
+        score: f32,
+        place_match: Option<PlaceMatch>,
+        meaningful: bool,
+        borough_only: bool,
+        name: &'a str,
+    ) -> Candidate<'a> {
+        let collected = place_match.map_or(1.0, PlaceMatch::factor);
+        let factor = match place_match {
+            Some(PlaceMatch::Local) if !meaningful => PlaceMatch::National.factor(),
+            _ => collected,
+        };
+        Candidate {
+            ord,
+            address,
+            meaningful,
+            borough_only,
+            score: score / collected * factor,
+            factor,
+            place_match,
+            name,
+        }
+    }
+
+    /// The score before the place factor.
+    fn base(&self) -> f32 {
+        self.score / self.factor
+    }
 }
 
 /// Share of the best match's score (before place factors) a local service needs to be
@@ -358,30 +397,16 @@ const BOROUGH_ONLY_FIRST: usize = 3;
 /// Final order: services working in the place searched for first, among those that match
 /// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best;
 /// then everything by score (which already ranks London-wide above national); equal
-/// scores in name order. A local service that does not match every unit of meaning gets no
-/// local factor: it is ranked as a national one would be, so a service for a different need
-/// never jumps ahead because it is local.
+/// scores in name order.
 fn order(hits: &mut [Candidate<'_>]) {
-    for h in hits.iter_mut() {
-        if h.place_match == Some(PlaceMatch::Local) && !h.meaningful {
-            h.score *= PlaceMatch::National.factor() / PlaceMatch::Local.factor();
-        }
-    }
-    let base = |h: &Candidate| {
-        let factor = match h.place_match {
-            Some(PlaceMatch::Local) if !h.meaningful => PlaceMatch::National.factor(),
-            m => m.map_or(1.0, PlaceMatch::factor),
-        };
-        h.score / factor
-    };
     // Services working only elsewhere do not set the bar: a name that happens to say "DV"
     // in another borough must not stop this borough's services being lifted.
     let best = hits
         .iter()
         .filter(|h| h.place_match != Some(PlaceMatch::Elsewhere))
-        .map(base)
+        .map(Candidate::base)
         .fold(0.0f32, f32::max);
-    let lifted = |h: &Candidate| h.meaningful && base(h) >= LOCAL_FIRST_SHARE * best;
+    let lifted = |h: &Candidate| h.meaningful && h.base() >= LOCAL_FIRST_SHARE * best;
     hits.sort_by(|a, b| {
         lifted(b)
             .cmp(&lifted(a))
@@ -419,4 +444,134 @@ fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
     }
     first.append(&mut moved);
     *hits = first;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A candidate with a text score (before place factors).
+    fn found(
+        name: &'static str,
+        text: f32,
+        place: Option<PlaceMatch>,
+        meaningful: bool,
+    ) -> Candidate<'static> {
+        let factor = place.map_or(1.0, PlaceMatch::factor);
+        Candidate::new(
+            0,
+            tantivy::DocAddress::new(0, 0),
+            text * factor,
+            place,
+            meaningful,
+            false,
+            name,
+        )
+    }
+
+    fn names<'a>(hits: &[Candidate<'a>]) -> Vec<&'a str> {
+        hits.iter().map(|h| h.name).collect()
+    }
+
+    #[test]
+    fn local_beats_london_wide_for_the_same_need() {
+        let mut hits = vec![
+            found("wide", 5.0, Some(PlaceMatch::LondonWide), false),
+            found("local", 2.0, Some(PlaceMatch::Local), true),
+        ];
+        order(&mut hits);
+        assert_eq!(names(&hits), ["local", "wide"]);
+    }
+
+    #[test]
+    fn a_local_service_for_another_need_gets_no_local_factor() {
+        let mut hits = vec![
+            found("local, other need", 3.0, Some(PlaceMatch::Local), false),
+            found("national", 3.5, Some(PlaceMatch::National), false),
+        ];
+        order(&mut hits);
+        assert_eq!(names(&hits), ["national", "local, other need"]);
+        assert_eq!(hits[1].score, 3.0);
+    }
+
+    #[test]
+    fn a_weak_local_match_is_not_lifted_but_services_elsewhere_set_no_bar() {
+        let mut hits = vec![
+            found("wide", 10.0, Some(PlaceMatch::LondonWide), false),
+            found("weak local", 1.0, Some(PlaceMatch::Local), true),
+        ];
+        order(&mut hits);
+        assert_eq!(
+            names(&hits),
+            ["wide", "weak local"],
+            "under the share of the best"
+        );
+        let mut hits = vec![
+            found("elsewhere", 10.0, Some(PlaceMatch::Elsewhere), false),
+            found("local", 1.0, Some(PlaceMatch::Local), true),
+        ];
+        order(&mut hits);
+        assert_eq!(names(&hits), ["local", "elsewhere"]);
+    }
+
+    #[test]
+    fn equal_scores_come_in_name_order() {
+        let mut hits = vec![found("b", 1.0, None, false), found("a", 1.0, None, false)];
+        order(&mut hits);
+        assert_eq!(names(&hits), ["a", "b"]);
+    }
+
+    fn listed(kinds: &str) -> Vec<Candidate<'static>> {
+        // "b" a borough service, "w" a London-wide or national one, best first.
+        kinds
+            .chars()
+            .enumerate()
+            .map(|(i, k)| {
+                let name: &'static str = Box::leak(format!("{k}{i}").into_boxed_str());
+                Candidate::new(
+                    0,
+                    tantivy::DocAddress::new(0, 0),
+                    100.0 - i as f32,
+                    None,
+                    false,
+                    k == 'b',
+                    name,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_a_place_at_most_three_borough_services_come_first() {
+        let mut hits = listed("bbbbbbwwwwwwwwww");
+        keep_room_for_wider_services(&mut hits);
+        let first: String = hits
+            .iter()
+            .take(FIRST_SCREEN)
+            .map(|h| &h.name[..1])
+            .collect();
+        assert_eq!(first.matches('b').count(), BOROUGH_ONLY_FIRST, "{first}");
+        // Nothing is lost, and each kind keeps its order.
+        assert_eq!(hits.len(), 16);
+        let boroughs: Vec<&str> = hits
+            .iter()
+            .filter(|h| h.borough_only)
+            .map(|h| h.name)
+            .collect();
+        assert_eq!(boroughs, ["b0", "b1", "b2", "b3", "b4", "b5"]);
+    }
+
+    #[test]
+    fn borough_services_stay_when_nothing_else_can_take_their_place() {
+        let mut hits = listed("bbbbbw");
+        keep_room_for_wider_services(&mut hits);
+        let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
+        assert_eq!(order, ["b0", "b1", "b2", "w5", "b3", "b4"]);
+        let mut hits = listed("bbbbb");
+        keep_room_for_wider_services(&mut hits);
+        assert_eq!(
+            hits.iter().map(|h| h.name).collect::<Vec<_>>(),
+            ["b0", "b1", "b2", "b3", "b4"]
+        );
+    }
 }

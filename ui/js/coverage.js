@@ -3,7 +3,6 @@
 // table of buttons (the keyboard and screen reader route). Choosing a borough opens its
 // borough view. Drawn offline from the bundled outlines; nothing is fetched.
 import { el, replace, svg } from './dom.js';
-import { categoryLabel } from './format.js';
 import { outlines } from './map.js';
 
 // Shading steps: none, 1, 2, 3, 4 or more local services.
@@ -13,7 +12,7 @@ const level = (n) => Math.min(n, LEVELS.length - 1);
 export function renderCoverage(container, matrix, category, onChoose) {
   const column = category ? matrix.categories.indexOf(category) : -1;
   const count = (b) => (column >= 0 ? b.by_category[column] : b.local);
-  const what = column >= 0 ? `local ${categoryLabel(category).toLowerCase()} services` : 'local services';
+  const what = column >= 0 ? `local ${matrix.in_sentence[column]} services` : 'local services';
   const byCode = new Map(matrix.boroughs.map((b) => [b.gss_code, b]));
   const map = outlines();
   const none = matrix.boroughs.filter((b) => count(b) === 0).length;
