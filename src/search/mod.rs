@@ -244,6 +244,12 @@ pub(crate) fn run(
     let limit = if req.limit == 0 { 10 } else { req.limit };
     let tantivy_query = query::build(&understood, gen);
     let place_mask = place.as_ref().map(|p| geo.borough_mask(&p.boroughs));
+    // A district spanning boroughs lists them by share of its postcodes: the first is
+    // where the person most likely is ("E8" is mostly Hackney, partly Tower Hamlets).
+    let main_borough = place
+        .as_ref()
+        .and_then(|p| p.boroughs.first())
+        .map(|g| geo.borough_mask(&[g]));
     // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
     // the rest of the list is the best by score, which the main pass holds. Without a
     // place, borough services beyond the first screen's share are moved down, so the main
@@ -294,7 +300,7 @@ pub(crate) fn run(
         // Only a local service that means what was asked is lifted above better matches.
         let meaningful = place_match == Some(PlaceMatch::Local)
             && explain::matches_meaning(&searcher, gen, address, &understood)?;
-        candidates.push(Candidate::new(
+        let mut candidate = Candidate::new(
             ord,
             address,
             score,
@@ -302,7 +308,9 @@ pub(crate) fn run(
             meaningful,
             gen.ranks[ord].is_borough_only(),
             &gen.summaries[ord].name,
-        ));
+        );
+        candidate.in_main_borough = main_borough.is_some_and(|m| gen.ranks[ord].boroughs & m != 0);
+        candidates.push(candidate);
     }
     order(&mut candidates);
     if place.is_none() {
@@ -342,6 +350,8 @@ struct Candidate<'a> {
     score: f32,
     /// The place factor in `score` (1 without a place).
     factor: f32,
+    /// Works in the place's main borough (the one holding most of a district's postcodes).
+    in_main_borough: bool,
     place_match: Option<PlaceMatch>,
     name: &'a str,
 }
@@ -371,6 +381,7 @@ impl<'a> Candidate<'a> {
             borough_only,
             score: score / collected * factor,
             factor,
+            in_main_borough: false,
             place_match,
             name,
         }
@@ -395,7 +406,8 @@ const FIRST_SCREEN: usize = 10;
 const BOROUGH_ONLY_FIRST: usize = 3;
 
 /// Final order: services working in the place searched for first, among those that match
-/// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best;
+/// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best
+/// (those in the place's main borough before those in a borough it only touches);
 /// then everything by score (which already ranks London-wide above national); equal
 /// scores in name order.
 fn order(hits: &mut [Candidate<'_>]) {
@@ -407,9 +419,11 @@ fn order(hits: &mut [Candidate<'_>]) {
         .map(Candidate::base)
         .fold(0.0f32, f32::max);
     let lifted = |h: &Candidate| h.meaningful && h.base() >= LOCAL_FIRST_SHARE * best;
+    let main = |h: &Candidate| lifted(h) && h.in_main_borough;
     hits.sort_by(|a, b| {
         lifted(b)
             .cmp(&lifted(a))
+            .then_with(|| main(b).cmp(&main(a)))
             .then_with(|| b.score.total_cmp(&a.score))
             .then_with(|| a.name.cmp(b.name))
     });
@@ -512,6 +526,18 @@ mod tests {
         ];
         order(&mut hits);
         assert_eq!(names(&hits), ["local", "elsewhere"]);
+    }
+
+    #[test]
+    fn a_districts_main_borough_comes_before_one_it_only_touches() {
+        let mut hits = vec![
+            found("other borough", 3.0, Some(PlaceMatch::Local), true),
+            found("main borough", 2.0, Some(PlaceMatch::Local), true),
+            found("wide", 2.5, Some(PlaceMatch::LondonWide), false),
+        ];
+        hits[1].in_main_borough = true;
+        order(&mut hits);
+        assert_eq!(names(&hits), ["main borough", "other borough", "wide"]);
     }
 
     #[test]
