@@ -250,16 +250,17 @@ pub(crate) fn run(
         .as_ref()
         .and_then(|p| p.boroughs.first())
         .map(|g| geo.borough_mask(&[g]));
-    // Each pass keeps `limit`: the local pass holds every service that can be lifted, and
-    // the rest of the list is the best by score, which the main pass holds. Without a
-    // place, borough services beyond the first screen's share are moved down, so the main
-    // pass keeps enough others to take their places.
+    // The main pass keeps `limit`, the best by score. Without a place, borough services
+    // beyond the first screen's share are moved down, so it keeps enough others to take
+    // their places. The local pass keeps every local service that can be lifted (up to
+    // `LOCAL_KEPT`): which of them come first also depends on the main borough, so the
+    // order must not depend on how many results were asked for.
     let kept = if place.is_none() {
         limit + FIRST_SCREEN
     } else {
         limit
     };
-    let collector = |max_factor: f32| collect::RankCollector {
+    let collector = |max_factor: f32, kept: usize| collect::RankCollector {
         limit: kept,
         facts: gen.facts.clone(),
         ranks: gen.ranks.clone(),
@@ -273,7 +274,10 @@ pub(crate) fn run(
         // Local services first, exactly, through the `area` field: few documents.
         let local_query = query::local(&understood, gen, &p.boroughs, &*tantivy_query);
         let local_factor = PlaceMatch::Local.factor() * collect::MAX_NEARNESS;
-        top.extend(searcher.search(&*local_query, &collector(local_factor))?);
+        top.extend(searcher.search(
+            &*local_query,
+            &collector(local_factor, kept.max(LOCAL_KEPT)),
+        )?);
     }
     // Everything else: with a place, non-local services get at most the London-wide factor.
     let other_factor = if place.is_some() {
@@ -281,7 +285,7 @@ pub(crate) fn run(
     } else {
         1.0
     };
-    for hit in searcher.search(&*tantivy_query, &collector(other_factor))? {
+    for hit in searcher.search(&*tantivy_query, &collector(other_factor, kept))? {
         if !top.iter().any(|(_, a)| *a == hit.1) {
             top.push(hit);
         }
@@ -396,6 +400,10 @@ impl<'a> Candidate<'a> {
 /// Share of the best match's score (before place factors) a local service needs to be
 /// lifted to the top: local services first, but only those that really match.
 const LOCAL_FIRST_SHARE: f32 = 0.15;
+
+/// Most local services the local pass keeps: every borough's own services for a need, with
+/// room to spare (a borough has a handful; the largest synthetic benchmark, tens).
+const LOCAL_KEPT: usize = 100;
 
 /// The first screen of results: what a person sees without scrolling.
 const FIRST_SCREEN: usize = 10;
