@@ -250,18 +250,12 @@ pub(crate) fn run(
         .as_ref()
         .and_then(|p| p.boroughs.first())
         .map(|g| geo.borough_mask(&[g]));
-    // The main pass keeps `limit`, the best by score. Without a place, borough services
-    // beyond the first screen's share are moved down, so it keeps enough others to take
-    // their places. The local pass keeps every local service that can be lifted (up to
-    // `LOCAL_KEPT`): which of them come first also depends on the main borough, so the
-    // order must not depend on how many results were asked for.
-    let kept = if place.is_none() {
-        limit + FIRST_SCREEN
-    } else {
-        limit
-    };
-    let collector = |max_factor: f32, kept: usize| collect::RankCollector {
-        limit: kept,
+    // Each pass keeps `limit`, the best by score: the local pass holds every service that
+    // can be lifted, and the main pass the rest of the list. A place spanning boroughs gets
+    // a local pass of its main borough too, so its services are all there to come first
+    // however few results were asked for.
+    let collector = |max_factor: f32| collect::RankCollector {
+        limit,
         facts: gen.facts.clone(),
         ranks: gen.ranks.clone(),
         filters: filters.clone(),
@@ -274,10 +268,16 @@ pub(crate) fn run(
         // Local services first, exactly, through the `area` field: few documents.
         let local_query = query::local(&understood, gen, &p.boroughs, &*tantivy_query);
         let local_factor = PlaceMatch::Local.factor() * collect::MAX_NEARNESS;
-        top.extend(searcher.search(
-            &*local_query,
-            &collector(local_factor, kept.max(LOCAL_KEPT)),
-        )?);
+        let mut passes = vec![searcher.search(&*local_query, &collector(local_factor))?];
+        if p.boroughs.len() > 1 {
+            let main = query::local(&understood, gen, &p.boroughs[..1], &*tantivy_query);
+            passes.push(searcher.search(&*main, &collector(local_factor))?);
+        }
+        for hit in passes.into_iter().flatten() {
+            if !top.iter().any(|(_, a)| *a == hit.1) {
+                top.push(hit);
+            }
+        }
     }
     // Everything else: with a place, non-local services get at most the London-wide factor.
     let other_factor = if place.is_some() {
@@ -285,7 +285,7 @@ pub(crate) fn run(
     } else {
         1.0
     };
-    for hit in searcher.search(&*tantivy_query, &collector(other_factor, kept))? {
+    for hit in searcher.search(&*tantivy_query, &collector(other_factor))? {
         if !top.iter().any(|(_, a)| *a == hit.1) {
             top.push(hit);
         }
@@ -400,10 +400,6 @@ impl<'a> Candidate<'a> {
 /// Share of the best match's score (before place factors) a local service needs to be
 /// lifted to the top: local services first, but only those that really match.
 const LOCAL_FIRST_SHARE: f32 = 0.15;
-
-/// Most local services the local pass keeps: every borough's own services for a need, with
-/// room to spare (a borough has a handful; the largest synthetic benchmark, tens).
-const LOCAL_KEPT: usize = 100;
 
 /// The first screen of results: what a person sees without scrolling.
 const FIRST_SCREEN: usize = 10;
