@@ -26,7 +26,7 @@ export function renderBoroughView(container, view, options) {
   replace(container,
     el('h3', { id: 'borough-heading', class: 'borough-heading', text: view.heading }),
     el('p', { class: 'hint', text: view.local
-      ? `${view.local} local service${view.local === 1 ? '' : 's'} on record, by type of help. Types of help with no local service follow, with services that cover all of London or the country.`
+      ? 'Grouped by type of help. Types of help with no local service follow, with services that cover all of London or the country.'
       : 'No local service on record. Services that cover all of London or the country follow.' }),
     groups,
     gaps.length ? el('h3', { class: 'borough-heading', text: `No local service on record in ${view.name}` }) : null,

@@ -41,9 +41,10 @@ export function renderCoverage(container, matrix, category, onChoose) {
     figure.append(shape, label);
   }
 
-  const legend = el('ul', { class: 'legend', 'aria-label': 'Key' },
-    LEVELS.map((text, i) => el('li', {}, el('span', { class: `swatch level-${i}`, 'aria-hidden': 'true' }),
-      `${text} ${what}`)));
+  const legend = el('div', { class: 'legend' },
+    el('p', { class: 'legend-caption', id: 'coverage-key', text: `Key: number of ${what}` }),
+    el('ul', { 'aria-labelledby': 'coverage-key' },
+      LEVELS.map((text, i) => el('li', {}, el('span', { class: `swatch level-${i}`, 'aria-hidden': 'true' }), text))));
 
   const rows = matrix.boroughs.map((b) => el('tr', { dataset: { gss: b.gss_code } },
     el('th', { scope: 'row' }, el('button', {
