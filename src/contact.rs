@@ -1,5 +1,5 @@
-//! Links built from feed values, only when the value is well formed: `tel:` from a phone
-//! number, `mailto:` from an email address, and web links only over https. Feed text is
+//! Links built from feed values, only when the value is well formed: `mailto:` from an
+//! email address and web links only over https (`tel:` links come from [`crate::phone`]). Feed text is
 //! never trusted to be a safe link; anything else is shown as plain text.
 
 use serde::Serialize;
@@ -26,22 +26,6 @@ impl Link {
             href: mailto_uri(address),
         }
     }
-}
-
-/// `tel:` for the number at the start of `number` ("0808 802 0300 (press 2)" dials
-/// 08088020300). `None` unless it is 3 to 15 digits, with at most a leading `+`.
-pub fn tel_uri(number: &str) -> Option<String> {
-    let mut out = String::new();
-    for (i, c) in number.trim().chars().enumerate() {
-        match c {
-            '+' if i == 0 => out.push('+'),
-            '0'..='9' => out.push(c),
-            ' ' | '-' => {}
-            _ => break,
-        }
-    }
-    let digits = out.trim_start_matches('+').len();
-    (3..=15).contains(&digits).then(|| format!("tel:{out}"))
 }
 
 /// `mailto:` for a plain address (one `@`, a dotted domain, nothing that could add headers
@@ -77,23 +61,6 @@ pub fn https_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_numbers_become_tel_links_only_when_dialable() {
-        assert_eq!(tel_uri("0808 2000 247").as_deref(), Some("tel:08082000247"));
-        assert_eq!(
-            tel_uri("0808 802 0300 (press 2)").as_deref(),
-            Some("tel:08088020300")
-        );
-        assert_eq!(
-            tel_uri("+44 300 123 2040").as_deref(),
-            Some("tel:+443001232040")
-        );
-        assert_eq!(tel_uri("999").as_deref(), Some("tel:999"));
-        assert_eq!(tel_uri("javascript:alert(1)"), None);
-        assert_eq!(tel_uri("12"), None);
-        assert_eq!(tel_uri(""), None);
-    }
 
     #[test]
     fn only_plain_addresses_get_mailto() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::contact::{self, Link};
+use crate::contact::Link;
 use crate::coverage::{BoroughView, CoverageMatrix};
 use crate::error::{Error, Result};
 use crate::facts::{Coverage, Facts};
@@ -16,6 +16,7 @@ use crate::geo::Geography;
 use crate::hours::OpenState;
 use crate::index::{self, Generation, Summary};
 use crate::model::Service;
+use crate::phone::PhoneNumber;
 use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::thesaurus::Thesaurus;
@@ -73,12 +74,15 @@ pub struct ServiceDetails {
 /// One phone number with what a caller needs to know.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhoneDetails {
+    /// The number (and extension) as it is dialled: "020 8825 7524 ext. 12".
     pub number: String,
+    /// A dialling note published with it ("press 2").
+    pub note: Option<String>,
     /// What the number is for ("Emergency via textphone").
     pub label: Option<String>,
     /// Its hours as published ("Mon–Fri 9am–5pm"), if stated.
     pub hours: Option<String>,
-    /// `tel:` link, only when the number is dialable as written.
+    /// `tel:` link for exactly the digits of `number`; `None` when it is not one number.
     pub tel: Option<String>,
     pub sources: Vec<Link>,
 }
@@ -267,12 +271,18 @@ impl Directory {
         let phones = service
             .phones
             .iter()
-            .map(|p| PhoneDetails {
-                number: p.number.clone(),
-                label: p.description.clone(),
-                hours: p.schedules.iter().find_map(|x| x.description.clone()),
-                tel: contact::tel_uri(&p.number),
-                sources: links(p.sources()),
+            .map(|p| {
+                // Validation refused numbers that do not parse; a generation built by an
+                // older version may still hold one: shown as written, without a link.
+                let parsed = PhoneNumber::parse(&p.number, p.extension.as_deref()).ok();
+                PhoneDetails {
+                    number: parsed.as_ref().map_or_else(|| p.number.clone(), |n| n.text()),
+                    note: parsed.as_ref().and_then(|n| n.note.clone()),
+                    label: p.description.clone(),
+                    hours: p.schedules.iter().find_map(|x| x.description.clone()),
+                    tel: parsed.map(|n| n.tel_uri()),
+                    sources: links(p.sources()),
+                }
             })
             .collect();
         let ages = match (service.minimum_age, service.maximum_age) {

@@ -50,6 +50,7 @@ pub mod hours;
 pub mod index;
 pub mod map;
 pub mod model;
+pub mod phone;
 pub mod review;
 pub mod search;
 pub mod signing;

@@ -51,7 +51,7 @@ pub fn text(
         }
         for p in &d.phones {
             let mut v = p.number.clone();
-            let extra: Vec<&str> = [p.label.as_deref(), p.hours.as_deref()]
+            let extra: Vec<&str> = [p.note.as_deref(), p.label.as_deref(), p.hours.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect();

@@ -12,7 +12,7 @@ use signpost::model::{category_label, CATEGORIES};
 use signpost::store::Settings;
 use signpost::sync::{Source, Trigger};
 use signpost::{
-    contact, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest,
+    contact, phone, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest,
     SearchResults, ServiceDetails,
 };
 use tauri::{AppHandle, State, WebviewWindow};
@@ -302,8 +302,8 @@ pub fn print_page(window: WebviewWindow) -> Result<()> {
 /// this checks them again.
 #[tauri::command]
 pub fn open_link(app: AppHandle, url: String) -> Result<()> {
-    let allowed = if let Some(rest) = url.strip_prefix("tel:") {
-        contact::tel_uri(rest).as_deref() == Some(url.as_str())
+    let allowed = if url.starts_with("tel:") {
+        phone::is_tel_uri(&url)
     } else if let Some(rest) = url.strip_prefix("mailto:") {
         contact::mailto_uri(rest).as_deref() == Some(url.as_str())
     } else {

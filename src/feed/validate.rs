@@ -13,6 +13,7 @@ use crate::facts::Coverage;
 use crate::geo::{split_postcode, Geography};
 use crate::hours::Hours;
 use crate::model::{Location, Service, ATTRIBUTE_ADDRESS_CONFIDENTIAL};
+use crate::phone::PhoneNumber;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,10 +129,10 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
     }
     for (i, p) in s.phones.iter_mut().enumerate() {
         p.number = p.number.trim().to_string();
-        if !is_phone_number(&p.number) {
+        if let Err(why) = PhoneNumber::parse(&p.number, p.extension.as_deref()) {
             return Err((
                 "phones",
-                format!("phone {} has a malformed number \"{}\"", i + 1, p.number),
+                format!("phone {} \"{}\" is not usable: {why}", i + 1, p.number),
             ));
         }
         Hours::from_schedules(&p.schedules).map_err(|e| {
@@ -197,34 +198,6 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
         }
     }
     Ok(())
-}
-
-/// Digits with the usual separators and an optional leading +, 3 to 15 digits (999,
-/// 116 123, 0808 2000 247, +44 …); a text-relay prefix ("18001 101"); and a trailing
-/// dialling note in brackets ("0808 802 0300 (press 2)"), which is kept because the
-/// caller needs it.
-fn is_phone_number(n: &str) -> bool {
-    let number = match n.find('(') {
-        Some(i) if n.ends_with(')') && n[i + 1..n.len() - 1].chars().any(char::is_alphabetic) => {
-            n[..i].trim_end()
-        }
-        _ => n,
-    };
-    let body = number.strip_prefix('+').unwrap_or(number);
-    let body = ["18001", "18002"]
-        .iter()
-        .find_map(|relay| {
-            body.strip_prefix(relay)
-                .filter(|rest| rest.starts_with(' '))
-                .map(str::trim_start)
-        })
-        .filter(|rest| !rest.is_empty())
-        .unwrap_or(body);
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    (3..=15).contains(&digits)
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'))
 }
 
 fn is_web_address(u: &str) -> bool {
@@ -296,35 +269,6 @@ fn location_borough(loc: &Location, geo: &Geography) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_numbers() {
-        for ok in [
-            "999",
-            "0808 2000 247",
-            "116 123",
-            "+44 20 7946 0000",
-            "(020) 7704-2040",
-            "18001 101",
-            "18001 08 08 16 89 111",
-            "0808 802 0300 (press 2)",
-        ] {
-            assert!(is_phone_number(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "12",
-            "call us",
-            "0800 ABC",
-            "01157 070 007 ext",
-            "++44 20",
-            "0".repeat(16).as_str(),
-            "(press 2)",
-            "javascript:alert(1)",
-        ] {
-            assert!(!is_phone_number(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn web_addresses_and_emails() {

@@ -24,6 +24,7 @@ export function renderDetail(body, d, { onLink, onCopy, inSlip, onToggleSlip, on
   const phones = d.phones.length
     ? el('ul', { class: 'phones' }, d.phones.map((p) => el('li', { class: 'phone' },
       el('span', { class: 'number', text: p.number }),
+      p.note ? el('span', { class: 'phone-note', text: `(${p.note})` }) : null,
       p.label ? el('span', { class: 'phone-label', text: p.label }) : null,
       el('span', { class: 'phone-hours', text: p.hours ? `Hours: ${p.hours}` : 'Hours not stated' }),
       el('span', { class: 'phone-actions' },
