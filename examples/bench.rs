@@ -202,7 +202,7 @@ fn main() {
     let f = feed::read(&bytes, Geography::bundled()).unwrap();
     let validate_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    index::build(&root, &bytes, &f, Thesaurus::bundled()).unwrap();
+    index::build(&root, &bytes, &f, None, Thesaurus::bundled()).unwrap();
     let build_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let dir = Directory::open(data.path()).unwrap();

@@ -54,8 +54,17 @@ pub fn https_url(url: &str) -> Option<String> {
         .filter(|s| s.eq_ignore_ascii_case("https://"))
         .map(|_| &u[8..])?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let clean = |c: char| !c.is_whitespace() && !c.is_control() && !"\"'<>\\`".contains(c);
+    let clean = |c: char| {
+        !c.is_whitespace() && !c.is_control() && !is_invisible(c) && !"\"'<>\\`".contains(c)
+    };
     (!host.is_empty() && !host.contains('@') && u.chars().all(clean)).then(|| u.to_string())
+}
+
+/// Characters that change how text is displayed without being seen: bidirectional
+/// overrides (U+202E makes "moc.live" read as "evil.com"), zero-width characters and the
+/// byte-order mark. No honest link contains one.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
 }
 
 #[cfg(test)]
@@ -85,6 +94,8 @@ mod tests {
         assert_eq!(https_url("https://x.org/\"onmouseover=alert(1)"), None);
         assert_eq!(https_url("https://evil.com@good.org"), None);
         assert_eq!(https_url("https:///path"), None);
+        assert_eq!(https_url("https://good.org/\u{202E}moc.live"), None);
+        assert_eq!(https_url("https://go\u{200B}od.org/"), None);
         assert_eq!(Link::web("http://a.org").href, None);
     }
 }

@@ -19,6 +19,7 @@ use crate::model::Service;
 use crate::phone::PhoneNumber;
 use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
+use crate::signing::PublicKey;
 use crate::thesaurus::Thesaurus;
 
 /// How `open` found the directory.
@@ -93,7 +94,12 @@ pub struct Directory {
     geo: &'static Geography,
     thesaurus: &'static Thesaurus,
     opened: Opened,
+    /// Why updates cannot be written here (a read-only data folder), if so.
+    read_only: Option<String>,
 }
+
+/// How far ahead of this computer's clock a feed may be dated (time zones, clock drift).
+pub const FUTURE_LEEWAY: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 const SUBDIR: &str = "directory";
 
@@ -112,13 +118,19 @@ impl Directory {
         fs::create_dir_all(&root).map_err(|e| Error::io("create", &root, e))?;
         let geo = Geography::bundled();
         let thesaurus = Thesaurus::bundled();
-        let bundled_date = bundled_generated_at();
+        let bundled_date = crate::bundled::generated_at();
+        let read_only = write_probe(&root).err();
+        if read_only.is_none() {
+            index::remove_abandoned_staging(&root);
+        }
 
         // CURRENT names the generation to serve; if it was lost (a crash between moving a
-        // generation into place and naming it), the newest whole one, named again.
-        let named = index::current_name(&root);
+        // generation into place and naming it) or names one that is not there whole, the
+        // newest whole one, named again.
+        let complete = index::complete_generations(&root);
+        let named = index::current_name(&root).filter(|n| complete.contains(n));
         let pointer_lost = named.is_none();
-        let candidate = named.or_else(|| index::complete_generations(&root).into_iter().next());
+        let candidate = named.or_else(|| complete.into_iter().next());
         let existing = candidate
             .as_deref()
             .map(|name| index::open(&root, name, geo));
@@ -138,10 +150,17 @@ impl Directory {
             Some(Ok(_)) => (build_from_bundled(&root)?, Opened::UpgradedToBundled),
             Some(Err(e)) => {
                 let reason = e.to_string();
+                let signer = candidate.as_ref().and_then(|name| {
+                    index::kept(&root)
+                        .into_iter()
+                        .find(|k| &k.name == name)
+                        .and_then(|k| k.signed_by)
+                });
                 let kept = candidate.map(|name| root.join(name).join("feed.json"));
                 let rebuilt = kept.and_then(|p| fs::read(p).ok()).and_then(|bytes| {
                     let feed = feed::read(&bytes, geo).ok()?;
-                    let name = index::build(&root, &bytes, &feed, thesaurus).ok()?;
+                    let name =
+                        index::build(&root, &bytes, &feed, signer.as_deref(), thesaurus).ok()?;
                     index::open(&root, &name, geo).ok()
                 });
                 match rebuilt {
@@ -157,7 +176,14 @@ impl Directory {
             geo,
             thesaurus,
             opened,
+            read_only,
         })
+    }
+
+    /// Why updates cannot be saved in this data folder (it is read-only), if so. Searches
+    /// still work.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     pub fn opened(&self) -> &Opened {
@@ -276,7 +302,9 @@ impl Directory {
                 // older version may still hold one: shown as written, without a link.
                 let parsed = PhoneNumber::parse(&p.number, p.extension.as_deref()).ok();
                 PhoneDetails {
-                    number: parsed.as_ref().map_or_else(|| p.number.clone(), |n| n.text()),
+                    number: parsed
+                        .as_ref()
+                        .map_or_else(|| p.number.clone(), |n| n.text()),
                     note: parsed.as_ref().and_then(|n| n.note.clone()),
                     label: p.description.clone(),
                     hours: p.schedules.iter().find_map(|x| x.description.clone()),
@@ -315,36 +343,102 @@ impl Directory {
         })
     }
 
-    /// Validate a feed and, if it is newer than the current directory, build a new
-    /// generation from it and switch to it. On any error the current directory is
-    /// untouched and keeps serving.
+    /// Apply a feed this machine trusts as coming from the publisher of the directory in
+    /// use (tests, benchmarks, local tools): checked as [`Directory::check_feed`] does for
+    /// that key, built, and switched to. On any error the current directory is untouched.
     pub fn apply_feed(&mut self, bytes: &[u8]) -> Result<Feed> {
-        let feed = self.check_feed(bytes)?;
-        let generation = self.build_generation(bytes, &feed)?;
+        let signer = self.generation.signed_by.clone();
+        let feed = self.check_feed(bytes, signer.as_deref(), Timestamp::now())?;
+        let generation = self.build_generation(bytes, &feed, signer.as_deref())?;
         self.switch_to(generation);
         Ok(feed)
     }
 
-    /// Parse and validate feed bytes, and refuse a feed that is not newer than the one in
-    /// use (no rollback). Changes nothing.
-    pub fn check_feed(&self, bytes: &[u8]) -> Result<Feed> {
+    /// Parse and validate feed bytes signed by key `signer`, and refuse:
+    /// - a feed dated more than a day after `now` (a publisher's clock error would
+    ///   otherwise stop every later update), or say the clock is wrong when `now` is
+    ///   before the bundled snapshot's date;
+    /// - a feed not newer than the newest directory signed by the same key (no rollback),
+    ///   unless that directory is itself dated more than a day ahead of `now`.
+    ///
+    /// Changes nothing.
+    pub fn check_feed(&self, bytes: &[u8], signer: Option<&str>, now: Timestamp) -> Result<Feed> {
         let feed = feed::read(bytes, self.geo)?;
-        match (feed.meta.generated_at, self.generation.meta.generated_at) {
-            (Some(new), Some(cur)) if new <= cur => Err(Error::FeedNotNewer {
-                feed: new,
-                current: cur,
-            }),
-            (None, _) => Err(Error::FeedShape("it has no generated_at date-time".into())),
-            _ => Ok(feed),
+        let Some(new) = feed.meta.generated_at else {
+            return Err(Error::FeedShape("it has no generated_at date-time".into()));
+        };
+        let horizon = now
+            .saturating_add(FUTURE_LEEWAY)
+            .expect("a day is in range");
+        if new > horizon {
+            return Err(match crate::bundled::generated_at().filter(|b| now < *b) {
+                Some(bundled) => Error::ClockWrong { now, bundled },
+                None => Error::FeedFromFuture { feed: new, now },
+            });
+        }
+        if let Some(cur) = self.newest_date_signed_by(signer) {
+            if new <= cur && cur <= horizon {
+                return Err(Error::FeedNotNewer {
+                    feed: new,
+                    current: cur,
+                });
+            }
+        }
+        Ok(feed)
+    }
+
+    /// The date of the newest directory kept that `signer` signed (the one in use counts
+    /// even if its meta could not be listed).
+    fn newest_date_signed_by(&self, signer: Option<&str>) -> Option<Timestamp> {
+        let kept = index::kept(&self.root);
+        let on_disk = index::newest_signed_by(&kept, signer).and_then(|k| k.generated_at);
+        let in_use = (self.generation.signed_by.as_deref() == signer)
+            .then_some(self.generation.meta.generated_at)
+            .flatten();
+        on_disk.max(in_use)
+    }
+
+    /// Serve the newest directory signed by `key` if the one in use was signed by another
+    /// (the user went back to a publisher, or to the shipped key): returns the date now
+    /// served, or `None` when nothing changed. For the shipped key the bundled snapshot
+    /// counts as one of its directories. Searches carry on meanwhile: call with `&self` and
+    /// switch with [`Directory::switch_to`].
+    pub fn directory_for_key(&self, key: &PublicKey) -> Result<Option<Generation>> {
+        if self.generation.signed_by.as_deref() == Some(key.id()) {
+            return Ok(None);
+        }
+        let kept = index::kept(&self.root);
+        let newest = index::newest_signed_by(&kept, Some(key.id()));
+        let bundled = crate::bundled::generated_at();
+        match newest {
+            Some(k) if !key.is_shipped() || k.generated_at >= bundled => {
+                let generation = index::open(&self.root, &k.name, self.geo)?;
+                index::set_current(&self.root, &k.name)?;
+                Ok(Some(generation))
+            }
+            _ if key.is_shipped() => build_from_bundled(&self.root).map(Some),
+            _ => Ok(None),
         }
     }
 
-    /// Build a generation from a checked feed and make it the one `CURRENT` names (an
-    /// atomic rename). Needs only `&self`, so searches carry on while it builds; this
-    /// process keeps serving the old generation until [`Directory::switch_to`].
-    pub fn build_generation(&self, bytes: &[u8], feed: &Feed) -> Result<Generation> {
-        let name = index::build(&self.root, bytes, feed, self.thesaurus)?;
+    /// Build a generation from a checked feed signed by `signer` and make it the one
+    /// `CURRENT` names (an atomic rename). Needs only `&self`, so searches carry on while it
+    /// builds; this process keeps serving the old generation until
+    /// [`Directory::switch_to`].
+    pub fn build_generation(
+        &self,
+        bytes: &[u8],
+        feed: &Feed,
+        signer: Option<&str>,
+    ) -> Result<Generation> {
+        let name = index::build(&self.root, bytes, feed, signer, self.thesaurus)?;
         index::open(&self.root, &name, self.geo)
+    }
+
+    /// The bytes of the feed the directory in use was built from (to recognise an
+    /// unchanged feed from a server that sends no validators).
+    pub fn feed_bytes(&self) -> Option<Vec<u8>> {
+        fs::read(self.generation.path.join("feed.json")).ok()
     }
 
     /// Serve `generation` from now on.
@@ -360,21 +454,23 @@ fn build_from_bundled(root: &Path) -> Result<Generation> {
         root,
         crate::bundled::FEED.as_bytes(),
         &feed,
+        Some(PublicKey::publisher().id()),
         Thesaurus::bundled(),
     )?;
     index::open(root, &name, geo)
 }
 
-/// The bundled snapshot's date, read once per process (it means parsing the whole feed).
-fn bundled_generated_at() -> Option<Timestamp> {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        generated_at: Option<Timestamp>,
+/// Ok when files can be created in `root`; otherwise why not, in words.
+fn write_probe(root: &Path) -> std::result::Result<(), String> {
+    let probe = root.join(format!(".write-probe-{}", std::process::id()));
+    match fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "the data folder {} cannot be written ({e})",
+            root.display()
+        )),
     }
-    static DATE: std::sync::OnceLock<Option<Timestamp>> = std::sync::OnceLock::new();
-    *DATE.get_or_init(|| {
-        serde_json::from_str::<Envelope>(crate::bundled::FEED)
-            .ok()
-            .and_then(|e| e.generated_at)
-    })
 }

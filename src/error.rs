@@ -28,6 +28,30 @@ pub enum Error {
         feed: jiff::Timestamp,
         current: jiff::Timestamp,
     },
+    /// The feed is dated more than a day after this computer's clock.
+    #[error("the feed is dated {feed}, more than a day after this computer's clock ({now}); a publisher's clock may be wrong, so it was not applied and the next correctly dated feed will be; nothing was changed")]
+    FeedFromFuture {
+        feed: jiff::Timestamp,
+        now: jiff::Timestamp,
+    },
+    /// This computer's clock is before the bundled snapshot's date: certainly wrong.
+    #[error("this computer's clock says {now}, which is before the date of the directory Signpost shipped with ({bundled}); set the clock right and update again; nothing was changed")]
+    ClockWrong {
+        now: jiff::Timestamp,
+        bundled: jiff::Timestamp,
+    },
+    /// Updates cannot be saved (a read-only data folder); searches still work.
+    #[error("updates are off: {0}; the directory in use keeps serving")]
+    UpdatesOff(String),
+    /// The feed address and key are fixed by the organisation's policy file.
+    #[error("the feed address and publisher key are set by your organisation's policy ({0}) and cannot be changed here")]
+    LockedByPolicy(PathBuf),
+    /// A new publisher key was given without confirming its fingerprint.
+    #[error("changing the publisher key needs confirmation: Signpost would then trust any directory signed with key {fingerprint}, and whoever holds that key could change every number it shows")]
+    KeyNotConfirmed { fingerprint: String },
+    /// The organisation's policy file could not be read.
+    #[error("the policy file {path} could not be used: {why}")]
+    PolicyInvalid { path: PathBuf, why: String },
     /// A publisher key could not be read or used.
     #[error("the publisher key is not usable: {0}")]
     KeyInvalid(String),
@@ -99,6 +123,11 @@ impl Error {
                 | Error::FeedShape(_)
                 | Error::FeedEmpty { .. }
                 | Error::FeedNotNewer { .. }
+                | Error::FeedFromFuture { .. }
+                | Error::ClockWrong { .. }
+                | Error::LockedByPolicy(_)
+                | Error::KeyNotConfirmed { .. }
+                | Error::PolicyInvalid { .. }
                 | Error::InvalidQuery(_)
                 | Error::UnknownBorough(_)
                 | Error::NotFound(_)

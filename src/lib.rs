@@ -51,6 +51,7 @@ pub mod index;
 pub mod map;
 pub mod model;
 pub mod phone;
+pub mod policy;
 pub mod review;
 pub mod search;
 pub mod signing;

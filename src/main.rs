@@ -136,6 +136,13 @@ enum FeedCommand {
 }
 
 fn main() -> ExitCode {
+    // `signpost search x | head -1`: when the reader goes away, stop quietly as Unix tools
+    // do, instead of a panic on the broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action for SIGPIPE before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // A bug should read as one sentence, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let msg = info

@@ -45,7 +45,10 @@ impl PhoneNumber {
         let text = number.trim();
         let (text, note) = split_note(text);
         let (text, ext_in_text) = split_extension(text);
-        let extension = match (extension.map(str::trim).filter(|e| !e.is_empty()), ext_in_text) {
+        let extension = match (
+            extension.map(str::trim).filter(|e| !e.is_empty()),
+            ext_in_text,
+        ) {
             (Some(e), _) => Some(e.to_string()),
             (None, e) => e,
         };
@@ -165,7 +168,23 @@ fn long_number(
     } else {
         Mode::National
     };
-    let shown = parsed.format().mode(mode).to_string();
+    // The publisher's grouping is kept ("0808 2000 247" is how that helpline is known),
+    // separators made single spaces; libphonenumber lays out a number written as one run
+    // of digits, or with a "(0)" after +44.
+    let groups = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .count();
+    let trunk_in_brackets = international && text.contains("(0)");
+    let shown = if groups > 1 && !trunk_in_brackets {
+        format!(
+            "{}{}",
+            if international { "+" } else { "" },
+            collapse_separators(text)
+        )
+    } else {
+        parsed.format().mode(mode).to_string()
+    };
     let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
     // The display must keep the digits the publisher wrote (a "(0)" trunk prefix after +44
     // is the one thing libphonenumber may drop): otherwise this is not the same number.
@@ -247,13 +266,21 @@ mod tests {
         assert_eq!(p.tel_uri(), "tel:02088257524");
         assert_eq!(parse("020.7946.0000").tel_uri(), "tel:02079460000");
         assert_eq!(parse("0207946 (0000)").tel_uri(), "tel:02079460000");
-        assert_eq!(parse("0207 286 7412").shown, "020 7286 7412");
-        assert_eq!(parse("08 08 16 89 111").shown, "0808 168 9111");
+        // The publisher's grouping stays; a run of digits gets the UK layout.
+        assert_eq!(parse("0808 2000 247").shown, "0808 2000 247");
+        assert_eq!(parse("020-8551 8178").shown, "020 8551 8178");
+        assert_eq!(parse("07717989025").shown, "07717 989025");
         let p = parse("0808 802 0300 (press 2)");
-        assert_eq!((p.shown.as_str(), p.note.as_deref()), ("0808 802 0300", Some("press 2")));
+        assert_eq!(
+            (p.shown.as_str(), p.note.as_deref()),
+            ("0808 802 0300", Some("press 2"))
+        );
         assert_eq!(p.tel_uri(), "tel:08088020300");
         let p = parse("+44 300 123 2040");
-        assert_eq!((p.shown.as_str(), p.tel_uri().as_str()), ("+44 300 123 2040", "tel:+443001232040"));
+        assert_eq!(
+            (p.shown.as_str(), p.tel_uri().as_str()),
+            ("+44 300 123 2040", "tel:+443001232040")
+        );
         assert_eq!(parse("+44 (0)20 7946 0000").tel_uri(), "tel:+442079460000");
     }
 
@@ -263,10 +290,19 @@ mod tests {
         assert_eq!(parse("116 123").text(), "116 123");
         assert_eq!(parse("18001 101").tel_uri(), "tel:18001101");
         let p = parse("18001 020 7268 0200");
-        assert_eq!((p.shown.as_str(), p.tel_uri().as_str()), ("18001 020 7268 0200", "tel:1800102072680200"));
+        assert_eq!(
+            (p.shown.as_str(), p.tel_uri().as_str()),
+            ("18001 020 7268 0200", "tel:1800102072680200")
+        );
         let p = PhoneNumber::parse("020 7946 0000", Some("214")).unwrap();
-        assert_eq!((p.text().as_str(), p.tel_uri().as_str()), ("020 7946 0000 ext. 214", "tel:02079460000;ext=214"));
-        assert_eq!(parse("020 7946 0000 x 31").tel_uri(), "tel:02079460000;ext=31");
+        assert_eq!(
+            (p.text().as_str(), p.tel_uri().as_str()),
+            ("020 7946 0000 ext. 214", "tel:02079460000;ext=214")
+        );
+        assert_eq!(
+            parse("020 7946 0000 x 31").tel_uri(),
+            "tel:02079460000;ext=31"
+        );
     }
 
     #[test]
@@ -281,7 +317,10 @@ mod tests {
             "020\u{202E}7946 0000",
             "1234567890123456789",
         ] {
-            assert!(PhoneNumber::parse(bad, None).is_err(), "{bad:?} was accepted");
+            assert!(
+                PhoneNumber::parse(bad, None).is_err(),
+                "{bad:?} was accepted"
+            );
         }
         assert!(PhoneNumber::parse("020 7946 0000", Some("ext 5; rm -rf")).is_err());
     }

@@ -26,7 +26,10 @@ pub const PASSWORD_ENV: &str = "SIGNPOST_KEY_PASSWORD";
 
 /// A publisher's public key, checked to be well formed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey(minisign_verify::PublicKey);
+pub struct PublicKey {
+    key: minisign_verify::PublicKey,
+    id: String,
+}
 
 impl PublicKey {
     /// A key given as the contents of a minisign `.pub` file, or as its base64 line alone
@@ -38,13 +41,41 @@ impl PublicKey {
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
             .unwrap_or("");
-        let key = minisign_verify::PublicKey::from_base64(line);
-        key.map(PublicKey).map_err(|_| {
+        let invalid = || {
             Error::KeyInvalid(
                 "it is not a minisign public key (expected the .pub file or its base64 line, which starts \"RW\")"
                     .into(),
             )
+        };
+        let key = minisign_verify::PublicKey::from_base64(line).map_err(|_| invalid())?;
+        let keynum = minisign::PublicKey::from_base64(line).map_err(|_| invalid())?;
+        let id: [u8; 8] = keynum.keynum().try_into().map_err(|_| invalid())?;
+        Ok(PublicKey {
+            key,
+            // As `minisign` prints it ("public key 1CF4604BA2559C72").
+            id: format!("{:016X}", u64::from_le_bytes(id)),
         })
+    }
+
+    /// The key's id as `minisign` prints it: 16 hex digits. Each generation records the id
+    /// of the key that signed it; rollback protection compares only within one id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The id in groups of four ("1CF4 604B A255 9C72"), for people to compare by eye.
+    pub fn fingerprint(&self) -> String {
+        self.id
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).expect("hex is ASCII"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// True for the key Signpost ships with.
+    pub fn is_shipped(&self) -> bool {
+        *self == PublicKey::publisher()
     }
 
     /// A key from `arg`: a path to a `.pub` file if one exists there, else the key itself.
@@ -69,7 +100,7 @@ pub fn verify(data: &[u8], signature: &str, key: &PublicKey) -> Result<()> {
     let sig = minisign_verify::Signature::decode(signature)
         .map_err(|_| Error::SignatureInvalid("the signature file is not a minisign signature"))?;
     // Legacy (non-prehashed) signatures are accepted too: `minisign -S -l` still writes them.
-    key.0.verify(data, &sig, true).map_err(|e| match e {
+    key.key.verify(data, &sig, true).map_err(|e| match e {
         minisign_verify::Error::UnexpectedKeyId => {
             Error::SignatureInvalid("it was signed with a different key from the publisher's")
         }
@@ -221,6 +252,15 @@ mod tests {
         // An encrypted key signs with its password and refuses a wrong one.
         sign_file(&feed, &sk2, Some("pw".into())).unwrap();
         assert!(sign_file(&feed, &sk2, Some("wrong".into())).is_err());
+    }
+
+    #[test]
+    fn key_ids_are_the_ones_minisign_prints() {
+        let key = PublicKey::publisher();
+        let printed = PUBLISHER_KEY.lines().next().unwrap_or("");
+        assert!(printed.ends_with(key.id()), "{printed} / {}", key.id());
+        assert_eq!(key.fingerprint().len(), 19);
+        assert!(key.is_shipped());
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub struct SyncState {
     pub downloaded_bytes: u64,
     /// Why the last sync failed, in plain words; `None` after a success.
     pub last_error: Option<String>,
+    /// What the last applied update did that the user should know, in plain words.
+    pub notice: Option<String>,
 }
 
 /// The sled database holding the shortlist and settings.
@@ -77,6 +79,7 @@ impl Store {
     /// process holds it, then says so plainly.
     pub fn open(data_dir: &Path) -> Result<Store> {
         let path = data_dir.join(SUBDIR);
+        remove_unfinished_snapshots(&path);
         let started = Instant::now();
         loop {
             match sled::Config::new()
@@ -188,6 +191,18 @@ impl Store {
                 self.db.flush().map_err(|e| Error::store(&self.path, e))?;
                 return Ok(value);
             }
+        }
+    }
+}
+
+/// sled writes a snapshot as `snap.<n>.generating` and renames it when whole; one left
+/// behind (a full disk, a kill) makes every later open fail with "Read corrupted data".
+/// It is by definition incomplete, and the log it summarises is still there: remove it.
+fn remove_unfinished_snapshots(path: &Path) {
+    for e in std::fs::read_dir(path).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }

@@ -63,7 +63,7 @@ fn validate_lists_broken_records_and_keeps_the_rest() {
     let o = signpost(d.path(), &["validate", path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("record 2 (\"bad-phone\"): phones: phone 1 has a malformed number \"ring us\" — set aside"), "{out}");
+    assert!(out.contains("record 2 (\"bad-phone\"): phones: phone 1 \"ring us\" is not usable: it has characters other than digits, spaces, dots, dashes and brackets — set aside"), "{out}");
     assert!(
         out.contains(
             "record 3 (\"ok-2\"): service_areas: unknown borough \"Nowhereshire\" — set aside"

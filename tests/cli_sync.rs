@@ -192,7 +192,7 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
 
     // Unsigned.
     let newer = bundled_feed_plus(
-        "2099-01-01T00:00:00Z",
+        &common::publisher::soon(60),
         vec![service(
             "quokka-advice",
             "Quokka advice line",
@@ -218,7 +218,10 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).trim(),
-        "Updated: directory of 1 Jan 2099 · 232 services."
+        format!(
+            "Updated: directory of {} · 232 services.",
+            common::publisher::shown_date(&common::publisher::soon(60))
+        )
     );
     let updated = generation(d.path());
     assert_ne!(updated, first);
@@ -232,7 +235,7 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
     assert_eq!(generation(d.path()), updated);
 
     // Older, though signed.
-    let older = bundled_feed_plus("2030-01-01T00:00:00Z", vec![]);
+    let older = bundled_feed_plus(&common::publisher::soon(30), vec![]);
     server.set("/feed.json", Reply::ok(&older));
     server.set("/feed.json.minisig", Reply::ok(key.sign(&older).as_bytes()));
     assert_refused(&sync(), "not newer");
@@ -242,11 +245,17 @@ fn sync_applies_a_newer_signed_feed_and_refuses_tampered_unsigned_or_older_ones(
     let o = signpost(d.path(), &["status"]);
     let text = stdout(&o);
     assert!(
-        text.starts_with("Offline · directory of 1 Jan 2099 · 232 services"),
+        text.starts_with(&format!(
+            "Offline · directory of {} · 232 services",
+            common::publisher::shown_date(&common::publisher::soon(60))
+        )),
         "{text}"
     );
     assert!(
-        text.contains("Last error:    The feed is dated 2030-01-01T00:00:00Z, which is not newer"),
+        text.contains(&format!(
+            "Last error:    The feed is dated {}, which is not newer",
+            common::publisher::soon(30)
+        )),
         "{text}"
     );
     let v: serde_json::Value =

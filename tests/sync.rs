@@ -138,7 +138,7 @@ fn quokka() -> serde_json::Value {
 }
 
 fn newer() -> Vec<u8> {
-    bundled_feed_plus("2099-01-01T00:00:00Z", vec![quokka()])
+    bundled_feed_plus(&common::publisher::soon(60), vec![quokka()])
 }
 
 #[tokio::test]
@@ -155,7 +155,7 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
     assert_eq!(
         outcome,
         Outcome::Updated {
-            generated_at: Some("2099-01-01T00:00:00Z".parse().unwrap()),
+            generated_at: Some(common::publisher::soon(60).parse().unwrap()),
             services: 232,
             set_aside: 0
         }
@@ -179,7 +179,10 @@ async fn a_newer_signed_feed_is_applied_and_recorded() {
     );
     assert_eq!(
         line.text,
-        "Updated just now · directory of 1 Jan 2099 · 232 services"
+        format!(
+            "Updated just now · directory of {} · 232 services",
+            common::publisher::shown_date(&common::publisher::soon(60))
+        )
     );
 
     let steps = seen.lock().unwrap().clone();
@@ -322,7 +325,7 @@ async fn a_truncated_body_is_refused() {
 async fn a_body_over_the_limit_is_refused_before_it_is_read() {
     let env = Env::new();
     let big = bundled_feed_plus(
-        "2099-01-01T00:00:00Z",
+        &common::publisher::soon(60),
         (0..9000)
             .map(|i| {
                 service(
@@ -408,12 +411,20 @@ async fn a_tampered_feed_is_refused() {
 async fn an_older_feed_is_refused_even_when_signed() {
     let env = Env::new();
     env.publish(
-        &bundled_feed_plus("2020-01-01T00:00:00Z", vec![quokka()]),
+        &bundled_feed_plus(&common::publisher::soon(60), vec![]),
+        None,
+    );
+    env.sync().await.unwrap();
+    let applied = env.generation();
+    env.publish(
+        &bundled_feed_plus(&common::publisher::soon(30), vec![quokka()]),
         None,
     );
     let err = env.sync().await.unwrap_err();
     assert!(matches!(err, Error::FeedNotNewer { .. }), "{err}");
-    env.assert_nothing_changed(&err);
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(env.generation(), applied);
+    assert!(env.finds("quokka").is_empty());
 }
 
 #[tokio::test]
@@ -422,7 +433,7 @@ async fn bad_records_are_set_aside_and_the_rest_applied() {
     let mut no_name = service("nameless", "x", "other", &["Camden"]);
     no_name.as_object_mut().unwrap().remove("name");
     let body = feed(
-        "2099-01-01T00:00:00Z",
+        &common::publisher::soon(60),
         vec![
             quokka(),
             service("zebra", "Zebra crossing support", "other", &["Camden"]),
@@ -435,7 +446,7 @@ async fn bad_records_are_set_aside_and_the_rest_applied() {
     assert_eq!(
         outcome,
         Outcome::Updated {
-            generated_at: Some("2099-01-01T00:00:00Z".parse().unwrap()),
+            generated_at: Some(common::publisher::soon(60).parse().unwrap()),
             services: 2,
             set_aside: 2
         }

@@ -144,7 +144,14 @@ pub fn synthetic_feed(n: usize, rng: &mut StdRng, v: &Vocabulary) -> Vec<u8> {
         }));
     }
     serde_json::to_vec(
-        &json!({"version": "3.0", "generated_at": "2099-01-01T00:00:00Z", "services": services}),
+        &json!({"version": "3.0", "generated_at": generated_at(), "services": services}),
     )
     .unwrap()
+}
+
+/// The synthetic feed's date: a minute after the bundled snapshot's, so it replaces it and
+/// is not refused as dated in the future.
+pub fn generated_at() -> String {
+    let bundled = signpost::bundled::generated_at().expect("the bundled feed is dated");
+    (bundled + jiff::SignedDuration::from_mins(1)).to_string()
 }

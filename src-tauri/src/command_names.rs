@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "shortlist_remove",
     "settings",
     "save_settings",
+    "describe_key",
     "slip_text",
     "copy_text",
     "print_page",

@@ -9,6 +9,8 @@ use signpost::geo::Geography;
 use signpost::hours::in_london;
 use signpost::map::Map;
 use signpost::model::{category_label, CATEGORIES};
+use signpost::policy::{self, Policy};
+use signpost::signing::PublicKey;
 use signpost::store::Settings;
 use signpost::sync::{Source, Trigger};
 use signpost::{
@@ -139,6 +141,10 @@ pub struct Status {
     pub text: String,
     /// The last sync's failure in plain words, while it is the latest news.
     pub error: Option<String>,
+    /// What the last update did that the user should know (a future-dated directory replaced).
+    pub notice: Option<String>,
+    /// Why updates are off (a read-only data folder), if they are.
+    pub updates_off: Option<String>,
     /// What a running sync is doing ("Downloading 412 kB…").
     pub progress: Option<String>,
     /// Whether a feed address is set (without one there is nothing to update from).
@@ -153,7 +159,11 @@ pub struct Status {
 /// Waits for the directory to open, so the UI learns when search is ready.
 #[tauri::command]
 pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
-    let info = read(&state.directory().await?).info();
+    let dir = state.directory().await?;
+    let (info, updates_off) = {
+        let dir = read(&dir);
+        (dir.info(), dir.read_only().map(String::from))
+    };
     let store = state.store().await?;
     let sync = store.sync_state()?;
     let settings = store.settings()?;
@@ -161,6 +171,8 @@ pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
     Ok(Status {
         text: line.text,
         error: line.error,
+        notice: line.notice,
+        updates_off,
         progress: state
             .sync_progress
             .lock()
@@ -229,13 +241,63 @@ pub async fn shortlist_remove(state: AppStateRef<'_>, id: String) -> Result<Vec<
     shortlist_entries(&state, ids).await
 }
 
-#[tauri::command]
-pub async fn settings(state: AppStateRef<'_>) -> Result<Settings> {
-    Ok(state.store().await?.settings()?)
+/// Settings as they apply, and who fixed the feed address and key if a policy did.
+#[derive(Serialize)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    pub settings: Settings,
+    /// The organisation's policy file, when it fixes the feed address or key.
+    pub locked_by: Option<String>,
 }
 
 #[tauri::command]
-pub async fn save_settings(state: AppStateRef<'_>, settings: Settings) -> Result<Settings> {
+pub async fn settings(state: AppStateRef<'_>) -> Result<SettingsView> {
+    let saved = state.store().await?.settings()?;
+    Ok(match Policy::load()? {
+        Some(p) => SettingsView {
+            settings: p.apply(saved),
+            locked_by: Some(p.path.display().to_string()),
+        },
+        None => SettingsView {
+            settings: saved,
+            locked_by: None,
+        },
+    })
+}
+
+/// What a publisher key is, for the confirmation shown before trusting it.
+#[derive(Serialize)]
+pub struct KeyDescription {
+    pub id: String,
+    /// "1CF4 604B A255 9C72", to compare by eye with what the publisher says.
+    pub fingerprint: String,
+    /// True for the key Signpost ships with (no confirmation needed).
+    pub shipped: bool,
+}
+
+#[tauri::command]
+pub fn describe_key(key: String) -> Result<KeyDescription> {
+    let key = if key.trim().is_empty() {
+        PublicKey::publisher()
+    } else {
+        PublicKey::parse(&key)?
+    };
+    Ok(KeyDescription {
+        id: key.id().to_string(),
+        fingerprint: key.fingerprint(),
+        shipped: key.is_shipped(),
+    })
+}
+
+/// Save settings. A different publisher key is saved only with `confirm_key` set to its id
+/// (the UI showed its fingerprint); a policy file's values cannot be changed. Changing the
+/// key serves that key's newest directory at once (the shipped key's, going back to it).
+#[tauri::command]
+pub async fn save_settings(
+    state: AppStateRef<'_>,
+    settings: Settings,
+    confirm_key: Option<String>,
+) -> Result<Settings> {
     if let Some(b) = settings.home_borough.as_deref().filter(|b| !b.is_empty()) {
         if Geography::bundled().find_borough(b).is_none() {
             return Err(signpost::Error::UnknownBorough(b.to_string()).into());
@@ -254,9 +316,32 @@ pub async fn save_settings(state: AppStateRef<'_>, settings: Settings) -> Result
     }
     let store = state.store().await?;
     let before = store.settings()?;
+    let policy = Policy::load()?;
+    policy::check_change(&before, &settings, confirm_key.as_deref(), policy.as_ref())?;
     store.save_settings(&settings)?;
-    let feed_changed = (&before.feed_url, &before.feed_public_key)
-        != (&settings.feed_url, &settings.feed_public_key);
+    let key_changed = before.feed_public_key != settings.feed_public_key;
+    let feed_changed = key_changed || before.feed_url != settings.feed_url;
+    if key_changed {
+        let key = settings
+            .feed_public_key
+            .as_deref()
+            .map(PublicKey::parse)
+            .transpose()?
+            .unwrap_or_else(PublicKey::publisher);
+        let dir = state.directory().await?;
+        let shared = dir.clone();
+        let generation =
+            tauri::async_runtime::spawn_blocking(move || read(&shared).directory_for_key(&key))
+                .await
+                .map_err(|e| {
+                    AppError::new("internal", format!("a background task failed: {e}"))
+                })??;
+        if let Some(generation) = generation {
+            dir.write()
+                .unwrap_or_else(|e| e.into_inner())
+                .switch_to(generation);
+        }
+    }
     if feed_changed && settings.feed_url.is_some() {
         state.schedule.request(Trigger::UserAsked);
     }

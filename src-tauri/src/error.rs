@@ -6,7 +6,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct AppError {
     /// Stable, for the UI to choose how to show it: `invalid-input`, `unknown-borough`, `not-found`,
-    /// `store-in-use`, `feed`, `opening-failed`, `internal`.
+    /// `store-in-use`, `feed`, `invalid-key`, `key-not-confirmed`, `locked-by-policy`,
+    /// `updates-off`, `opening-failed`, `internal`.
     pub code: &'static str,
     pub message: String,
 }
@@ -28,9 +29,16 @@ impl From<signpost::Error> for AppError {
             E::UnknownBorough(_) => "unknown-borough",
             E::NotFound(_) => "not-found",
             E::StoreInUse(_) => "store-in-use",
-            E::FeedNotJson(_) | E::FeedShape(_) | E::FeedEmpty { .. } | E::FeedNotNewer { .. } => {
-                "feed"
-            }
+            E::FeedNotJson(_)
+            | E::FeedShape(_)
+            | E::FeedEmpty { .. }
+            | E::FeedNotNewer { .. }
+            | E::FeedFromFuture { .. }
+            | E::ClockWrong { .. } => "feed",
+            E::KeyInvalid(_) => "invalid-key",
+            E::KeyNotConfirmed { .. } => "key-not-confirmed",
+            E::LockedByPolicy(_) | E::PolicyInvalid { .. } => "locked-by-policy",
+            E::UpdatesOff(_) => "updates-off",
             _ => "internal",
         };
         AppError::new(code, e.to_string())

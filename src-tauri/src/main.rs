@@ -89,6 +89,7 @@ fn main() {
             commands::shortlist_remove,
             commands::settings,
             commands::save_settings,
+            commands::describe_key,
             commands::slip_text,
             commands::copy_text,
             commands::print_page,

@@ -355,7 +355,7 @@ async fn hostile_feed_text_is_shown_as_text_and_never_run() {
     let hostile = json!({
         "version": "3.0",
         "publisher": {"name": "<b>Test</b> publisher"},
-        "generated_at": "2099-01-01T00:00:00Z",
+        "generated_at": publisher::soon(60),
         "services": [{
             "id": "hostile-1",
             "name": "<script>window.__pwned = 1</script>Evil helpline",
@@ -486,7 +486,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "attributes": [{"taxonomy_term": {"taxonomy": "signpost:category", "code": "fraud-cybercrime"}}]
     });
     let nameless = json!({"id": "nameless", "description": "No name given"});
-    let newer = publisher::bundled_feed_plus("2099-01-01T00:00:00Z", vec![quokka, nameless]);
+    let newer = publisher::bundled_feed_plus(&publisher::soon(60), vec![quokka, nameless]);
     server.set("/feed.json", Reply::ok(&newer));
     server.set(
         "/feed.json.minisig",
@@ -535,6 +535,23 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         .unwrap();
     watch_progress(&app).await;
     app.click("#settings-form button[type=submit]").await;
+    // A new publisher key is a deliberate act: its fingerprint is shown, and nothing is
+    // saved until the user trusts it.
+    app.wait_for(
+        "!document.getElementById('key-confirm').hidden",
+        "the key confirmation",
+    )
+    .await;
+    let fingerprint = signpost::signing::PublicKey::parse(&publisher.public)
+        .unwrap()
+        .fingerprint();
+    let confirm = app.text("#key-confirm-text").await;
+    assert!(confirm.contains(&fingerprint), "{confirm}");
+    assert!(
+        confirm.contains("can change every phone number"),
+        "{confirm}"
+    );
+    app.click("#key-confirm-yes").await;
     app.wait_for(
         "document.getElementById('status-line').textContent.startsWith('Updated ')",
         "the update to apply",
@@ -542,7 +559,10 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     .await;
     assert_eq!(
         app.text("#status-line").await,
-        "Updated just now · directory of 1 Jan 2099 · 232 services"
+        format!(
+            "Updated just now · directory of {} · 232 services",
+            publisher::shown_date(&publisher::soon(60))
+        )
     );
     let progress: Vec<String> =
         serde_json::from_value(app.eval("window.__progress").await).unwrap();
@@ -583,7 +603,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     .await;
 
     // A newer feed whose signature does not match: refused, said plainly, nothing changes.
-    let tampered = publisher::bundled_feed_plus("2099-02-01T00:00:00Z", vec![]);
+    let tampered = publisher::bundled_feed_plus(&publisher::soon(120), vec![]);
     server.set("/feed.json", Reply::ok(&tampered));
     watch_progress(&app).await;
     app.click("#update-now").await;
@@ -598,7 +618,13 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "{error}"
     );
     let status = app.text("#status-line").await;
-    assert_eq!(status, "Offline · directory of 1 Jan 2099 · 232 services");
+    assert_eq!(
+        status,
+        format!(
+            "Offline · directory of {} · 232 services",
+            publisher::shown_date(&publisher::soon(60))
+        )
+    );
     let progress: Vec<String> =
         serde_json::from_value(app.eval("window.__progress").await).unwrap();
     assert!(
@@ -626,7 +652,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     );
 
     // The next start-up syncs by itself: a good newer feed is there now.
-    let newest = publisher::bundled_feed_plus("2099-03-01T00:00:00Z", vec![]);
+    let newest = publisher::bundled_feed_plus(&publisher::soon(180), vec![]);
     server.set("/feed.json", Reply::ok(&newest));
     server.set(
         "/feed.json.minisig",
@@ -635,7 +661,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     app.quit().await;
     let app = driver.launch(data.path()).await;
     app.wait_for(
-        "document.getElementById('status-line').textContent === 'Updated just now · directory of 1 Mar 2099 · 231 services'",
+        &format!("document.getElementById('status-line').textContent === 'Updated just now · directory of {} · 231 services'", publisher::shown_date(&publisher::soon(180))),
         "the start-up sync",
     )
     .await;

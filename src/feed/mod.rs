@@ -43,6 +43,8 @@ impl Feed {
 
 /// Parse and validate feed bytes.
 pub fn read(bytes: &[u8], geo: &Geography) -> Result<Feed> {
+    // A byte-order mark is how some Windows tools start UTF-8 files; it is not content.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| Error::FeedNotJson(e.to_string()))?;
     let (meta, records) = split_document(doc)?;

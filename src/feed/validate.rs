@@ -207,7 +207,10 @@ fn is_web_address(u: &str) -> bool {
         .or_else(|| lower.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        host.contains('.') && !host.contains(char::is_whitespace) && !u.contains(['<', '>', '"'])
+        host.contains('.')
+            && !host.contains(char::is_whitespace)
+            && !u.contains(['<', '>', '"'])
+            && !u.chars().any(crate::contact::is_invisible)
     })
 }
 

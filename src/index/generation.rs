@@ -27,11 +27,23 @@ const INDEX_DIR: &str = "index";
 const GEN_PREFIX: &str = "gen-";
 const STAGING_PREFIX: &str = "staging-";
 
-/// What the feed said about itself, and what validation set aside.
+/// What the feed said about itself, what validation set aside, and who signed it.
 #[derive(Serialize, Deserialize)]
 struct Meta {
     meta: FeedMeta,
     problems: Vec<Problem>,
+    /// Id of the publisher key that signed the feed (see [`crate::signing::PublicKey::id`]);
+    /// `None` for a feed applied locally without a signature, or written by an older version.
+    #[serde(default)]
+    signed_by: Option<String>,
+}
+
+/// A complete generation on disk, as its `meta.json` describes it.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub name: String,
+    pub generated_at: Option<jiff::Timestamp>,
+    pub signed_by: Option<String>,
 }
 
 /// One generation, open for searching.
@@ -40,6 +52,8 @@ pub struct Generation {
     pub path: PathBuf,
     pub meta: FeedMeta,
     pub problems: Vec<Problem>,
+    /// Id of the key that signed its feed, if it was signed.
+    pub signed_by: Option<String>,
     /// Full records, on disk.
     pub records: Records,
     /// What a result shows of each service, in the same order.
@@ -130,7 +144,13 @@ pub struct Staged {
 impl Staged {
     /// Build a generation for `feed` (whose raw bytes are `bytes`) in a fresh staging
     /// folder under `root`. Nothing the current generation uses is touched.
-    pub fn build(root: &Path, bytes: &[u8], feed: &Feed, thesaurus: &Thesaurus) -> Result<Staged> {
+    pub fn build(
+        root: &Path,
+        bytes: &[u8],
+        feed: &Feed,
+        signed_by: Option<&str>,
+        thesaurus: &Thesaurus,
+    ) -> Result<Staged> {
         let geo = Geography::bundled();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
@@ -189,6 +209,7 @@ impl Staged {
         let meta = Meta {
             meta: feed.meta.clone(),
             problems: feed.problems.clone(),
+            signed_by: signed_by.map(String::from),
         };
         let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
         write_synced(&staged.path.join(META_FILE), &meta)?;
@@ -225,11 +246,17 @@ impl Drop for Staged {
     }
 }
 
-/// Build a generation and switch to it; then remove old generations (keeping the new one
-/// and the one before it) and abandoned staging folders.
-pub fn build(root: &Path, bytes: &[u8], feed: &Feed, thesaurus: &Thesaurus) -> Result<String> {
+/// Build a generation for a feed signed by `signed_by` (a key id) and switch to it; then
+/// remove what is no longer needed (see [`collect_garbage`]).
+pub fn build(
+    root: &Path,
+    bytes: &[u8],
+    feed: &Feed,
+    signed_by: Option<&str>,
+    thesaurus: &Thesaurus,
+) -> Result<String> {
     let previous = current_name(root);
-    let name = Staged::build(root, bytes, feed, thesaurus)?.commit()?;
+    let name = Staged::build(root, bytes, feed, signed_by, thesaurus)?.commit()?;
     collect_garbage(root, &name, previous.as_deref());
     Ok(name)
 }
@@ -254,8 +281,26 @@ pub fn complete_generations(root: &Path) -> Vec<String> {
     names
 }
 
-/// Open a generation: its records, facts and index. Fails if anything is missing or
-/// does not agree (the caller then rebuilds).
+/// Complete generations with what their `meta.json` says, newest first; one whose meta
+/// cannot be read is left out.
+pub fn kept(root: &Path) -> Vec<Kept> {
+    complete_generations(root)
+        .into_iter()
+        .filter_map(|name| {
+            let bytes = fs::read(root.join(&name).join(META_FILE)).ok()?;
+            let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+            Some(Kept {
+                name,
+                generated_at: meta.meta.generated_at,
+                signed_by: meta.signed_by,
+            })
+        })
+        .collect()
+}
+
+/// Open a generation: its records, facts and index, every index file checked against its
+/// checksum. Fails if anything is missing, damaged or does not agree (the caller then
+/// rebuilds). Writes nothing, so a read-only data folder serves.
 pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let path = root.join(name);
     if !path.join(COMPLETE_FILE).exists() {
@@ -268,7 +313,8 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let meta_path = path.join(META_FILE);
     let bytes = fs::read(&meta_path).map_err(|e| Error::io("read", &meta_path, e))?;
     let meta: Meta = records::from_json(&meta_path, &bytes)?;
-    let mut index = Index::open_in_dir(path.join(INDEX_DIR))?;
+    let mut index = Index::open(ReadOnly::open(&path.join(INDEX_DIR))?)?;
+    verify_files(&index)?;
     schema::register_tokenizers(&index);
     let segments = index.searchable_segment_metas()?.len();
     if segments > 1 {
@@ -305,6 +351,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         path,
         meta: meta.meta,
         problems: meta.problems,
+        signed_by: meta.signed_by,
         records,
         summaries,
         ranks: facts
@@ -344,16 +391,28 @@ pub fn set_current(root: &Path, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
+/// Remove generations no longer needed and staging folders no process is building in.
+/// Kept: the current generation, the one before it, the newest complete one, and the
+/// newest from each signing key (so going back to a key brings back its directory, and
+/// rollback protection always has that key's newest date).
+pub fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
     let Ok(entries) = fs::read_dir(root) else {
         return;
     };
+    let kept = kept(root);
+    let mut keep: Vec<String> = vec![current.to_string()];
+    keep.extend(previous.map(String::from));
+    keep.extend(complete_generations(root).into_iter().next());
+    let mut signers: Vec<Option<&str>> = kept.iter().map(|k| k.signed_by.as_deref()).collect();
+    signers.dedup();
+    for signer in signers {
+        keep.extend(newest_signed_by(&kept, signer).map(|k| k.name.clone()));
+    }
     for e in entries.flatten() {
         let Ok(name) = e.file_name().into_string() else {
             continue;
         };
-        let stale_gen =
-            name.starts_with(GEN_PREFIX) && name != current && Some(name.as_str()) != previous;
+        let stale_gen = name.starts_with(GEN_PREFIX) && !keep.contains(&name);
         let abandoned = name.starts_with(STAGING_PREFIX) && !is_live_staging(&name);
         let stray_tmp = name.starts_with(&format!("{CURRENT_FILE}.tmp"));
         if stale_gen || abandoned {
@@ -366,11 +425,131 @@ fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
     }
 }
 
-/// A staging folder of this very process may be in use by another thread.
+/// The newest (by feed date) of `kept` signed by `signer`.
+pub fn newest_signed_by<'a>(kept: &'a [Kept], signer: Option<&str>) -> Option<&'a Kept> {
+    kept.iter()
+        .filter(|k| k.signed_by.as_deref() == signer)
+        .max_by_key(|k| k.generated_at)
+}
+
+/// Remove staging folders left by processes that are gone (a sync killed mid-build).
+/// Called when a directory opens; a folder of a live process is left alone.
+pub fn remove_abandoned_staging(root: &Path) {
+    for e in fs::read_dir(root).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(STAGING_PREFIX) && !is_live_staging(&name) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A staging folder is live while the process that made it runs: this process, or (where
+/// `/proc` shows processes) another one still running.
 fn is_live_staging(name: &str) -> bool {
-    name.strip_prefix(STAGING_PREFIX)
+    let Some(pid) = name
+        .strip_prefix(STAGING_PREFIX)
         .and_then(|rest| rest.split('-').next())
-        .is_some_and(|pid| pid == std::process::id().to_string())
+    else {
+        return false;
+    };
+    if pid == std::process::id().to_string() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    proc.is_dir() && proc.join(pid).exists()
+}
+
+/// Every file the index's segments name is there and matches its checksum: a deleted
+/// `.pos` or a scribbled `.term` is found here, not by a search that fails or panics.
+fn verify_files(index: &Index) -> Result<()> {
+    let damaged = |what: String| {
+        Error::Index(tantivy::TantivyError::InternalError(format!(
+            "the index file {what}"
+        )))
+    };
+    use tantivy::index::SegmentComponent as C;
+    use tantivy::Directory as _;
+    for segment in index.searchable_segment_metas()? {
+        for part in [
+            C::Postings,
+            C::Positions,
+            C::FastFields,
+            C::FieldNorms,
+            C::Terms,
+            C::Store,
+        ] {
+            let file = segment.relative_path(part);
+            if !index.directory().exists(&file).unwrap_or(false) {
+                return Err(damaged(format!("{} is missing", file.display())));
+            }
+        }
+    }
+    if let Some(file) = index.validate_checksum()?.into_iter().next() {
+        return Err(damaged(format!("{} is damaged (checksum)", file.display())));
+    }
+    Ok(())
+}
+
+/// The index folder of a generation, opened for reading only. Generations never change
+/// once complete, so tantivy's reader lock (a file it would create) is not needed: without
+/// it, a read-only data folder serves searches.
+#[derive(Clone, Debug)]
+struct ReadOnly(MmapDirectory);
+
+impl ReadOnly {
+    fn open(path: &Path) -> Result<ReadOnly> {
+        MmapDirectory::open(path)
+            .map(ReadOnly)
+            .map_err(|e| Error::Index(e.into()))
+    }
+}
+
+impl tantivy::Directory for ReadOnly {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(
+        &self,
+        _lock: &tantivy::directory::Lock,
+    ) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

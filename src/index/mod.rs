@@ -23,7 +23,8 @@ mod records;
 mod schema;
 
 pub use generation::{
-    build, complete_generations, current_name, open, set_current, Generation, Staged, CURRENT_FILE,
+    build, collect_garbage, complete_generations, current_name, kept, newest_signed_by, open,
+    remove_abandoned_staging, set_current, Generation, Kept, Staged, CURRENT_FILE,
 };
 pub use records::{Records, Summary};
 pub(crate) use schema::texts;

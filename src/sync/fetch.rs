@@ -85,6 +85,11 @@ pub fn check_url(url: &str) -> Result<Url> {
         url: url.to_string(),
         why,
     };
+    if url.chars().any(crate::contact::is_invisible) {
+        return Err(bad(
+            "it contains invisible characters that change how it reads (such as a right-to-left override)",
+        ));
+    }
     let parsed = Url::parse(url.trim()).map_err(|_| bad("it is not a web address"))?;
     match parsed.scheme() {
         "https" => Ok(parsed),
@@ -279,6 +284,8 @@ fn network(url: &Url, e: &reqwest::Error) -> Failure {
         "the compressed download was damaged".to_string()
     } else if e.is_body() || e.is_request() {
         "the download was cut short".to_string()
+    } else if e.is_redirect() && error_chain_says(e, "too many redirects") {
+        "the server kept redirecting (a redirect loop or a chain of more than 5)".to_string()
     } else if e.is_redirect() {
         "the server redirected to an address Signpost does not trust".to_string()
     } else {
@@ -292,6 +299,18 @@ fn network(url: &Url, e: &reqwest::Error) -> Failure {
         // A bad redirect will be bad again; the rest may pass.
         transient: !e.is_redirect(),
     }
+}
+
+/// True when `e` or an error it wraps says `what`.
+fn error_chain_says(e: &reqwest::Error, what: &str) -> bool {
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        if err.to_string().contains(what) {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 #[cfg(test)]

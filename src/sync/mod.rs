@@ -114,6 +114,9 @@ pub struct StatusLine {
     pub error: Option<String>,
     /// True when no sync has succeeded since the last attempt (or none was made).
     pub offline: bool,
+    /// Something the last update did that the user should know ("the directory in use was
+    /// dated 31 Dec 2099 … replaced").
+    pub notice: Option<String>,
 }
 
 /// Compose the status line from the directory in use and the sync record.
@@ -129,6 +132,7 @@ pub fn status_line(info: &DirectoryInfo, sync: &SyncState, now: Timestamp) -> St
             text: format!("Updated {} · {directory}", ago(success, now)),
             error: None,
             offline: false,
+            notice: sync.notice.clone(),
         },
         _ => StatusLine {
             text: format!("Offline · {directory}"),
@@ -138,6 +142,7 @@ pub fn status_line(info: &DirectoryInfo, sync: &SyncState, now: Timestamp) -> St
                 None
             },
             offline: true,
+            notice: sync.notice.clone(),
         },
     }
 }
@@ -187,7 +192,8 @@ impl Syncer {
         store: &Store,
         progress: &(dyn Fn(Progress) + Send + Sync),
     ) -> Result<Option<Outcome>> {
-        match store.settings().and_then(|s| Source::from_settings(&s)) {
+        let settings = store.settings().and_then(crate::policy::effective);
+        match settings.and_then(|s| Source::from_settings(&s)) {
             Ok(source) => self
                 .sync(&source, directory, store, progress)
                 .await
@@ -231,6 +237,7 @@ impl Syncer {
                 s.last_error = None;
                 s.downloaded_bytes = 0;
                 if let Some(applied) = &done.applied {
+                    s.notice = applied.notice.clone();
                     s.last_update = Some(finished);
                     s.etag = applied.validators.etag.clone();
                     s.last_modified = applied.validators.last_modified.clone();
@@ -256,8 +263,34 @@ impl Syncer {
     ) -> Result<Done> {
         progress(Progress::Checking);
         let url = check_url(&source.feed_url)?;
-        let fetcher = fetch::Fetcher::new(self.limits.clone(), &url)?;
+        if let Some(why) = read(directory).read_only() {
+            return Err(Error::UpdatesOff(why.to_string()));
+        }
+        // Rollback protection is per key: serve this key's newest directory first, so a
+        // feed is compared with what its own publisher last sent.
+        let (dir, key) = (Arc::clone(directory), source.public_key.clone());
+        if let Some(generation) = blocking(move || read(&dir).directory_for_key(&key)).await? {
+            write(directory).switch_to(generation);
+        }
+        let key_id = source.public_key.id().to_string();
+        let now = Timestamp::now();
         let in_use = read(directory).info().generated_at;
+        let from_the_future = in_use.filter(|d| {
+            *d > now
+                .saturating_add(crate::directory::FUTURE_LEEWAY)
+                .expect("a day is in range")
+        });
+        let fetcher = fetch::Fetcher::new(self.limits.clone(), &url)?;
+        // One deadline for the feed and its signature together: a server dripping bytes
+        // cannot stretch each request's own limit into a sync that never ends.
+        let deadline = tokio::time::Instant::now() + self.limits.total_timeout;
+        let out_of_time = || Error::Network {
+            host: url.host_str().unwrap_or("the feed server").to_string(),
+            why: format!(
+                "the update took longer than the {} minutes allowed in all",
+                self.limits.total_timeout.as_secs().div_ceil(60)
+            ),
+        };
         // The validators describe the feed last applied; send them only if that is the
         // directory still in use (not, say, a newer bundled snapshot after an upgrade).
         let validators = if state.feed_generated_at.is_some() && state.feed_generated_at == in_use {
@@ -269,9 +302,12 @@ impl Syncer {
             Validators::default()
         };
         let on_bytes = |bytes| progress(Progress::Downloading { bytes });
-        let (bytes, validators) = match fetcher
-            .get(&url, &validators, self.limits.max_feed_bytes, &on_bytes)
-            .await?
+        let (bytes, validators) = match tokio::time::timeout_at(
+            deadline,
+            fetcher.get(&url, &validators, self.limits.max_feed_bytes, &on_bytes),
+        )
+        .await
+        .map_err(|_| out_of_time())??
         {
             fetch::Fetched::NotModified => {
                 return Ok(Done {
@@ -281,22 +317,38 @@ impl Syncer {
             }
             fetch::Fetched::Body { bytes, validators } => (bytes, validators),
         };
+        // A server that sends no validators sends the same feed again: the same bytes as
+        // the directory in use (from this key) are "already current", not "not newer".
+        if read(directory).feed_bytes().as_deref() == Some(bytes.as_slice()) {
+            return Ok(Done {
+                outcome: Outcome::Unchanged,
+                applied: None,
+            });
+        }
 
         let sig_url = source.signature_url();
-        let signature = match fetcher
-            .get(
+        let signature = match tokio::time::timeout_at(
+            deadline,
+            fetcher.get(
                 &check_url(&sig_url)?,
                 &Validators::default(),
                 self.limits.max_signature_bytes,
                 &|_| {},
-            )
-            .await
+            ),
+        )
+        .await
+        .map_err(|_| out_of_time())?
         {
             Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
                 .map_err(|_| Error::SignatureInvalid("the signature file is not text"))?,
             Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
             Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
                 return Err(Error::SignatureMissing(sig_url))
+            }
+            Err(Error::FeedTooLarge { .. }) => {
+                return Err(Error::SignatureInvalid(
+                    "the signature file is far larger than a minisign signature, so it was not downloaded",
+                ))
             }
             Err(e) => return Err(e),
         };
@@ -305,20 +357,22 @@ impl Syncer {
 
         // Parse, validate and build off the async threads; searches go on meanwhile.
         let dir = Arc::clone(directory);
-        let (feed, bytes) = blocking(move || Ok((read(&dir).check_feed(&bytes)?, bytes))).await?;
+        let signer = key_id.clone();
+        let (feed, bytes) = blocking(move || {
+            let feed = read(&dir).check_feed(&bytes, Some(&signer), now)?;
+            Ok((feed, bytes))
+        })
+        .await?;
         progress(Progress::Indexing {
             services: feed.services.len(),
         });
         let dir = Arc::clone(directory);
         let (feed, generation, bytes) = blocking(move || {
-            let generation = read(&dir).build_generation(&bytes, &feed)?;
+            let generation = read(&dir).build_generation(&bytes, &feed, Some(&key_id))?;
             Ok((feed, generation, bytes))
         })
         .await?;
-        directory
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .switch_to(generation);
+        write(directory).switch_to(generation);
         let set_aside: Vec<Problem> = feed.set_aside().cloned().collect();
         Ok(Done {
             outcome: Outcome::Updated {
@@ -334,9 +388,19 @@ impl Syncer {
                 services: feed.services.len(),
                 set_aside,
                 bytes: bytes.len() as u64,
+                notice: from_the_future.map(|d| {
+                    format!(
+                        "the directory in use was dated {}, more than a day ahead of this computer's clock, so the publisher's next feed replaced it",
+                        crate::hours::in_london(d, "%-d %b %Y")
+                    )
+                }),
             }),
         })
     }
+}
+
+fn write(directory: &SharedDirectory) -> std::sync::RwLockWriteGuard<'_, Directory> {
+    directory.write().unwrap_or_else(|e| e.into_inner())
 }
 
 async fn blocking<T: Send + 'static>(
@@ -364,6 +428,7 @@ struct Applied {
     services: usize,
     set_aside: Vec<Problem>,
     bytes: u64,
+    notice: Option<String>,
 }
 
 #[cfg(test)]

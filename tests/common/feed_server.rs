@@ -27,6 +27,10 @@ pub enum Reply {
     Truncate { body: Vec<u8>, sent: usize },
     /// A body sent as it is, labelled `Content-Encoding: gzip`.
     Gzipped(Vec<u8>),
+    /// 302 to another path on this server.
+    Redirect(String),
+    /// Announce the whole body and send it one byte every `every`.
+    Drip { body: Vec<u8>, every: Duration },
 }
 
 impl Reply {
@@ -178,6 +182,18 @@ fn serve(
             out.write_all(&body[..sent])?;
             out.flush()?;
             thread::sleep(Duration::from_secs(30));
+        }
+        Some(Reply::Redirect(to)) => {
+            let extra = format!("Location: {to}\r\n");
+            out.write_all(head("302 Found", 0, &extra).as_bytes())?
+        }
+        Some(Reply::Drip { body, every }) => {
+            out.write_all(head("200 OK", body.len(), "").as_bytes())?;
+            for b in body {
+                out.write_all(&[b])?;
+                out.flush()?;
+                thread::sleep(every);
+            }
         }
         Some(Reply::Truncate { body, sent }) => {
             out.write_all(head("200 OK", body.len(), "").as_bytes())?;

@@ -45,3 +45,15 @@ pub fn bundled_feed_plus(generated_at: &str, extra: Vec<Value>) -> Vec<u8> {
     doc["services"].as_array_mut().unwrap().extend(extra);
     serde_json::to_vec(&doc).unwrap()
 }
+
+/// A feed date `minutes` after the bundled snapshot's: newer than it, and (unlike a date in
+/// 2099) not more than a day ahead of the clock, which Signpost refuses.
+pub fn soon(minutes: i64) -> String {
+    let bundled = signpost::bundled::generated_at().expect("the bundled feed is dated");
+    (bundled + jiff::SignedDuration::from_mins(minutes)).to_string()
+}
+
+/// A feed date as the status line shows it ("30 Nov 2026").
+pub fn shown_date(date: &str) -> String {
+    signpost::hours::in_london(date.parse().unwrap(), "%-d %b %Y")
+}

@@ -14,8 +14,10 @@ export async function loadSettings() {
 }
 
 // Settings are saved whole, so one change never wipes another.
-export async function saveSettings(change) {
-  settings = await call('save_settings', { settings: { ...settings, ...change } });
+// `confirmKey` is the id of a new publisher key the user chose to trust.
+export async function saveSettings(change, confirmKey = null) {
+  const { locked_by: lockedBy, ...saved } = settings;
+  settings = { ...await call('save_settings', { settings: { ...saved, ...change }, confirmKey }), locked_by: lockedBy };
   return settings;
 }
 
@@ -23,8 +25,9 @@ export async function refreshStatus() {
   const s = await call('status');
   $('status-line').textContent = s.text;
   const err = $('sync-error');
-  err.hidden = !s.error;
-  err.textContent = s.error ? `Last update failed: ${s.error}` : '';
+  const news = s.updates_off || s.error;
+  err.textContent = s.updates_off ? s.updates_off : (s.error ? `Last update failed: ${s.error}` : (s.notice ? `Note: ${s.notice}.` : ''));
+  err.hidden = !news && !s.notice;
   feedSet = s.feed_set;
   showProgress(s.progress);
   return s;
@@ -45,6 +48,12 @@ function fieldError(id, message) {
 function openSettings() {
   $('s-feed').value = settings.feed_url || '';
   $('s-key').value = settings.feed_public_key || '';
+  const locked = Boolean(settings.locked_by);
+  $('s-feed').disabled = locked;
+  $('s-key').disabled = locked;
+  $('s-locked').hidden = !locked;
+  $('s-locked').textContent = locked ? `The feed address and publisher key are set by your organisation (${settings.locked_by}).` : '';
+  $('key-confirm').hidden = true;
   fieldError('s-feed', null);
   fieldError('s-key', null);
   $('settings-saved').textContent = '';
@@ -52,12 +61,42 @@ function openSettings() {
   $('s-feed').focus();
 }
 
+// A different publisher key is a deliberate act: its fingerprint and what trusting it
+// means are shown, and it is saved only after "Trust this key".
+function confirmKey(key) {
+  return new Promise((resolve) => {
+    $('key-confirm-text').textContent = `Signpost will accept directories signed with key ${key.fingerprint} instead of the one it uses now. Whoever holds that key can change every phone number Signpost shows. Check the fingerprint with your organisation before you trust it.`;
+    $('key-confirm').hidden = false;
+    $('key-confirm-no').focus();
+    const done = (yes) => {
+      $('key-confirm').hidden = true;
+      $('key-confirm-yes').onclick = null;
+      $('key-confirm-no').onclick = null;
+      resolve(yes);
+    };
+    $('key-confirm-yes').onclick = () => done(true);
+    $('key-confirm-no').onclick = () => done(false);
+  });
+}
+
 async function submitSettings(e) {
   e.preventDefault();
   fieldError('s-feed', null);
   fieldError('s-key', null);
   try {
-    await saveSettings({ feed_url: $('s-feed').value.trim() || null, feed_public_key: $('s-key').value.trim() || null });
+    const keyText = $('s-key').value.trim() || null;
+    let confirmed = null;
+    if (keyText !== (settings.feed_public_key || null)) {
+      const key = await call('describe_key', { key: keyText || '' });
+      if (!key.shipped) {
+        if (!await confirmKey(key)) {
+          $('settings-saved').textContent = 'Not saved: the publisher key is unchanged.';
+          return;
+        }
+        confirmed = key.id;
+      }
+    }
+    await saveSettings({ feed_url: $('s-feed').value.trim() || null, feed_public_key: keyText }, confirmed);
     $('settings-saved').textContent = settings.feed_url
       ? 'Saved. Checking the feed now.'
       : 'Saved. No feed address: the directory stays as it is.';

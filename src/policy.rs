@@ -1,0 +1,196 @@
+//! An organisation's policy file: IT can fix the feed address and publisher key for every
+//! user of a machine, so no one can point Signpost at another directory by mistake or by
+//! being talked into it. And the rule for changing the key by hand: only with its
+//! fingerprint confirmed.
+//!
+//! The file is JSON, `{"feed_url": "...", "feed_public_key": "RW..."}`, at
+//! [`system_path`] (or the path in `SIGNPOST_POLICY`, for testing a policy before rolling
+//! it out). Either value may be left out; what it sets cannot be changed in Settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::signing::PublicKey;
+use crate::store::Settings;
+
+/// Environment variable naming a policy file to use instead of the system one.
+pub const POLICY_ENV: &str = "SIGNPOST_POLICY";
+
+/// What the organisation has fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Where it was read from, to tell the user who set it.
+    pub path: PathBuf,
+    pub feed_url: Option<String>,
+    pub feed_public_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    feed_url: Option<String>,
+    feed_public_key: Option<String>,
+}
+
+/// The system configuration folder's policy file: `/etc/signpost/policy.json` on Linux,
+/// `/Library/Application Support/Signpost/policy.json` on macOS,
+/// `%ProgramData%\Signpost\policy.json` on Windows.
+pub fn system_path() -> PathBuf {
+    if cfg!(windows) {
+        let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
+        Path::new(&base).join("Signpost").join("policy.json")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Signpost/policy.json")
+    } else {
+        PathBuf::from("/etc/signpost/policy.json")
+    }
+}
+
+impl Policy {
+    /// The policy in force, if any. A policy file that is there but unreadable is an error,
+    /// not ignored: it was put there to lock something.
+    pub fn load() -> Result<Option<Policy>> {
+        let path = std::env::var_os(POLICY_ENV)
+            .map(PathBuf::from)
+            .unwrap_or_else(system_path);
+        Policy::read(&path)
+    }
+
+    /// The policy at `path`; `None` when there is no file.
+    pub fn read(path: &Path) -> Result<Option<Policy>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(Error::PolicyInvalid {
+                    path: path.into(),
+                    why: e.to_string(),
+                })
+            }
+        };
+        let invalid = |why: String| Error::PolicyInvalid {
+            path: path.into(),
+            why,
+        };
+        let file: PolicyFile = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| invalid(e.to_string()))?;
+        if let Some(url) = &file.feed_url {
+            crate::sync::check_url(url).map_err(|e| invalid(e.to_string()))?;
+        }
+        if let Some(key) = &file.feed_public_key {
+            PublicKey::parse(key).map_err(|e| invalid(e.to_string()))?;
+        }
+        Ok(Some(Policy {
+            path: path.into(),
+            feed_url: file.feed_url,
+            feed_public_key: file.feed_public_key,
+        }))
+    }
+
+    /// `settings` with what the policy fixes put in place.
+    pub fn apply(&self, mut settings: Settings) -> Settings {
+        if self.feed_url.is_some() {
+            settings.feed_url = self.feed_url.clone();
+        }
+        if self.feed_public_key.is_some() {
+            settings.feed_public_key = self.feed_public_key.clone();
+        }
+        settings
+    }
+}
+
+/// Settings as they apply on this machine: the saved ones with the policy (if any) on top.
+pub fn effective(settings: Settings) -> Result<Settings> {
+    Ok(match Policy::load()? {
+        Some(p) => p.apply(settings),
+        None => settings,
+    })
+}
+
+/// Check a change of settings before it is saved: the feed address and key cannot change
+/// against a policy, and a different publisher key needs `confirmed_key` to be its id (the
+/// user was shown its fingerprint and what trusting it means). Going back to the shipped
+/// key needs no confirmation.
+pub fn check_change(
+    before: &Settings,
+    after: &Settings,
+    confirmed_key: Option<&str>,
+    policy: Option<&Policy>,
+) -> Result<()> {
+    if let Some(p) = policy {
+        if p.apply(after.clone()) != *after {
+            return Err(Error::LockedByPolicy(p.path.clone()));
+        }
+    }
+    let key_of = |s: &Settings| {
+        s.feed_public_key
+            .as_deref()
+            .filter(|k| !k.trim().is_empty())
+            .map(PublicKey::parse)
+            .transpose()
+            .map(|k| k.unwrap_or_else(PublicKey::publisher))
+    };
+    let (old, new) = (key_of(before).ok(), key_of(after)?);
+    if old.as_ref() != Some(&new) && !new.is_shipped() && confirmed_key != Some(new.id()) {
+        return Err(Error::KeyNotConfirmed {
+            fingerprint: new.fingerprint(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OTHER_KEY: &str = "RWSLVfbIOLtAG7UzlRQxJFZsmskkb2q8NeXBWPCd4EpF7GsMJva3YHB2";
+
+    fn with_key(key: Option<&str>) -> Settings {
+        Settings {
+            feed_url: Some("https://feeds.example.org/feed.json".into()),
+            feed_public_key: key.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_new_key_needs_its_id_confirmed_and_the_shipped_key_does_not() {
+        let other = PublicKey::parse(OTHER_KEY).unwrap();
+        let (shipped, changed) = (with_key(None), with_key(Some(OTHER_KEY)));
+        let err = check_change(&shipped, &changed, None, None).unwrap_err();
+        assert!(matches!(err, Error::KeyNotConfirmed { .. }), "{err}");
+        assert!(err.to_string().contains(&other.fingerprint()), "{err}");
+        assert!(check_change(&shipped, &changed, Some("0000000000000000"), None).is_err());
+        check_change(&shipped, &changed, Some(other.id()), None).unwrap();
+        // Unchanged key, or back to the shipped one: nothing to confirm.
+        check_change(&changed, &changed, None, None).unwrap();
+        check_change(&changed, &shipped, None, None).unwrap();
+    }
+
+    #[test]
+    fn a_policy_locks_the_address_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.json");
+        std::fs::write(
+            &path,
+            r#"{"feed_url": "https://feeds.example.org/feed.json"}"#,
+        )
+        .unwrap();
+        let policy = Policy::read(&path).unwrap().unwrap();
+        let mut elsewhere = with_key(None);
+        elsewhere.feed_url = Some("https://evil.example.com/feed.json".into());
+        let err = check_change(&with_key(None), &elsewhere, None, Some(&policy)).unwrap_err();
+        assert!(matches!(err, Error::LockedByPolicy(_)), "{err}");
+        assert_eq!(policy.apply(elsewhere).feed_url, with_key(None).feed_url);
+        std::fs::write(&path, r#"{"feed_url": "http://evil.example.com/"}"#).unwrap();
+        assert!(
+            Policy::read(&path).is_err(),
+            "an unusable policy is not ignored"
+        );
+        assert!(Policy::read(&dir.path().join("none.json"))
+            .unwrap()
+            .is_none());
+    }
+}
