@@ -245,6 +245,23 @@ fn main() {
         );
     }
     let times: Vec<Duration> = timed.iter().map(|(t, _)| *t).collect();
+    // Opening a detail: a few hundred services from across the directory.
+    let ids: Vec<String> = (0..300)
+        .map(|i| {
+            dir.generation().summaries[i * args.services / 300]
+                .id
+                .clone()
+        })
+        .collect();
+    let mut details: Vec<Duration> = ids
+        .iter()
+        .map(|id| {
+            let t = Instant::now();
+            dir.service(id, at).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    details.sort();
     let feed_value: Value = serde_json::from_slice(&bytes).unwrap();
     let mut fts = if args.no_fts5 {
         vec![Duration::ZERO]
@@ -273,8 +290,9 @@ fn main() {
         fts.last().unwrap().as_secs_f64() * 1000.0
     );
     println!(
-        "services={} build_s={build_s:.2} p50_ms={:.3} p99_ms={:.3} fts5_p50_ms={:.3} fts5_p99_ms={:.3}",
+        "services={} build_s={build_s:.2} open_s={open_s:.2} detail_p99_ms={:.3} p50_ms={:.3} p99_ms={:.3} fts5_p50_ms={:.3} fts5_p99_ms={:.3}",
         args.services,
+        percentile(&details, 0.99),
         percentile(&times, 0.50),
         percentile(&times, 0.99),
         percentile(&fts, 0.50),

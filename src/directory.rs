@@ -165,6 +165,22 @@ impl Directory {
                 });
                 match rebuilt {
                     Some(gen) => (gen, Opened::Rebuilt { reason }),
+                    None if read_only.is_some() => {
+                        // Nothing can be rebuilt here: serve the bundled snapshot from a
+                        // folder of this computer's temporary space.
+                        let temp = std::env::temp_dir()
+                            .join(format!("signpost-read-only-{}", std::process::id()));
+                        fs::create_dir_all(&temp).map_err(|e| Error::io("create", &temp, e))?;
+                        let gen = build_from_bundled(&temp)?;
+                        return Ok(Directory {
+                            root: temp,
+                            generation: gen,
+                            geo,
+                            thesaurus,
+                            opened: Opened::Rebuilt { reason },
+                            read_only,
+                        });
+                    }
                     None => (build_from_bundled(&root)?, Opened::Rebuilt { reason }),
                 }
             }

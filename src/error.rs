@@ -95,7 +95,7 @@ pub enum Error {
     #[error("no service with id \"{0}\" in the directory")]
     NotFound(String),
     /// A file could not be read or written.
-    #[error("could not {action} {path}: {source}")]
+    #[error("could not {action} {path}: {}", plain_io(source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -156,5 +156,16 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// An I/O error in words: a full disk says so first, as it is what the user can act on.
+fn plain_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => {
+            "the disk is full (free some space and try again); nothing was changed".into()
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        _ => e.to_string(),
     }
 }

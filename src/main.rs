@@ -646,9 +646,18 @@ fn review_note(date: Option<&str>, at: Timestamp) -> String {
     }
 }
 
+/// Open the store, saying on stderr if it had to be repaired.
+fn open_store(data_dir: &Path) -> Result<signpost::store::Store, Error> {
+    let store = signpost::store::Store::open(data_dir)?;
+    if let Some(what) = store.recovered() {
+        eprintln!("signpost: {what}.");
+    }
+    Ok(store)
+}
+
 fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result<ExitCode, Error> {
     use signpost::sync::{Outcome, Source, Syncer};
-    let store = signpost::store::Store::open(data_dir)?;
+    let store = open_store(data_dir)?;
     let settings = store.settings()?;
     let source = match (feed, pubkey) {
         (Some(url), Some(key)) => Source::new(&url, &key)?,
@@ -689,7 +698,7 @@ fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result
 
 fn status(data_dir: &Path, json: bool) -> Result<ExitCode, Error> {
     let directory = Directory::open(data_dir)?;
-    let store = signpost::store::Store::open(data_dir)?;
+    let store = open_store(data_dir)?;
     let info = directory.info();
     let sync = store.sync_state()?;
     let line = signpost::sync::status_line(&info, &sync, Timestamp::now());

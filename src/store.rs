@@ -7,6 +7,7 @@
 //! or a kill right after a change keeps it.
 
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,8 @@ const SUBDIR: &str = "store";
 const SHORTLIST: &str = "shortlist";
 const SETTINGS: &str = "settings";
 const SYNC: &str = "sync";
+/// The plain copy of the shortlist and settings, beside the sled folder.
+const COPY_FILE: &str = "store.json";
 /// Most services a shortlist holds; it is for the handful a user refers to often.
 pub const SHORTLIST_MAX: usize = 100;
 /// How long to wait for another Signpost process (a closing window, a CLI run) to let go.
@@ -68,38 +71,97 @@ pub struct SyncState {
     pub notice: Option<String>,
 }
 
-/// The sled database holding the shortlist and settings.
+/// The sled database holding the shortlist and settings, with a plain copy of both beside it.
 pub struct Store {
-    db: sled::Db,
+    /// Replaced whole when the store is rewritten (see [`Store::remove_from_shortlist`]).
+    db: RwLock<sled::Db>,
     path: PathBuf,
+    copy: PathBuf,
+    recovered: Option<String>,
+}
+
+/// The plain copy of what the user chose, `store.json` beside the sled folder: written
+/// atomically after every change, read only to rebuild a store that will not open.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Copy {
+    shortlist: Vec<String>,
+    settings: Settings,
 }
 
 impl Store {
     /// Open (or create) the store in `data_dir`. Waits a few seconds if another Signpost
-    /// process holds it, then says so plainly.
+    /// process holds it, then says so plainly. A store that will not open or read is moved
+    /// aside (kept, not deleted) and rebuilt from the plain copy; [`Store::recovered`] then
+    /// says what happened and what, if anything, was lost.
     pub fn open(data_dir: &Path) -> Result<Store> {
         let path = data_dir.join(SUBDIR);
+        let copy = data_dir.join(COPY_FILE);
         remove_unfinished_snapshots(&path);
-        let started = Instant::now();
-        loop {
-            match sled::Config::new()
-                .path(&path)
-                .cache_capacity(4 << 20)
-                .open()
-            {
-                Ok(db) => return Ok(Store { db, path }),
-                Err(sled::Error::Io(e))
-                    if e.kind() == std::io::ErrorKind::WouldBlock
-                        || e.to_string().contains("lock") =>
-                {
-                    if started.elapsed() >= LOCK_WAIT {
-                        return Err(Error::StoreInUse(path));
+        let why = match open_sled(&path).and_then(|db| check_readable(&path, db)) {
+            Ok(db) => {
+                let saved = read_copy(&copy);
+                // sled reads a log it cannot make sense of as an empty store, silently: if
+                // it has neither value while the copy has them, they were lost, not removed.
+                let lost = db.get(SHORTLIST).ok().flatten().is_none()
+                    && db.get(SETTINGS).ok().flatten().is_none()
+                    && saved.as_ref().is_some_and(|c| {
+                        !c.shortlist.is_empty() || c.settings != Settings::default()
+                    });
+                if lost {
+                    drop(db);
+                    "it came back empty though its copy holds a shortlist or settings".to_string()
+                } else {
+                    let store = Store {
+                        db: RwLock::new(db),
+                        path,
+                        copy,
+                        recovered: None,
+                    };
+                    if saved.is_none() {
+                        // First run of a version with the copy: make it now.
+                        let _ = store.write_copy(None, None);
                     }
-                    thread::sleep(Duration::from_millis(100));
+                    return Ok(store);
                 }
-                Err(e) => return Err(Error::store(&path, e)),
             }
-        }
+            Err(e @ (Error::StoreInUse(_) | Error::Io { .. })) => return Err(e),
+            Err(e) => e.to_string(),
+        };
+        let aside = data_dir.join(format!(
+            "{SUBDIR}.damaged-{}",
+            jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S")
+        ));
+        std::fs::rename(&path, &aside).map_err(|e| Error::io("move aside", &path, e))?;
+        let db = open_sled(&path)?;
+        let saved = read_copy(&copy);
+        let what = match &saved {
+            Some(c) => {
+                put(&db, SHORTLIST, &c.shortlist)?;
+                put(&db, SETTINGS, &c.settings)?;
+                db.flush().map_err(|e| Error::store(&path, e))?;
+                "they were restored from the copy saved beside them, so nothing was lost".to_string()
+            }
+            None => "no copy of them was found, so the shortlist is empty and settings are back to their defaults".to_string(),
+        };
+        Ok(Store {
+            db: RwLock::new(db),
+            path,
+            copy,
+            recovered: Some(format!(
+                "the saved shortlist and settings could not be read ({why}); {what}; the damaged store was kept at {}",
+                aside.display()
+            )),
+        })
+    }
+
+    /// What opening had to repair, in one sentence, if anything.
+    pub fn recovered(&self) -> Option<&str> {
+        self.recovered.as_deref()
+    }
+
+    fn db(&self) -> std::sync::RwLockReadGuard<'_, sled::Db> {
+        self.db.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Service ids on the shortlist, in the order they were added.
@@ -129,12 +191,19 @@ impl Store {
         })
     }
 
-    /// Remove a service from the shortlist (no-op if it is not there).
+    /// Remove a service from the shortlist (no-op if it is not there). The store is then
+    /// rewritten, so the removed entry is gone from the disk, not just from the list (sled
+    /// keeps old values in its log until it reclaims the space).
     pub fn remove_from_shortlist(&self, id: &str) -> Result<Vec<String>> {
-        self.update(SHORTLIST, |list: &mut Vec<String>| {
+        let before = self.shortlist()?;
+        let list = self.update(SHORTLIST, |list: &mut Vec<String>| {
             list.retain(|x| x != id);
             Ok(())
-        })
+        })?;
+        if list.len() < before.len() {
+            self.rewrite()?;
+        }
+        Ok(list)
     }
 
     pub fn settings(&self) -> Result<Settings> {
@@ -162,37 +231,192 @@ impl Store {
     }
 
     fn get<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
-        match self.db.get(key).map_err(|e| Error::store(&self.path, e))? {
+        match self
+            .db()
+            .get(key)
+            .map_err(|e| Error::store(&self.path, e))?
+        {
             Some(bytes) => decode(&self.path, key, &bytes),
             None => Ok(T::default()),
         }
     }
 
     /// Read-modify-write one value atomically (retrying if another thread changed it in
-    /// between), then flush to disk.
+    /// between), then flush to disk. The plain copy is written first: if the disk is full
+    /// nothing changes, and if sled then fails the old value is put back.
     fn update<T, F>(&self, key: &str, mut change: F) -> Result<T>
     where
         T: Serialize + DeserializeOwned + Default,
         F: FnMut(&mut T) -> Result<()>,
     {
+        let db = self.db();
         loop {
-            let old = self.db.get(key).map_err(|e| Error::store(&self.path, e))?;
+            let old = db.get(key).map_err(|e| Error::store(&self.path, e))?;
             let mut value: T = match &old {
                 Some(bytes) => decode(&self.path, key, bytes)?,
                 None => T::default(),
             };
             change(&mut value)?;
             let new = serde_json::to_vec(&value).expect("store values always serialise");
-            let swapped = self
-                .db
-                .compare_and_swap(key, old, Some(new))
+            if key != SYNC {
+                self.write_copy(Some((key, &new)), Some(&db))?;
+            }
+            let swapped = db
+                .compare_and_swap(key, old.clone(), Some(new.clone()))
                 .map_err(|e| Error::store(&self.path, e))?;
             if swapped.is_ok() {
-                self.db.flush().map_err(|e| Error::store(&self.path, e))?;
+                if let Err(e) = db.flush() {
+                    // Not on disk: undo in memory too, so what is shown is what is kept.
+                    let _ = db.compare_and_swap(key, Some(new), old);
+                    if key != SYNC {
+                        let _ = self.write_copy(None, Some(&db));
+                    }
+                    return Err(Error::store(&self.path, e));
+                }
                 return Ok(value);
             }
         }
     }
+
+    /// Write the plain copy (temporary file, synced, renamed over the old one), with `pending`
+    /// (a key and its new JSON) in place of what sled holds for that key.
+    fn write_copy(&self, pending: Option<(&str, &[u8])>, db: Option<&sled::Db>) -> Result<()> {
+        let guard;
+        let db = match db {
+            Some(db) => db,
+            None => {
+                guard = self.db();
+                &guard
+            }
+        };
+        let value = |key: &str| -> Result<Option<Vec<u8>>> {
+            match pending {
+                Some((k, v)) if k == key => Ok(Some(v.to_vec())),
+                _ => Ok(db
+                    .get(key)
+                    .map_err(|e| Error::store(&self.path, e))?
+                    .map(|v| v.to_vec())),
+            }
+        };
+        let copy = Copy {
+            shortlist: match value(SHORTLIST)? {
+                Some(b) => decode(&self.path, SHORTLIST, &b)?,
+                None => Vec::new(),
+            },
+            settings: match value(SETTINGS)? {
+                Some(b) => decode(&self.path, SETTINGS, &b)?,
+                None => Settings::default(),
+            },
+        };
+        let bytes = serde_json::to_vec_pretty(&copy).expect("the copy serialises");
+        write_atomically(&self.copy, &bytes)
+    }
+
+    /// Write the store afresh with only its current values, and delete the old files.
+    fn rewrite(&self) -> Result<()> {
+        let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
+        let values: Vec<(&str, Option<sled::IVec>)> = [SHORTLIST, SETTINGS, SYNC]
+            .into_iter()
+            .map(|k| db.get(k).map(|v| (k, v)))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::store(&self.path, e))?;
+        let fresh = self
+            .path
+            .with_extension(format!("new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&fresh);
+        let new_db = open_sled(&fresh)?;
+        for (k, v) in &values {
+            if let Some(v) = v {
+                new_db
+                    .insert(*k, v.clone())
+                    .map_err(|e| Error::store(&fresh, e))?;
+            }
+        }
+        new_db.flush().map_err(|e| Error::store(&fresh, e))?;
+        drop(new_db);
+        // Swap folders: the old one is moved away, then deleted; the new one opened in place.
+        let old = self
+            .path
+            .with_extension(format!("old-{}", std::process::id()));
+        std::fs::rename(&self.path, &old).map_err(|e| Error::io("move aside", &self.path, e))?;
+        if let Err(e) = std::fs::rename(&fresh, &self.path) {
+            let _ = std::fs::rename(&old, &self.path);
+            return Err(Error::io("replace", &self.path, e));
+        }
+        *db = open_sled(&self.path)?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
+fn open_sled(path: &Path) -> Result<sled::Db> {
+    let started = Instant::now();
+    loop {
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(4 << 20)
+            .open()
+        {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(e))
+                if e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock") =>
+            {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(Error::StoreInUse(path.to_path_buf()));
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+            // A full disk, permissions, a read-only folder: not damage, so nothing is moved.
+            Err(sled::Error::Io(e)) => return Err(Error::io("open", path, e)),
+            Err(e) => return Err(Error::store(path, e)),
+        }
+    }
+}
+
+/// The store opened; check its values can be read (a scribbled log opens but fails here).
+fn check_readable(path: &Path, db: sled::Db) -> Result<sled::Db> {
+    for key in [SHORTLIST, SETTINGS, SYNC] {
+        if let Some(bytes) = db.get(key).map_err(|e| Error::store(path, e))? {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .map_err(|e| Error::Store(format!("the saved {key} is not readable ({e})")))?;
+        }
+    }
+    Ok(db)
+}
+
+fn read_copy(path: &Path) -> Option<Copy> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+fn put<T: Serialize>(db: &sled::Db, key: &str, value: &T) -> Result<()> {
+    db.insert(
+        key,
+        serde_json::to_vec(value).expect("store values always serialise"),
+    )
+    .map(|_| ())
+    .map_err(|e| Error::Store(e.to_string()))
+}
+
+/// Write `bytes` to `path` so that it is either the old file or the new one, never half.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io("save", path, e)
+    })?;
+    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 /// sled writes a snapshot as `snap.<n>.generating` and renames it when whole; one left

@@ -180,6 +180,20 @@ impl Typing {
 /// The search command alone, called from the page as the UI calls it (IPC, engine and JSON
 /// both ways, no rendering), and the page's card building alone (25 cards into a list
 /// outside the document: JavaScript and DOM, no style or layout).
+/// Times the `service` command for each id in `arguments[0]`, in milliseconds.
+const DETAIL_SCRIPT: &str = r#"
+const ids = arguments[0], done = arguments[arguments.length - 1];
+(async () => {
+  const times = [];
+  for (const id of ids) {
+    const t = performance.now();
+    await window.__TAURI__.core.invoke('service', { id });
+    times.push(performance.now() - t);
+  }
+  done(times);
+})();
+"#;
+
 const IPC_SCRIPT: &str = r#"
 const [queries, done] = arguments;
 const invoke = window.__TAURI__.core.invoke;
@@ -245,6 +259,14 @@ async fn main() {
         let mut dir = signpost::Directory::open(big.path()).unwrap();
         dir.apply_feed(&feed).unwrap();
     }
+    // Services spread across the directory, for timing detail views.
+    let detail_ids: Vec<String> = {
+        let dir = signpost::Directory::open(big.path()).unwrap();
+        let n = dir.info().services;
+        (0..40)
+            .map(|i| dir.generation().summaries[i * n / 40].id.clone())
+            .collect()
+    };
     let driver = harness::Driver::start();
 
     // Keystrokes at N services.
@@ -273,6 +295,15 @@ async fn main() {
     let mut cards: Vec<f64> = serde_json::from_value(r["cards"].clone()).unwrap();
     cards.sort_by(f64::total_cmp);
     let stressed = Typing::run(&app, 0, keystrokes).await;
+    // Opening a service's details: the command through IPC, then the same and the detail
+    // drawn (a click on a result card), at N services.
+    let r = app
+        .client
+        .execute_async(DETAIL_SCRIPT, vec![json!(detail_ids)])
+        .await
+        .unwrap();
+    let mut details: Vec<f64> = serde_json::from_value(r).unwrap();
+    details.sort_by(f64::total_cmp);
     app.quit().await;
 
     // Cold start on the bundled directory (already built once, as on every start but the first).
@@ -326,6 +357,11 @@ async fn main() {
         "search command alone (IPC + engine + JSON), ms: p50 {:.2} p95 {:.2}; {ipc_kb:.1} kB of JSON per answer",
         percentile(&ipc, 0.5),
         percentile(&ipc, 0.95)
+    );
+    println!(
+        "service details command (IPC + engine + JSON), ms: p50 {:.2} max {:.2}",
+        percentile(&details, 0.5),
+        details.last().copied().unwrap_or(0.0)
     );
     println!(
         "building 25 cards alone (no layout), ms: p50 {:.2} p95 {:.2}",

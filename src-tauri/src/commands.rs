@@ -108,16 +108,26 @@ pub async fn search(state: AppStateRef<'_>, args: SearchArgs) -> Result<SearchRe
         language: None,
         limit: args.limit.unwrap_or(25).min(200),
     };
-    let results = read(&dir).search(&req)?;
-    Ok(results)
+    guarded("search", || read(&dir).search(&req))
+}
+
+/// Run engine work so that even a panic (an index file damaged while open) reaches the UI
+/// as a plain message, never a list that stays blank.
+fn guarded<T>(what: &str, work: impl FnOnce() -> signpost::Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(AppError::new(
+            "internal",
+            format!("the {what} failed unexpectedly; close and reopen Signpost, which checks the directory's files and rebuilds them if they are damaged"),
+        )),
+    }
 }
 
 /// One borough's local services by type of help, with honest gaps.
 #[tauri::command]
 pub async fn borough(state: AppStateRef<'_>, borough: String) -> Result<BoroughView> {
     let dir = state.directory().await?;
-    let view = read(&dir).borough_view(&borough, None)?;
-    Ok(view)
+    guarded("borough view", || read(&dir).borough_view(&borough, None))
 }
 
 /// Local services per borough and type of help, for the coverage map.
@@ -131,8 +141,7 @@ pub async fn coverage(state: AppStateRef<'_>) -> Result<CoverageMatrix> {
 #[tauri::command]
 pub async fn service(state: AppStateRef<'_>, id: String) -> Result<ServiceDetails> {
     let dir = state.directory().await?;
-    let details = read(&dir).service(&id, None)?;
-    Ok(details)
+    guarded("service's details", || read(&dir).service(&id, None))
 }
 
 #[derive(Serialize)]
@@ -164,14 +173,27 @@ pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
         let dir = read(&dir);
         (dir.info(), dir.read_only().map(String::from))
     };
-    let store = state.store().await?;
-    let sync = store.sync_state()?;
-    let settings = store.settings()?;
+    // The status line answers even when the store cannot be opened (a read-only data
+    // folder): the directory still serves, and the line says why the rest is off.
+    let (sync, settings, store_notice, store_error) = match state.store().await {
+        Ok(store) => (
+            store.sync_state()?,
+            store.settings()?,
+            store.recovered().map(String::from),
+            None,
+        ),
+        Err(e) => (
+            Default::default(),
+            Settings::default(),
+            None,
+            Some(e.message),
+        ),
+    };
     let line = signpost::sync::status_line(&info, &sync, jiff::Timestamp::now());
     Ok(Status {
         text: line.text,
-        error: line.error,
-        notice: line.notice,
+        error: line.error.or(store_error),
+        notice: store_notice.or(line.notice),
         updates_off,
         progress: state
             .sync_progress

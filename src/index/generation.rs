@@ -256,7 +256,15 @@ pub fn build(
     thesaurus: &Thesaurus,
 ) -> Result<String> {
     let previous = current_name(root);
-    let name = Staged::build(root, bytes, feed, signed_by, thesaurus)?.commit()?;
+    let staged = Staged::build(root, bytes, feed, signed_by, thesaurus).map_err(|e| match e {
+        Error::Index(t) if is_disk_full(&t) => Error::io(
+            "write the new directory in",
+            root,
+            std::io::ErrorKind::StorageFull.into(),
+        ),
+        e => e,
+    })?;
+    let name = staged.commit()?;
     collect_garbage(root, &name, previous.as_deref());
     Ok(name)
 }
@@ -423,6 +431,27 @@ pub fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
             let _ = fs::remove_file(e.path());
         }
     }
+}
+
+/// True when tantivy failed because the disk is full (an I/O error somewhere in its chain).
+fn is_disk_full(e: &tantivy::TantivyError) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::StorageFull {
+                return true;
+            }
+        }
+        if let Some(tantivy::TantivyError::IoError(io)) =
+            err.downcast_ref::<tantivy::TantivyError>()
+        {
+            if io.kind() == std::io::ErrorKind::StorageFull {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// The newest (by feed date) of `kept` signed by `signer`.

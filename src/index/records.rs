@@ -40,8 +40,10 @@ pub fn write(path: &Path, services: &[Service]) -> Result<()> {
     let mut out = BufWriter::new(file);
     for s in services {
         // serde_json escapes newlines inside strings, so a record is always one line.
-        serde_json::to_writer(&mut out, s).expect("a service serialises");
-        out.write_all(b"\n")
+        // Only writing can fail (a full disk): a service always serialises.
+        serde_json::to_writer(&mut out, s)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
             .map_err(|e| Error::io("write", path, e))?;
     }
     out.into_inner()

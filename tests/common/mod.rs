@@ -121,3 +121,68 @@ pub fn assert_plain_error(o: &std::process::Output) {
         "{e}"
     );
 }
+
+/// A small tmpfs mounted for one test (a disk that fills up, or is made read-only), unmounted
+/// when dropped. `None` (with a note) where this machine does not allow mounting; in CI, which
+/// runs as root, that is a failure rather than a skip.
+pub struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    pub fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            return Some(Tmpfs { dir });
+        }
+        if std::env::var_os("CI").is_some() {
+            panic!("could not mount a tmpfs, and CI is set: the disk fault tests must run");
+        }
+        eprintln!("note: skipped, this machine does not allow mounting a tmpfs");
+        None
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Remount read-only (`writable = false`) or read-write.
+    pub fn remount(&self, writable: bool) {
+        let opt = if writable { "remount,rw" } else { "remount,ro" };
+        let ok = std::process::Command::new("mount")
+            .args(["-o", opt])
+            .arg(self.dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount {opt}");
+    }
+
+    /// Fill the disk with one file, leaving nothing free.
+    pub fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.dir.path().join("filler");
+        let mut f = std::fs::File::create(&path).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let small = [0u8; 512];
+        while f.write_all(&small).is_ok() {}
+        while f.write_all(&[0u8]).is_ok() {}
+        let _ = f.sync_all();
+        path
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
