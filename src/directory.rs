@@ -420,7 +420,14 @@ impl Directory {
     /// counts as one of its directories. Searches carry on meanwhile: call with `&self` and
     /// switch with [`Directory::switch_to`].
     pub fn directory_for_key(&self, key: &PublicKey) -> Result<Option<Generation>> {
-        if self.generation.signed_by.as_deref() == Some(key.id()) {
+        // A directory not known to be another key's (applied locally, or recorded by a
+        // version before keys were recorded) is not switched away from.
+        if self
+            .generation
+            .signed_by
+            .as_deref()
+            .is_none_or(|signer| signer == key.id())
+        {
             return Ok(None);
         }
         let kept = index::kept(&self.root);

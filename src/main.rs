@@ -658,7 +658,23 @@ fn open_store(data_dir: &Path) -> Result<signpost::store::Store, Error> {
 fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result<ExitCode, Error> {
     use signpost::sync::{Outcome, Source, Syncer};
     let store = open_store(data_dir)?;
-    let settings = store.settings()?;
+    let settings = signpost::policy::effective(store.settings()?)?;
+    if let Some(policy) = signpost::policy::Policy::load()? {
+        // A one-off address or key may not go around the organisation's policy either.
+        let url_differs = feed.as_ref().is_some_and(|f| {
+            Some(f.trim()) != policy.feed_url.as_deref().map(str::trim) && policy.feed_url.is_some()
+        });
+        let key_differs = match (&pubkey, &policy.feed_public_key) {
+            (Some(k), Some(p)) => {
+                signpost::signing::PublicKey::from_arg(k)?
+                    != signpost::signing::PublicKey::parse(p)?
+            }
+            _ => false,
+        };
+        if url_differs || key_differs {
+            return Err(Error::LockedByPolicy(policy.path));
+        }
+    }
     let source = match (feed, pubkey) {
         (Some(url), Some(key)) => Source::new(&url, &key)?,
         (Some(url), None) => Source::from_settings(&signpost::store::Settings {

@@ -119,11 +119,16 @@ pub fn check_change(
     confirmed_key: Option<&str>,
     policy: Option<&Policy>,
 ) -> Result<()> {
-    if let Some(p) = policy {
-        if p.apply(after.clone()) != *after {
-            return Err(Error::LockedByPolicy(p.path.clone()));
+    let before = &match policy {
+        Some(p) => {
+            if p.apply(after.clone()) != *after {
+                return Err(Error::LockedByPolicy(p.path.clone()));
+            }
+            // What applied before was the policy's, whatever the store held.
+            p.apply(before.clone())
         }
-    }
+        None => before.clone(),
+    };
     let key_of = |s: &Settings| {
         s.feed_public_key
             .as_deref()
@@ -184,6 +189,17 @@ mod tests {
         let err = check_change(&with_key(None), &elsewhere, None, Some(&policy)).unwrap_err();
         assert!(matches!(err, Error::LockedByPolicy(_)), "{err}");
         assert_eq!(policy.apply(elsewhere).feed_url, with_key(None).feed_url);
+        // Under a policy with its own key, other settings save without a key confirmation.
+        let locked = Policy {
+            feed_public_key: Some(OTHER_KEY.into()),
+            ..policy.clone()
+        };
+        let shown = locked.apply(with_key(None));
+        let changed = Settings {
+            home_borough: Some("E09000012".into()),
+            ..shown.clone()
+        };
+        check_change(&with_key(None), &changed, None, Some(&locked)).unwrap();
         std::fs::write(&path, r#"{"feed_url": "http://evil.example.com/"}"#).unwrap();
         assert!(
             Policy::read(&path).is_err(),
