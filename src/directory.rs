@@ -101,6 +101,12 @@ pub struct Directory {
 /// How far ahead of this computer's clock a feed may be dated (time zones, clock drift).
 pub const FUTURE_LEEWAY: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
+/// The latest date a feed may carry when this computer's clock says `now`.
+pub fn horizon(now: Timestamp) -> Timestamp {
+    now.saturating_add(FUTURE_LEEWAY)
+        .expect("a day is within range")
+}
+
 const SUBDIR: &str = "directory";
 
 /// The platform's app data folder (`~/.local/share/signpost` on Linux), used by the CLI and

@@ -1,10 +1,12 @@
 //! Keeping the directory current from the publisher's signed feed.
 //!
-//! One sync: conditional GET of the feed (a 304 costs nothing more), download of
-//! `<feed URL>.minisig`, signature check against the publisher's key **before** the bytes
-//! are parsed, validation (bad records set aside with reasons), refusal of a feed that is
-//! not newer than the one in use, a new index generation built beside the current one and
-//! switched to atomically. Whatever fails, the directory in use is untouched and keeps
+//! One sync: the key's own newest directory served first (rollback protection is per
+//! key), conditional GET of the feed (a 304, or the same bytes, costs nothing more),
+//! download of `<feed URL>.minisig` (one deadline for both), signature check against the
+//! publisher's key **before** the bytes are parsed, validation (bad records set aside with
+//! reasons), refusal of a feed dated more than a day ahead or not newer than that key's
+//! newest directory, a new index generation built beside the current one and switched to
+//! atomically. Whatever fails, the directory in use is untouched and keeps
 //! answering, and the reason is recorded in the store in plain words.
 //!
 //! The same [`Syncer`] serves the CLI (`signpost sync`, one run) and the app (a loop driven
@@ -266,98 +268,31 @@ impl Syncer {
         if let Some(why) = read(directory).read_only() {
             return Err(Error::UpdatesOff(why.to_string()));
         }
-        // Rollback protection is per key: serve this key's newest directory first, so a
-        // feed is compared with what its own publisher last sent.
-        let (dir, key) = (Arc::clone(directory), source.public_key.clone());
-        if let Some(generation) = blocking(move || read(&dir).directory_for_key(&key)).await? {
-            write(directory).switch_to(generation);
-        }
-        let key_id = source.public_key.id().to_string();
+        serve_key(directory, &source.public_key).await?;
         let now = Timestamp::now();
-        let in_use = read(directory).info().generated_at;
-        let from_the_future = in_use.filter(|d| {
-            *d > now
-                .saturating_add(crate::directory::FUTURE_LEEWAY)
-                .expect("a day is in range")
-        });
-        let fetcher = fetch::Fetcher::new(self.limits.clone(), &url)?;
-        // One deadline for the feed and its signature together: a server dripping bytes
-        // cannot stretch each request's own limit into a sync that never ends.
-        let deadline = tokio::time::Instant::now() + self.limits.total_timeout;
-        let out_of_time = || Error::Network {
-            host: url.host_str().unwrap_or("the feed server").to_string(),
-            why: format!(
-                "the update took longer than the {} minutes allowed in all",
-                self.limits.total_timeout.as_secs().div_ceil(60)
-            ),
-        };
-        // The validators describe the feed last applied; send them only if that is the
-        // directory still in use (not, say, a newer bundled snapshot after an upgrade).
-        let validators = if state.feed_generated_at.is_some() && state.feed_generated_at == in_use {
-            Validators {
-                etag: state.etag.clone(),
-                last_modified: state.last_modified.clone(),
-            }
-        } else {
-            Validators::default()
-        };
-        let on_bytes = |bytes| progress(Progress::Downloading { bytes });
-        let (bytes, validators) = match tokio::time::timeout_at(
-            deadline,
-            fetcher.get(&url, &validators, self.limits.max_feed_bytes, &on_bytes),
-        )
-        .await
-        .map_err(|_| out_of_time())??
-        {
-            fetch::Fetched::NotModified => {
-                return Ok(Done {
-                    outcome: Outcome::Unchanged,
-                    applied: None,
-                })
-            }
-            fetch::Fetched::Body { bytes, validators } => (bytes, validators),
-        };
-        // A server that sends no validators sends the same feed again: the same bytes as
-        // the directory in use (from this key) are "already current", not "not newer".
-        if read(directory).feed_bytes().as_deref() == Some(bytes.as_slice()) {
+        let from_the_future = read(directory)
+            .info()
+            .generated_at
+            .filter(|d| *d > crate::directory::horizon(now));
+        let Some(Downloaded {
+            bytes,
+            validators,
+            signature,
+        }) = self
+            .download(source, &url, directory, state, progress)
+            .await?
+        else {
             return Ok(Done {
                 outcome: Outcome::Unchanged,
                 applied: None,
             });
-        }
-
-        let sig_url = source.signature_url();
-        let signature = match tokio::time::timeout_at(
-            deadline,
-            fetcher.get(
-                &check_url(&sig_url)?,
-                &Validators::default(),
-                self.limits.max_signature_bytes,
-                &|_| {},
-            ),
-        )
-        .await
-        .map_err(|_| out_of_time())?
-        {
-            Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
-                .map_err(|_| Error::SignatureInvalid("the signature file is not text"))?,
-            Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
-            Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
-                return Err(Error::SignatureMissing(sig_url))
-            }
-            Err(Error::FeedTooLarge { .. }) => {
-                return Err(Error::SignatureInvalid(
-                    "the signature file is far larger than a minisign signature, so it was not downloaded",
-                ))
-            }
-            Err(e) => return Err(e),
         };
         progress(Progress::Verifying);
         signing::verify(&bytes, &signature, &source.public_key)?;
 
         // Parse, validate and build off the async threads; searches go on meanwhile.
-        let dir = Arc::clone(directory);
-        let signer = key_id.clone();
+        let key_id = source.public_key.id().to_string();
+        let (dir, signer) = (Arc::clone(directory), key_id.clone());
         let (feed, bytes) = blocking(move || {
             let feed = read(&dir).check_feed(&bytes, Some(&signer), now)?;
             Ok((feed, bytes))
@@ -397,6 +332,88 @@ impl Syncer {
             }),
         })
     }
+
+    /// The feed and its signature, under one deadline for both (a server dripping bytes
+    /// cannot stretch each request's own limit into a sync that never ends); `None` when
+    /// the feed is the one in use (a 304, or the same bytes from a server that sends no
+    /// validators).
+    async fn download(
+        &self,
+        source: &Source,
+        url: &url::Url,
+        directory: &SharedDirectory,
+        state: &SyncState,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Option<Downloaded>> {
+        let fetcher = fetch::Fetcher::new(self.limits.clone(), url)?;
+        let deadline = tokio::time::Instant::now() + self.limits.total_timeout;
+        let out_of_time = || Error::Network {
+            host: url.host_str().unwrap_or("the feed server").to_string(),
+            why: format!(
+                "the update took longer than the {} minutes allowed in all",
+                self.limits.total_timeout.as_secs().div_ceil(60)
+            ),
+        };
+        // The validators describe the feed last applied; send them only if that is the
+        // directory still in use (not, say, a newer bundled snapshot after an upgrade).
+        let in_use = read(directory).info().generated_at;
+        let validators = if state.feed_generated_at.is_some() && state.feed_generated_at == in_use {
+            Validators {
+                etag: state.etag.clone(),
+                last_modified: state.last_modified.clone(),
+            }
+        } else {
+            Validators::default()
+        };
+        let on_bytes = |bytes| progress(Progress::Downloading { bytes });
+        let feed = fetcher.get(url, &validators, self.limits.max_feed_bytes, &on_bytes);
+        let (bytes, validators) = match tokio::time::timeout_at(deadline, feed)
+            .await
+            .map_err(|_| out_of_time())??
+        {
+            fetch::Fetched::NotModified => return Ok(None),
+            fetch::Fetched::Body { bytes, validators } => (bytes, validators),
+        };
+        if read(directory).feed_bytes().as_deref() == Some(bytes.as_slice()) {
+            return Ok(None);
+        }
+
+        let sig_url = source.signature_url();
+        let (checked, none) = (check_url(&sig_url)?, Validators::default());
+        let signature = fetcher.get(&checked, &none, self.limits.max_signature_bytes, &|_| {});
+        let signature = match tokio::time::timeout_at(deadline, signature)
+            .await
+            .map_err(|_| out_of_time())?
+        {
+            Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
+                .map_err(|_| Error::SignatureInvalid("the signature file is not text"))?,
+            Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
+            Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
+                return Err(Error::SignatureMissing(sig_url))
+            }
+            Err(Error::FeedTooLarge { .. }) => {
+                return Err(Error::SignatureInvalid(
+                    "the signature file is far larger than a minisign signature, so it was not downloaded",
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Some(Downloaded {
+            bytes,
+            validators,
+            signature,
+        }))
+    }
+}
+
+/// Rollback protection is per key: serve `key`'s newest directory first, so a feed is
+/// compared with what its own publisher last sent.
+async fn serve_key(directory: &SharedDirectory, key: &PublicKey) -> Result<()> {
+    let (dir, key) = (Arc::clone(directory), key.clone());
+    if let Some(generation) = blocking(move || read(&dir).directory_for_key(&key)).await? {
+        write(directory).switch_to(generation);
+    }
+    Ok(())
 }
 
 fn write(directory: &SharedDirectory) -> std::sync::RwLockWriteGuard<'_, Directory> {
@@ -418,6 +435,12 @@ fn read(directory: &SharedDirectory) -> std::sync::RwLockReadGuard<'_, Directory
 struct Done {
     outcome: Outcome,
     applied: Option<Applied>,
+}
+
+struct Downloaded {
+    bytes: Vec<u8>,
+    validators: Validators,
+    signature: String,
 }
 
 struct Applied {
