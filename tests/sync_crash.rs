@@ -103,6 +103,16 @@ fn killing_sync_at_random_moments_never_breaks_the_directory_or_the_shortlist() 
             &Opened::Existing,
             "round {round}: the generation named in CURRENT was whole"
         );
+        let staging: Vec<String> = std::fs::read_dir(dir.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("staging-"))
+            .collect();
+        assert!(
+            staging.is_empty(),
+            "round {round}: the killed sync's staging folder is removed on the next start: {staging:?}"
+        );
         let info = dir.info();
         let at = info.generated_at.unwrap().to_string();
         assert!(

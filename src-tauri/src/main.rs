@@ -32,12 +32,20 @@ struct Args {
     /// data folder, shared with the `signpost` command line).
     #[arg(long, env = "SIGNPOST_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// An organisation policy file to use instead of the system one (to try a policy
+    /// before rolling it out; see the README's "Updates").
+    #[arg(long, env = signpost::policy::POLICY_ENV, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 fn main() {
     let started = Instant::now();
     lean_processes::apply();
     let args = Args::parse();
+    if let Some(policy) = &args.policy {
+        // Read by the engine wherever settings apply; set before any thread starts.
+        std::env::set_var(signpost::policy::POLICY_ENV, policy);
+    }
     let Some(data_dir) = args.data_dir.or_else(signpost::directory::default_data_dir) else {
         eprintln!(
             "signpost-app: no app data folder could be found for this user; pass --data-dir DIR."

@@ -860,3 +860,45 @@ async fn the_borough_view_and_the_coverage_map_work_by_keyboard_and_mouse() {
     .await;
     app.quit().await;
 }
+
+/// An organisation's policy file fixes the feed address and key: Settings shows them locked
+/// and says who set them.
+#[tokio::test]
+async fn a_policy_file_locks_the_feed_address_and_key() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let policy = data.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"feed_url": "https://feeds.example.org/signpost/feed.json"}"#,
+    )
+    .unwrap();
+    let app = driver
+        .launch_with(data.path(), &["--policy", policy.to_str().unwrap()])
+        .await;
+    app.click("#show-settings").await;
+    app.wait_for(
+        "document.getElementById('settings-dialog').open",
+        "the settings",
+    )
+    .await;
+    assert_eq!(
+        app.eval("document.getElementById('s-feed').value").await,
+        "https://feeds.example.org/signpost/feed.json"
+    );
+    assert_eq!(
+        app.eval("document.getElementById('s-feed').disabled").await,
+        true
+    );
+    assert_eq!(
+        app.eval("document.getElementById('s-key').disabled").await,
+        true
+    );
+    let said = app.text("#s-locked").await;
+    assert!(
+        said.contains("set by your organisation") && said.contains("policy.json"),
+        "{said}"
+    );
+    app.quit().await;
+}

@@ -193,12 +193,19 @@ impl Driver {
 
     /// Launch the app on `data_dir` and connect to its window.
     pub async fn launch(&self, data_dir: &Path) -> App {
+        self.launch_with(data_dir, &[]).await
+    }
+
+    /// Launch the app on `data_dir` with more command-line arguments.
+    pub async fn launch_with(&self, data_dir: &Path, more: &[&str]) -> App {
+        let mut args = vec![json!("--data-dir"), json!(data_dir)];
+        args.extend(more.iter().map(|a| json!(a)));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
             json!({
                 "application": app_binary(),
-                "args": ["--data-dir", data_dir],
+                "args": args,
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
