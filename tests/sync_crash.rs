@@ -103,12 +103,7 @@ fn killing_sync_at_random_moments_never_breaks_the_directory_or_the_shortlist() 
             &Opened::Existing,
             "round {round}: the generation named in CURRENT was whole"
         );
-        let staging: Vec<String> = std::fs::read_dir(dir.root())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("staging-"))
-            .collect();
+        let staging = entries_starting(dir.root(), "staging-");
         assert!(
             staging.is_empty(),
             "round {round}: the killed sync's staging folder is removed on the next start: {staging:?}"
@@ -156,16 +151,21 @@ fn killing_sync_at_random_moments_never_breaks_the_directory_or_the_shortlist() 
     );
     let dir = Directory::open(d.path()).unwrap();
     assert_eq!(dir.info().generated_at.unwrap().to_string(), date(99));
-    let leftovers: Vec<String> = std::fs::read_dir(d.path().join("directory"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("gen-"))
-        .collect();
+    let leftovers = entries_starting(&d.path().join("directory"), "gen-");
     // Kept: the current one, the one before, and the shipped key's newest (the bundled
     // snapshot, so going back to that key is instant).
     assert!(
         leftovers.len() <= 3,
         "old generations are collected: {leftovers:?}"
     );
+}
+
+/// Names in `dir` that start with `prefix`.
+fn entries_starting(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
 }
