@@ -422,9 +422,14 @@ pub fn open_link(app: AppHandle, url: String) -> Result<()> {
             "only https web pages, phone numbers and email addresses can be opened",
         ));
     }
-    app.opener()
-        .open_url(&url, None::<&str>)
-        .map_err(|e| AppError::new("internal", format!("could not open {url}: {e}")))
+    app.opener().open_url(&url, None::<&str>).map_err(|e| {
+        if url.starts_with("tel:") {
+            // No app handles phone links here: the UI says to dial the number instead.
+            AppError::new("no-phone-app", "this computer can't place calls")
+        } else {
+            AppError::new("internal", format!("could not open {url}: {e}"))
+        }
+    })
 }
 
 /// Quick hide: the UI blanks itself; this gives the window a title that says nothing.

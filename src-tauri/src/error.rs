@@ -7,7 +7,7 @@ use serde::Serialize;
 pub struct AppError {
     /// Stable, for the UI to choose how to show it: `invalid-input`, `unknown-borough`, `not-found`,
     /// `store-in-use`, `feed`, `invalid-key`, `key-not-confirmed`, `locked-by-policy`,
-    /// `updates-off`, `opening-failed`, `internal`.
+    /// `updates-off`, `no-phone-app`, `opening-failed`, `internal`.
     pub code: &'static str,
     pub message: String,
 }

@@ -334,17 +334,141 @@ async fn quick_hide_blanks_the_window_from_the_button_and_from_shift_three_times
     );
     assert_eq!(app.client.title().await.unwrap(), "Signpost London");
 
-    // Shift three times, as real key presses.
+    // Capitals and postcodes typed at full speed, Shift held for each capital letter (as a
+    // person types "E8 1AA" or "DA7 Bex"): the window never hides, and no letter is lost.
     let q = app
         .client
         .find(fantoccini::Locator::Css("#q"))
         .await
         .unwrap();
+    const SHIFT: &str = "\u{e008}";
+    let chord = |c: char| format!("{SHIFT}{c}{SHIFT}");
+    let typed = format!(
+        "{}8 1{}{} {}{}7 {}ex",
+        chord('e'),
+        chord('a'),
+        chord('a'),
+        chord('d'),
+        chord('a'),
+        chord('b')
+    );
+    q.send_keys(&typed).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.eval("document.getElementById('app').hidden").await,
+        json!(false),
+        "capitals must not hide the window"
+    );
+    assert_eq!(
+        app.eval("document.getElementById('q').value").await,
+        json!("E8 1AA DA7 Bex")
+    );
+    // Shift pressed twice alone, then a letter, then once more: the letter starts the count
+    // again, so this does not hide either.
+    for keys in [SHIFT, SHIFT, "x", SHIFT] {
+        q.send_keys(keys).await.unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.eval("document.getElementById('app').hidden").await,
+        json!(false),
+        "a key between Shift presses starts the count again"
+    );
+
+    // What hiding clears: set a filter, put a service on the slip, open its details.
+    app.eval("document.getElementById('q').value = ''").await;
+    search_for(&app, "rape").await;
+    app.click("#results .card-open").await;
+    app.wait_for("document.getElementById('detail-slip')", "the detail")
+        .await;
+    app.click("#detail-slip").await;
+    app.wait_for(
+        "document.getElementById('slip-count').textContent === '1'",
+        "the slip count",
+    )
+    .await;
+    app.click("#f-open").await;
+
+    // Shift three times on its own, as real key presses: hidden.
     for _ in 0..3 {
-        q.send_keys("\u{e008}").await.unwrap();
+        q.send_keys(SHIFT).await.unwrap();
     }
     app.wait_for(hidden, "Shift pressed three times to blank the window")
         .await;
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    app.wait_for("!document.getElementById('app').hidden", "Esc again")
+        .await;
+    assert_eq!(
+        app.eval("[document.getElementById('q').value, document.getElementById('f-open').checked, document.getElementById('slip-count').textContent, Boolean(document.getElementById('detail-name'))]").await,
+        json!(["", false, "0", false]),
+        "the words, filters, slip and details are gone"
+    );
+    app.quit().await;
+}
+
+/// Details follow the results; Call on a computer with no phone app says to dial.
+#[tokio::test]
+async fn details_follow_the_results_and_call_without_a_phone_app_says_dial() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+    search_for(&app, "domestic abuse helpline").await;
+    app.click("#results .card-open").await;
+    app.wait_for("document.getElementById('detail-name')", "the detail")
+        .await;
+
+    // Call: this machine has no app for phone links.
+    app.click("#detail-body .phone a.button").await;
+    app.wait_for(
+        "(document.querySelector('#detail-body .call-note') || {}).hidden === false",
+        "the note beside the number",
+    )
+    .await;
+    let note = app.text("#detail-body .call-note").await;
+    let number = app.text("#detail-body .phone .number").await;
+    assert_eq!(
+        note,
+        format!("This computer can't place calls — dial {number}")
+    );
+    assert!(
+        app.eval("document.getElementById('error-summary').hidden")
+            .await
+            == json!(true),
+        "no launcher error"
+    );
+
+    // A new search without that service: its details go.
+    app.eval("document.getElementById('q').value = ''").await;
+    search_for(&app, "fraud").await;
+    app.wait_for(
+        "!document.getElementById('detail-name')",
+        "details cleared with the results",
+    )
+    .await;
+    // Esc in the search box clears the words, and details with them.
+    search_for(&app, "domestic abuse helpline").await;
+    app.click("#results .card-open").await;
+    app.wait_for("document.getElementById('detail-name')", "the detail")
+        .await;
+    app.client
+        .find(fantoccini::Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("\u{e00c}")
+        .await
+        .unwrap();
+    app.wait_for(
+        "!document.getElementById('detail-name')",
+        "Esc clears the details",
+    )
+    .await;
     app.quit().await;
 }
 

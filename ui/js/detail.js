@@ -25,13 +25,22 @@ export function renderDetail(body, d, { onLink, onCopy, inSlip, onToggleSlip, on
     ? el('ul', { class: 'phones' }, d.phones.map((p) => el('li', { class: 'phone' },
       el('span', { class: 'number', text: p.number }),
       p.note ? el('span', { class: 'phone-note', text: `(${p.note})` }) : null,
+      el('span', { class: 'call-note', role: 'status', hidden: true }),
       p.label ? el('span', { class: 'phone-label', text: p.label }) : null,
       el('span', { class: 'phone-hours', text: p.hours ? `Hours: ${p.hours}` : 'Hours not stated' }),
       el('span', { class: 'phone-actions' },
         p.tel ? el('a', {
           href: p.tel, class: 'button small',
           'aria-label': `Call ${p.number}`,
-          on: { click: (e) => { e.preventDefault(); onLink(p.tel); } },
+          on: {
+            click: async (e) => {
+              e.preventDefault();
+              const note = e.currentTarget.closest('.phone').querySelector('.call-note');
+              const placed = await onLink(p.tel);
+              note.hidden = placed;
+              note.textContent = placed ? '' : `This computer can't place calls — dial ${p.number}`;
+            },
+          },
         }, 'Call') : null,
         el('button', {
           type: 'button', class: 'small copy',

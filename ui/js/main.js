@@ -42,6 +42,13 @@ function clearError() {
 
 // ---------- search ----------
 
+function clearFilters() {
+  for (const id of ['f-category', 'f-borough', 'f-referral', 'f-postcode', 'f-age']) $(id).value = '';
+  $('f-open').checked = false;
+  setFieldError('f-age', null);
+  setFieldError('f-postcode', null);
+}
+
 function age() {
   const raw = $('f-age').value.trim();
   if (raw === '') return { value: null };
@@ -129,6 +136,7 @@ async function search() {
   const said = view ? describeBorough(view, results) : describe(results, req);
   if (summary.textContent !== said) summary.textContent = said;
   if (view) drawBoroughView(); else { hideBoroughView(); drawResults(); }
+  detailsFollowResults();
   list.dataset.seq = String(seq);
 }
 
@@ -201,9 +209,24 @@ function showStart() {
     }, `★ ${s.name}`)),
     s.organisation && s.organisation !== s.name ? el('p', { class: 'org', text: s.organisation }) : null)));
   delete list.dataset.seq;
+  detailsFollowResults();
 }
 
 // ---------- detail ----------
+
+function clearDetails() {
+  state.selected = null;
+  state.detail = null;
+  replace($('detail-body'), el('p', { class: 'placeholder', text: 'Choose a service to see its phone numbers, hours, who it is for and where it works.' }));
+}
+
+// Details follow the results: a service no longer listed is not left beside new results.
+function detailsFollowResults() {
+  if (!state.selected) return;
+  const listed = [...document.querySelectorAll('#results .card-open, #borough-view .card-open')]
+    .some((b) => b.dataset.id === state.selected);
+  if (!listed) clearDetails();
+}
 
 async function openDetail(id, evOrIndex) {
   const byKeyboard = evOrIndex instanceof Event ? evOrIndex.detail === 0 : window.event && window.event.detail === 0;
@@ -237,8 +260,17 @@ function drawDetail() {
   });
 }
 
+// Opens a link; resolves to `false` when a phone link could not be placed (no phone app),
+// so the caller can say so beside the number instead of a launcher's error.
 async function openLink(href) {
-  try { await call('open_link', { url: href }); } catch (e) { showError(e); }
+  try {
+    await call('open_link', { url: href });
+    return true;
+  } catch (e) {
+    if (e.code === 'no-phone-app') return false;
+    showError(e);
+    return true;
+  }
 }
 
 async function copy(text, button) {
@@ -445,10 +477,7 @@ function wire() {
   $('f-postcode').addEventListener('input', () => { if (!$('f-postcode').value.trim()) search(); });
   $('f-postcode').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
   $('clear-filters').addEventListener('click', () => {
-    for (const id of ['f-category', 'f-borough', 'f-referral', 'f-postcode', 'f-age']) $(id).value = '';
-    $('f-open').checked = false;
-    setFieldError('f-age', null);
-    setFieldError('f-postcode', null);
+    clearFilters();
     search();
   });
   $('f-home').addEventListener('change', async () => {
@@ -494,11 +523,14 @@ function wire() {
 
   setUpQuickHide({
     onHide: () => {
-      // What was on screen may say what happened to someone: clear it.
+      // What was on screen may say what happened to someone: the words, the filters, the
+      // slip and the details all go.
       q.value = '';
-      state.selected = null;
-      state.detail = null;
-      replace($('detail-body'), el('p', { class: 'placeholder', text: 'Choose a service to see its phone numbers, hours, who it is for and where it works.' }));
+      clearFilters();
+      state.slip = [];
+      $('slip-count').textContent = '0';
+      clearDetails();
+      clearError();
       search();
     },
   });

@@ -1,5 +1,7 @@
 // Quick hide: blank the window at once and give it a neutral title; Esc brings it back.
-// Triggered by the button or by Shift pressed three times within two seconds.
+// Triggered by the button or by Shift pressed three times within two seconds — Shift on its
+// own each time: a Shift held for a capital letter ("E8 1AA", "DA7 Bex") never counts, and
+// any other key between the presses starts the count again.
 import { call } from './api.js';
 import { $ } from './dom.js';
 
@@ -10,6 +12,7 @@ export function setUpQuickHide({ onHide }) {
   const blank = $('blank');
   const app = $('app');
   let shiftTimes = [];
+  let shiftAlone = false; // Shift is down and nothing else was pressed with it
 
   function hide() {
     if (!blank.hidden) return;
@@ -37,7 +40,18 @@ export function setUpQuickHide({ onHide }) {
       e.preventDefault();
       return;
     }
-    if (e.key !== 'Shift' || e.repeat) return;
+    if (e.key !== 'Shift') {
+      shiftAlone = false;
+      shiftTimes = [];
+      return;
+    }
+    if (!e.repeat) shiftAlone = true;
+  }, true);
+  // A press counts when Shift comes up having been pressed alone.
+  document.addEventListener('keyup', (e) => {
+    if (e.key !== 'Shift' || !blank.hidden) return;
+    if (!shiftAlone) return;
+    shiftAlone = false;
     const now = performance.now();
     shiftTimes = shiftTimes.filter((t) => now - t < WINDOW_MS);
     shiftTimes.push(now);
