@@ -45,6 +45,16 @@ async fn search_for(app: &App, text: &str) {
     app.type_query(text).await;
 }
 
+/// Open the first result's details and wait until they are drawn.
+async fn open_first_result(app: &App) {
+    app.click("#results .card-open").await;
+    app.wait_for(
+        "document.getElementById('detail-name') && document.getElementById('detail-slip')",
+        "the detail",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn typing_updates_results_every_keystroke_typos_still_find_and_filters_narrow() {
     let _one = serial();
@@ -270,9 +280,7 @@ async fn the_shortlist_survives_a_restart() {
     {
         let app = driver.launch(data.path()).await;
         search_for(&app, "galop").await;
-        app.click("#results .card-open").await;
-        app.wait_for("document.getElementById('detail-shortlist')", "the detail")
-            .await;
+        open_first_result(&app).await;
         let name = app.text("#detail-name").await;
         app.click("#detail-shortlist").await;
         app.wait_for(
@@ -378,9 +386,7 @@ async fn quick_hide_blanks_the_window_from_the_button_and_from_shift_three_times
     // What hiding clears: set a filter, put a service on the slip, open its details.
     app.eval("document.getElementById('q').value = ''").await;
     search_for(&app, "rape").await;
-    app.click("#results .card-open").await;
-    app.wait_for("document.getElementById('detail-slip')", "the detail")
-        .await;
+    open_first_result(&app).await;
     app.click("#detail-slip").await;
     app.wait_for(
         "document.getElementById('slip-count').textContent === '1'",
@@ -420,9 +426,7 @@ async fn details_follow_the_results_and_call_without_a_phone_app_says_dial() {
     let data = harness::data_dir();
     let app = driver.launch(data.path()).await;
     search_for(&app, "domestic abuse helpline").await;
-    app.click("#results .card-open").await;
-    app.wait_for("document.getElementById('detail-name')", "the detail")
-        .await;
+    open_first_result(&app).await;
 
     // Call: this machine has no app for phone links.
     app.click("#detail-body .phone a.button").await;
@@ -454,9 +458,7 @@ async fn details_follow_the_results_and_call_without_a_phone_app_says_dial() {
     .await;
     // Esc in the search box clears the words, and details with them.
     search_for(&app, "domestic abuse helpline").await;
-    app.click("#results .card-open").await;
-    app.wait_for("document.getElementById('detail-name')", "the detail")
-        .await;
+    open_first_result(&app).await;
     app.client
         .find(fantoccini::Locator::Css("#q"))
         .await
@@ -510,9 +512,7 @@ async fn hostile_feed_text_is_shown_as_text_and_never_run() {
         names,
         vec!["<script>window.__pwned = 1</script>Evil helpline"]
     );
-    app.click("#results .card-open").await;
-    app.wait_for("document.getElementById('detail-name')", "the detail")
-        .await;
+    open_first_result(&app).await;
     let detail = app.text("#detail-body").await;
     assert!(
         detail.contains("<img src=x onerror="),
@@ -557,9 +557,7 @@ async fn axe_finds_no_violations_on_the_main_screen_a_detail_the_slip_and_about(
     app.screenshot("main").await;
     assert_eq!(app.axe().await, Vec::<String>::new(), "main screen");
 
-    app.click("#results .card-open").await;
-    app.wait_for("document.getElementById('detail-name')", "the detail")
-        .await;
+    open_first_result(&app).await;
     assert_eq!(app.axe().await, Vec::<String>::new(), "a detail");
 
     app.click("#detail-slip").await;
