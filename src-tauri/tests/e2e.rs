@@ -1024,3 +1024,74 @@ async fn a_policy_file_locks_the_feed_address_and_key() {
     );
     app.quit().await;
 }
+
+/// The postcode filter applies as it is typed, once it reads as a postcode; one the
+/// directory does not know is an inline error, never "near" it in the summary; the summary
+/// names the filters in force.
+#[tokio::test]
+async fn the_postcode_applies_as_typed_and_the_summary_names_the_filters() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+    search_for(&app, "domestic abuse").await;
+    let postcode = app
+        .client
+        .find(fantoccini::Locator::Css("#f-postcode"))
+        .await
+        .unwrap();
+    let summary_has =
+        |text: &str| format!("document.getElementById('summary').textContent.includes({text:?})");
+    postcode.send_keys("E8").await.unwrap();
+    app.wait_for(
+        &summary_has("near E8"),
+        "the district applied without Enter",
+    )
+    .await;
+    // Half a postcode: the district stays in force, no error while typing.
+    postcode.send_keys(" 1A").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(app.text("#summary").await.contains("near E8"));
+    assert_eq!(
+        app.eval("document.getElementById('f-postcode-error').hidden")
+            .await,
+        json!(true)
+    );
+    postcode.send_keys("A").await.unwrap();
+    app.wait_for(&summary_has("near E8 1AA"), "the full postcode")
+        .await;
+
+    // Outside London: said beside the field, and the summary does not claim it.
+    postcode.clear().await.unwrap();
+    postcode.send_keys("ZZ9 9ZZ\u{e007}").await.unwrap();
+    app.wait_for(
+        "!document.getElementById('f-postcode-error').hidden",
+        "the inline error",
+    )
+    .await;
+    let err = app.text("#f-postcode-error").await;
+    assert!(err.contains("not in London"), "{err}");
+    app.wait_for(
+        "!document.getElementById('summary').textContent.includes('near')",
+        "the summary without the postcode",
+    )
+    .await;
+    assert!(app.text("#summary").await.contains("domestic abuse"));
+
+    // Filters in force are named. (Scrolled to first: the filters panel may be taller
+    // than the window at this size.)
+    app.eval("document.getElementById('f-open').scrollIntoView({block: 'center'})")
+        .await;
+    app.click("#f-open").await;
+    let age = app
+        .client
+        .find(fantoccini::Locator::Css("#f-age"))
+        .await
+        .unwrap();
+    age.send_keys("30").await.unwrap();
+    app.wait_for(&summary_has("age 30"), "the age in the summary")
+        .await;
+    let said = app.text("#summary").await;
+    assert!(said.contains("open now"), "{said}");
+    app.quit().await;
+}

@@ -21,6 +21,8 @@ const state = {
   slip: [],       // ids chosen for the slip, this session only
   shortlist: [],  // [{id, name, organisation}]
   borough: null,  // the borough view on screen, if any
+  postcode: null, // the last postcode typed that reads as one (in force while typing on)
+  badPostcode: null, postcodeError: null, // a postcode the directory does not know, and why
   focusBorough: false, // move focus to the borough view once drawn (chosen on the map)
   coverage: null, // the coverage matrix, while the map is open
 };
@@ -47,6 +49,8 @@ function clearFilters() {
   $('f-open').checked = false;
   setFieldError('f-age', null);
   setFieldError('f-postcode', null);
+  state.postcode = null;
+  state.badPostcode = null;
 }
 
 function age() {
@@ -57,13 +61,40 @@ function age() {
   return { value: n };
 }
 
-function request() {
+// A full postcode or a district, as typed ("E8 1AA", "e81aa", "SE10").
+const POSTCODE = /^[A-Z]{1,2}[0-9][0-9A-Z]?(\s*[0-9][A-Z]{2})?$/i;
+
+// The postcode filter applies as you type once it reads as a postcode or district; while
+// half-typed, the last one that did stays in force. `strict` (Enter, leaving the field) turns
+// a value that is not a postcode into an inline error.
+function postcode(strict) {
+  const v = $('f-postcode').value.trim();
+  if (!v) {
+    state.postcode = null;
+    state.badPostcode = null;
+    return { value: null };
+  }
+  if (v === state.badPostcode) return { value: null, error: state.postcodeError };
+  if (POSTCODE.test(v)) {
+    state.postcode = v;
+    return { value: v };
+  }
+  if (strict) {
+    state.postcode = null;
+    return { value: null, error: 'Enter a postcode such as E8 1AA, or a district such as SE10.' };
+  }
+  return { value: state.postcode };
+}
+
+function request(strict = false) {
   const a = age();
   setFieldError('f-age', a.error);
+  const p = postcode(strict);
+  setFieldError('f-postcode', p.error || null);
   return {
     text: q.value,
     borough: $('f-borough').value || null,
-    postcode: $('f-postcode').value.trim() || null,
+    postcode: p.value,
     categories: $('f-category').value ? [$('f-category').value] : [],
     open_now: $('f-open').checked,
     referral: $('f-referral').value || null,
@@ -92,8 +123,8 @@ function setFieldError(id, message) {
   if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
 }
 
-async function search() {
-  const req = request();
+async function search(strict = false) {
+  const req = request(strict === true);
   const seq = ++state.issued;
   if (isEmpty(req)) {
     state.rendered = seq;
@@ -108,7 +139,12 @@ async function search() {
     if (seq <= state.rendered) return;
     state.rendered = seq;
     if (e.code === 'invalid-input' && req.postcode && e.message.includes(`"${req.postcode}"`)) {
-      setFieldError('f-postcode', e.message);
+      // Said beside the field; the results then show what the other filters find, so the
+      // summary never claims "near" a place that was not understood.
+      state.badPostcode = req.postcode;
+      state.postcodeError = e.message;
+      state.postcode = null;
+      search();
     } else {
       showError(e);
     }
@@ -129,7 +165,6 @@ async function search() {
     if (seq <= state.rendered) return;
   }
   state.rendered = seq;
-  setFieldError('f-postcode', null);
   clearError();
   state.hits = view ? [] : results.hits;
   state.borough = view;
@@ -177,14 +212,31 @@ function hideBoroughView() {
   list.hidden = false;
 }
 
+// The filters in force, in words: "open now · self-referral · age 15".
+function filtersInForce(req, r) {
+  const f = [];
+  if (req.categories.length) f.push($('f-category').selectedOptions[0].textContent.toLowerCase());
+  if (req.borough && !r.place) f.push(`in ${$('f-borough').selectedOptions[0].textContent}`);
+  if (req.open_now) f.push('open now');
+  if (req.referral === 'self') f.push('self-referral');
+  if (req.referral === 'professional-only') f.push('professional referral only');
+  if (req.age !== null) f.push(`age ${req.age}`);
+  return f;
+}
+
 function describe(r, req) {
   const n = r.hits.length;
-  if (!n) return 'No service matches. Try fewer words, or remove a filter. In immediate danger call 999.';
+  const filters = filtersInForce(req, r);
+  if (!n) {
+    const what = filters.length ? ` with ${filters.join(', ')}` : '';
+    return `No service matches${what}. Try fewer words, or remove a filter. In immediate danger call 999.`;
+  }
   const words = req.text.trim() ? ` for “${req.text.trim()}”` : '';
   const near = r.place ? ` near ${r.place.label}` : '';
   const fixes = r.understood.words.filter((w) => w.corrected).map((w) => `“${w.text}” as “${w.corrected}”`);
   const more = n >= req.limit ? ' (the best 25)' : '';
-  return `${n} service${n === 1 ? '' : 's'}${words}${near}${more}${fixes.length ? ` · read ${fixes.join(', ')}` : ''}`;
+  const set = filters.map((f) => ` · ${f}`).join('');
+  return `${n} service${n === 1 ? '' : 's'}${words}${near}${more}${set}${fixes.length ? ` · read ${fixes.join(', ')}` : ''}`;
 }
 
 function drawResults() {
@@ -389,8 +441,7 @@ function drawCoverage() {
 function chooseBorough(gss) {
   $('coverage-dialog').close();
   q.value = '';
-  for (const id of ['f-category', 'f-referral', 'f-postcode', 'f-age']) $(id).value = '';
-  $('f-open').checked = false;
+  clearFilters();
   $('f-borough').value = gss;
   state.focusBorough = true;
   search();
@@ -473,9 +524,9 @@ function wire() {
   q.addEventListener('input', search);
   for (const id of ['f-category', 'f-borough', 'f-referral', 'f-open']) $(id).addEventListener('change', search);
   $('f-age').addEventListener('input', search);
-  $('f-postcode').addEventListener('change', search);
-  $('f-postcode').addEventListener('input', () => { if (!$('f-postcode').value.trim()) search(); });
-  $('f-postcode').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
+  $('f-postcode').addEventListener('change', () => search(true));
+  $('f-postcode').addEventListener('input', () => search());
+  $('f-postcode').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(true); } });
   $('clear-filters').addEventListener('click', () => {
     clearFilters();
     search();
