@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 
-use crate::directory::ServiceDetails;
+use crate::directory::{PhoneDetails, ServiceDetails};
 use crate::hours::in_london;
 
 /// The emergency line every slip starts with.
@@ -41,23 +41,19 @@ pub fn text(
         } else {
             out.push_str(&format!("{}. {} ({})\n", i + 1, s.name, org));
         }
-        let mut line = |label: &str, value: &str| {
-            if !value.trim().is_empty() {
-                out.push_str(&format!("   {label}: {}\n", value.trim()));
-            }
+        // A labelled line, or (with no label) a sentence of its own; empty values are skipped.
+        let mut line = |label: &str, value: &str| match (label, value.trim()) {
+            (_, "") => {}
+            ("", v) => out.push_str(&format!("   {v}\n")),
+            (l, v) => out.push_str(&format!("   {l}: {v}\n")),
         };
+        if let Some(what) = s.description.as_deref().map(first_sentence) {
+            line("What they do", &what);
+        }
         if d.phones.is_empty() {
             line("Phone", "no phone number on record");
         }
-        for p in &d.phones {
-            let mut v = p.number.clone();
-            let extra: Vec<&str> = [p.note.as_deref(), p.label.as_deref(), p.hours.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
-            if !extra.is_empty() {
-                v.push_str(&format!(" ({})", extra.join(", ")));
-            }
+        for v in phone_lines(&d.phones) {
             line("Phone", &v);
         }
         if let Some(w) = &d.website {
@@ -66,20 +62,70 @@ pub fn text(
         if let Some(e) = &d.email {
             line("Email", &e.text);
         }
-        if let Some(r) = &d.referral_text {
-            line("How to get help", r);
+        match s.referral() {
+            Some(r) if r.allows_self() && !d.phones.is_empty() => {
+                line("", "You can call them yourself.")
+            }
+            Some(r) if r.allows_self() => line("", "You can contact them yourself."),
+            Some(r) => line("How to get help", r.describe()),
+            None => {}
         }
-        line("Hours", &hours(d));
+        // What is not on record is left out: the slip is for acting on.
+        line("Hours", &d.hours_text.join("; "));
         line("Covers", &d.coverage.join(", "));
     }
     out.push_str("\nDetails can change: if a number does not work, check the service's website.\n");
     out
 }
 
-fn hours(d: &ServiceDetails) -> String {
-    if d.hours_text.is_empty() {
-        "not on record".to_string()
-    } else {
-        d.hours_text.join("; ")
+/// One line per number dialled: numbers that differ only by a dialling note ("0808 802
+/// 0300" and "0808 802 0300 (press 2)") are one line, with what each is for.
+fn phone_lines(phones: &[PhoneDetails]) -> Vec<String> {
+    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    for p in phones {
+        let extra: Vec<&str> = [p.label.as_deref(), p.hours.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let said = match (&p.note, extra.is_empty()) {
+            (Some(n), true) => n.clone(),
+            (Some(n), false) => format!("{n}: {}", extra.join(", ")),
+            (None, _) => extra.join(", "),
+        };
+        match lines.iter_mut().find(|(number, _)| *number == p.number) {
+            Some((_, notes)) => {
+                if !said.is_empty() && !notes.contains(&said) {
+                    notes.push(said);
+                }
+            }
+            None => lines.push((
+                p.number.clone(),
+                [said].into_iter().filter(|s| !s.is_empty()).collect(),
+            )),
+        }
     }
+    lines
+        .into_iter()
+        .map(|(number, notes)| match notes.is_empty() {
+            true => number,
+            false => format!("{number} ({})", notes.join("; ")),
+        })
+        .collect()
+}
+
+/// The description's first sentence, at most about 160 characters (cut at a word).
+fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len());
+    let sentence = &text[..end];
+    if sentence.chars().count() <= 160 {
+        return sentence.to_string();
+    }
+    let cut: String = sentence.chars().take(160).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':']))
 }

@@ -22,10 +22,50 @@ fn the_slip_lists_each_service_with_its_numbers_and_the_emergency_line_and_nothi
         "From Signpost London on 22 November 2026 (directory of 30 November 2026)"
     );
     assert!(text.contains(slip::EMERGENCY_LINE));
-    assert!(text.contains("1. National Domestic Abuse Helpline (Refuge)\n   Phone: 0808 2000 247"));
-    assert!(text.contains("2. Domestic Abuse Intervention Service (DAIS) (Hackney Council)\n   Phone: no phone number on record\n   Website: https://hackney.gov.uk/domestic-abuse-support/"));
+    let entry = |n: &str| text.split(n).nth(1).unwrap().split("\n\n").next().unwrap();
+    assert!(text.contains("1. National Domestic Abuse Helpline (Refuge)\n"));
+    assert!(entry("1. ").contains("\n   Phone: 0808 2000 247"), "{text}");
+    assert!(text.contains("2. Domestic Abuse Intervention Service (DAIS) (Hackney Council)\n"));
+    assert!(entry("2. ").contains("\n   Phone: no phone number on record\n   Website: https://hackney.gov.uk/domestic-abuse-support/"), "{text}");
     assert!(text.contains("   Covers: Hackney\n"));
     assert_eq!(text.matches("Phone:").count(), 2, "{text}");
+    assert!(
+        !text.contains("not on record"),
+        "what is unknown is left out: {text}"
+    );
+    assert!(text.contains("   What they do: "), "{text}");
+}
+
+#[test]
+fn the_slip_says_what_a_service_does_who_can_call_and_each_number_once() {
+    let (_d, dir) = common::bundled();
+    let stalking = dir
+        .service("national-stalking-helpline-london-stalking-support", None)
+        .unwrap();
+    let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+    let text = slip::text(std::slice::from_ref(&stalking), None, now);
+    // The record lists 0808 802 0300 twice (once "press 2"): one line, both notes.
+    assert_eq!(text.matches("0808 802 0300").count(), 1, "{text}");
+    assert!(text.contains("press 2"), "{text}");
+    let first = stalking
+        .service
+        .description
+        .as_deref()
+        .unwrap()
+        .split(". ")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "What they do: {}",
+            first.chars().take(60).collect::<String>()
+        )),
+        "{text}"
+    );
+    // Its record allows self-referral ("both"), and it has a number.
+    assert!(text.contains("   You can call them yourself.\n"), "{text}");
+    assert!(!text.contains("How to get help"), "{text}");
 }
 
 #[test]
