@@ -426,6 +426,16 @@ async fn details_follow_the_results_and_call_without_a_phone_app_says_dial() {
     let data = harness::data_dir();
     let app = driver.launch(data.path()).await;
     search_for(&app, "domestic abuse helpline").await;
+    // Cards say coverage once, and carry a review warning only when a known date is old.
+    assert_eq!(
+        app.eval("[...document.querySelectorAll('#results .facts dd')].map(d => d.textContent).filter(t => /London-wide \\(London-wide\\)|National \\(national\\)/.test(t))").await,
+        json!([])
+    );
+    assert!(app.eval("[...document.querySelectorAll('#results .facts dd')].some(d => d.textContent === 'National')").await == json!(true));
+    assert_eq!(
+        app.eval("document.querySelectorAll('#results .review-unknown, #results .review-amber, #results .review-recent').length").await,
+        json!(0)
+    );
     open_first_result(&app).await;
 
     // Call: this machine has no app for phone links.

@@ -51,7 +51,8 @@ export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId, idP
     on: { click: () => onOpen(hit.id, i) },
   }, hit.name);
   const coverage = hit.coverage.join(', ') || 'coverage not stated';
-  const place = placeText(hit.place_match);
+  // "Hackney (works in this borough)" adds something; "London-wide (London-wide)" does not.
+  const place = ['local', 'elsewhere'].includes(hit.place_match) ? placeText(hit.place_match) : '';
   const chosen = inSlip(hit.id);
   return el('li', { class: 'card' + (hit.id === selectedId ? ' selected' : '') },
     el('h3', { class: 'card-title' }, open),
@@ -63,7 +64,9 @@ export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId, idP
       el('div', {}, el('dt', { text: 'Open' }), el('dd', {}, openTag(hit.open, hit.open_text))),
       el('div', {}, el('dt', { text: 'Referral' }), el('dd', { text: hit.referral ? REFERRAL[hit.referral] : 'route not stated' })),
     ),
-    el('p', { class: 'review' }, reviewTag(hit.review)),
+    // A warning only where it tells something: the record's date is known and over a year
+    // old. "No review date" and "over 6 months" are said in Details, not on every card.
+    hit.review.state === 'red' ? el('p', { class: 'review' }, reviewTag(hit.review)) : null,
     el('div', { class: 'why-slot' }, whyLine(hit)),
     el('p', { class: 'card-actions' },
       el('button', {
