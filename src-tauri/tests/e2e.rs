@@ -738,12 +738,26 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     let tampered = publisher::bundled_feed_plus(&publisher::soon(120), vec![]);
     server.set("/feed.json", Reply::ok(&tampered));
     watch_progress(&app).await;
-    app.click("#update-now").await;
+    // From the keyboard: focus stays on Update now while it runs and after.
+    app.eval("document.getElementById('update-now').focus()")
+        .await;
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e007}")
+        .await
+        .unwrap();
     app.wait_for(
         "!document.getElementById('sync-error').hidden",
         "the sync error",
     )
     .await;
+    assert_eq!(
+        app.eval("document.activeElement.id").await,
+        json!("update-now"),
+        "focus is not lost while the update runs"
+    );
     let error = app.text("#sync-error").await;
     assert!(
         error.starts_with("Last update failed: the feed's signature was refused"),

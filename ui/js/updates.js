@@ -35,7 +35,8 @@ export async function refreshStatus() {
 
 function showProgress(text) {
   $('sync-progress').textContent = text || '';
-  $('update-now').disabled = Boolean(text);
+  // Marked busy rather than disabled: a disabled button drops the keyboard focus to the page.
+  $('update-now').setAttribute('aria-disabled', text ? 'true' : 'false');
 }
 
 function fieldError(id, message) {
@@ -111,6 +112,7 @@ async function submitSettings(e) {
 // `onUpdated` runs after a sync applied a new directory (to refresh what is on screen).
 export function setUpUpdates({ onUpdated, onError }) {
   $('update-now').addEventListener('click', () => {
+    if ($('update-now').getAttribute('aria-disabled') === 'true') return; // one sync at a time
     if (!feedSet) { openSettings(); return; }
     showProgress('Checking for an update…');
     call('update_now').catch(onError);
