@@ -464,10 +464,13 @@ impl Directory {
         index::open(&self.root, &name, self.geo)
     }
 
-    /// The bytes of the feed the directory in use was built from (to recognise an
-    /// unchanged feed from a server that sends no validators).
-    pub fn feed_bytes(&self) -> Option<Vec<u8>> {
-        fs::read(self.generation.path.join("feed.json")).ok()
+    /// True when `bytes` are exactly the feed the directory in use was built from (an
+    /// unchanged feed from a server that sends no validators). The kept feed is read only
+    /// when its size matches.
+    pub fn is_feed_in_use(&self, bytes: &[u8]) -> bool {
+        let path = self.generation.path.join("feed.json");
+        fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&path).is_ok_and(|kept| kept == bytes)
     }
 
     /// Serve `generation` from now on.

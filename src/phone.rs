@@ -122,13 +122,6 @@ impl PhoneNumber {
     }
 }
 
-/// A `tel:` link for `number` (with its `extension`), or `None` when it is not one number.
-pub fn tel_uri(number: &str, extension: Option<&str>) -> Option<String> {
-    PhoneNumber::parse(number, extension)
-        .ok()
-        .map(|p| p.tel_uri())
-}
-
 /// True for a link [`PhoneNumber::tel_uri`] could have made: the shell opens only these.
 pub fn is_tel_uri(uri: &str) -> bool {
     let Some(rest) = uri.strip_prefix("tel:") else {

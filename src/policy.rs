@@ -129,14 +129,7 @@ pub fn check_change(
         }
         None => before.clone(),
     };
-    let key_of = |s: &Settings| {
-        s.feed_public_key
-            .as_deref()
-            .filter(|k| !k.trim().is_empty())
-            .map(PublicKey::parse)
-            .transpose()
-            .map(|k| k.unwrap_or_else(PublicKey::publisher))
-    };
+    let key_of = |s: &Settings| PublicKey::from_setting(s.feed_public_key.as_deref());
     let (old, new) = (key_of(before).ok(), key_of(after)?);
     if old.as_ref() != Some(&new) && !new.is_shipped() && confirmed_key != Some(new.id()) {
         return Err(Error::KeyNotConfirmed {

@@ -89,6 +89,15 @@ impl PublicKey {
         }
     }
 
+    /// The key a setting names: the key itself, or the shipped one when the setting is
+    /// empty or absent.
+    pub fn from_setting(setting: Option<&str>) -> Result<PublicKey> {
+        match setting.map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => PublicKey::parse(k),
+            None => Ok(PublicKey::publisher()),
+        }
+    }
+
     /// The key Signpost ships with.
     pub fn publisher() -> PublicKey {
         PublicKey::parse(PUBLISHER_KEY).expect("index-data/publisher.pub is a valid key")

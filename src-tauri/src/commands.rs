@@ -299,11 +299,7 @@ pub struct KeyDescription {
 
 #[tauri::command]
 pub fn describe_key(key: String) -> Result<KeyDescription> {
-    let key = if key.trim().is_empty() {
-        PublicKey::publisher()
-    } else {
-        PublicKey::parse(&key)?
-    };
+    let key = PublicKey::from_setting(Some(&key))?;
     Ok(KeyDescription {
         id: key.id().to_string(),
         fingerprint: key.fingerprint(),
@@ -344,12 +340,7 @@ pub async fn save_settings(
     let key_changed = before.feed_public_key != settings.feed_public_key;
     let feed_changed = key_changed || before.feed_url != settings.feed_url;
     if key_changed {
-        let key = settings
-            .feed_public_key
-            .as_deref()
-            .map(PublicKey::parse)
-            .transpose()?
-            .unwrap_or_else(PublicKey::publisher);
+        let key = PublicKey::from_setting(settings.feed_public_key.as_deref())?;
         let dir = state.directory().await?;
         let shared = dir.clone();
         let generation =

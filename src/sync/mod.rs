@@ -54,10 +54,7 @@ impl Source {
             .filter(|u| !u.trim().is_empty())
             .ok_or(Error::NoFeed)?;
         check_url(url)?;
-        let public_key = match settings.feed_public_key.as_deref() {
-            Some(k) if !k.trim().is_empty() => PublicKey::parse(k)?,
-            _ => PublicKey::publisher(),
-        };
+        let public_key = PublicKey::from_setting(settings.feed_public_key.as_deref())?;
         Ok(Source {
             feed_url: url.trim().to_string(),
             public_key,
@@ -374,7 +371,7 @@ impl Syncer {
             fetch::Fetched::NotModified => return Ok(None),
             fetch::Fetched::Body { bytes, validators } => (bytes, validators),
         };
-        if read(directory).feed_bytes().as_deref() == Some(bytes.as_slice()) {
+        if read(directory).is_feed_in_use(&bytes) {
             return Ok(None);
         }
 
