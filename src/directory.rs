@@ -16,7 +16,7 @@ use crate::geo::Geography;
 use crate::hours::OpenState;
 use crate::index::{self, Generation, Summary};
 use crate::model::Service;
-use crate::phone::PhoneNumber;
+use crate::phone::Dial;
 use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::signing::PublicKey;
@@ -53,6 +53,8 @@ pub struct ServiceDetails {
     pub service: Service,
     /// Borough names, "London-wide", "National".
     pub coverage: Vec<String>,
+    /// The same in one phrase ("All of London"): see [`Coverage::phrase`].
+    pub covers: String,
     /// The same as codes, for drawing on a map.
     pub coverage_areas: Coverage,
     pub categories: Vec<String>,
@@ -75,16 +77,13 @@ pub struct ServiceDetails {
 /// One phone number with what a caller needs to know.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhoneDetails {
-    /// The number (and extension) as it is dialled: "020 8825 7524 ext. 12".
-    pub number: String,
-    /// A dialling note published with it ("press 2").
-    pub note: Option<String>,
+    /// The number, its dialling note and its `tel:` link.
+    #[serde(flatten)]
+    pub dial: Dial,
     /// What the number is for ("Emergency via textphone").
     pub label: Option<String>,
     /// Its hours as published ("Mon–Fri 9am–5pm"), if stated.
     pub hours: Option<String>,
-    /// `tel:` link for exactly the digits of `number`; `None` when it is not one number.
-    pub tel: Option<String>,
     pub sources: Vec<Link>,
 }
 
@@ -319,20 +318,11 @@ impl Directory {
         let phones = service
             .phones
             .iter()
-            .map(|p| {
-                // Validation refused numbers that do not parse; a generation built by an
-                // older version may still hold one: shown as written, without a link.
-                let parsed = PhoneNumber::parse(&p.number, p.extension.as_deref()).ok();
-                PhoneDetails {
-                    number: parsed
-                        .as_ref()
-                        .map_or_else(|| p.number.clone(), |n| n.text()),
-                    note: parsed.as_ref().and_then(|n| n.note.clone()),
-                    label: p.description.clone(),
-                    hours: p.schedules.iter().find_map(|x| x.description.clone()),
-                    tel: parsed.map(|n| n.tel_uri()),
-                    sources: links(p.sources()),
-                }
+            .map(|p| PhoneDetails {
+                dial: Dial::of(p),
+                label: p.description.clone(),
+                hours: p.schedules.iter().find_map(|x| x.description.clone()),
+                sources: links(p.sources()),
             })
             .collect();
         let ages = match (service.minimum_age, service.maximum_age) {
@@ -344,6 +334,7 @@ impl Directory {
         let today = at.to_zoned(crate::hours::london().clone()).date();
         Ok(ServiceDetails {
             coverage: facts.coverage.labels(self.geo),
+            covers: facts.coverage.phrase(self.geo),
             coverage_areas: facts.coverage.clone(),
             categories: facts.categories.clone(),
             open,

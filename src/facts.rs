@@ -99,6 +99,27 @@ impl Coverage {
         Ok(c)
     }
 
+    /// Where the service works in one short phrase a caller can repeat: "Bexley",
+    /// "Bromley and Croydon", "7 London boroughs", "All of London", "Nationwide".
+    /// The widest area wins: a service that also works London-wide covers all of London.
+    /// "Nationwide" and no more, because the records do not say which nations.
+    pub fn phrase(&self, geo: &Geography) -> String {
+        if self.national {
+            return "Nationwide".into();
+        }
+        if self.london_wide {
+            return "All of London".into();
+        }
+        let names = self.labels(geo);
+        match names.as_slice() {
+            [] => "Area not stated".into(),
+            [one] => one.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [a, b, c] => format!("{a}, {b} and {c}"),
+            more => format!("{} London boroughs", more.len()),
+        }
+    }
+
     /// Plain labels: borough names, then "London-wide", "National".
     pub fn labels(&self, geo: &Geography) -> Vec<String> {
         let mut out: Vec<String> = self

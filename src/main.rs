@@ -517,7 +517,7 @@ fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResul
     for (i, h) in r.hits.iter().enumerate() {
         println!();
         println!("{:>2}. {} — {}", i + 1, h.name, h.organisation);
-        let mut facts = vec![h.id.clone(), h.coverage.join(", "), h.open_text.clone()];
+        let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
         if let Some(r) = h.referral {
             facts.push(r.describe().to_string());
         }
@@ -526,7 +526,9 @@ fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResul
             match d.service.phones.first() {
                 Some(p) => println!(
                     "    ☎ {} {}",
-                    p.number,
+                    h.phone
+                        .as_ref()
+                        .map_or(p.number.as_str(), |d| d.number.as_str()),
                     p.description
                         .as_deref()
                         .map(|l| format!("({l})"))

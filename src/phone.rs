@@ -122,6 +122,37 @@ impl PhoneNumber {
     }
 }
 
+/// A number ready to show beside Call and Copy, as the result card and the detail view
+/// both need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dial {
+    /// The number (and extension) as it is dialled: "020 8825 7524 ext. 12".
+    pub number: String,
+    /// A dialling note published with it ("press 2").
+    pub note: Option<String>,
+    /// `tel:` link for exactly the digits of `number`; `None` when it is not one number.
+    pub tel: Option<String>,
+}
+
+impl Dial {
+    /// A record's phone. Validation refuses numbers that do not parse, but a directory
+    /// built by an older version may still hold one: it is shown as written, with no link.
+    pub fn of(phone: &crate::model::Phone) -> Dial {
+        match PhoneNumber::parse(&phone.number, phone.extension.as_deref()) {
+            Ok(n) => Dial {
+                number: n.text(),
+                tel: Some(n.tel_uri()),
+                note: n.note,
+            },
+            Err(_) => Dial {
+                number: phone.number.clone(),
+                note: None,
+                tel: None,
+            },
+        }
+    }
+}
+
 /// True for a link [`PhoneNumber::tel_uri`] could have made: the shell opens only these.
 pub fn is_tel_uri(uri: &str) -> bool {
     let Some(rest) = uri.strip_prefix("tel:") else {

@@ -25,6 +25,8 @@ pub struct Review {
     pub date: Option<String>,
     /// "reviewed 3 Jan 2025, over 12 months ago: check before use".
     pub text: String,
+    /// The same in a few words, for a result card: "not checked since Jan 2025".
+    pub short: String,
 }
 
 /// The review state of a record whose `assured_date` is `date`, seen on `today`.
@@ -34,26 +36,35 @@ pub fn of(date: Option<&str>, today: Date) -> Review {
             state: ReviewState::Unknown,
             date: None,
             text: "no review date on record: check before use".into(),
+            short: "no review date".into(),
         };
     };
     let shown = parsed.strftime("%-d %b %Y");
-    let (state, text) = if parsed.saturating_add(12.months()) < today {
+    let month = parsed.strftime("%b %Y");
+    let (state, text, short) = if parsed.saturating_add(12.months()) < today {
         (
             ReviewState::Red,
             format!("reviewed {shown}, over 12 months ago: check before use"),
+            format!("not checked since {month}"),
         )
     } else if parsed.saturating_add(6.months()) < today {
         (
             ReviewState::Amber,
             format!("reviewed {shown}, over 6 months ago"),
+            format!("checked {month}"),
         )
     } else {
-        (ReviewState::Recent, format!("reviewed {shown}"))
+        (
+            ReviewState::Recent,
+            format!("reviewed {shown}"),
+            format!("checked {month}"),
+        )
     };
     Review {
         state,
         date: Some(parsed.to_string()),
         text,
+        short,
     }
 }
 
@@ -72,6 +83,10 @@ mod tests {
         let unknown = of(None, today);
         assert_eq!(unknown.state, ReviewState::Unknown);
         assert!(unknown.text.contains("no review date"));
+        assert_eq!(
+            of(Some("2025-01-03"), today).short,
+            "not checked since Jan 2025"
+        );
         assert_eq!(
             of(Some("2025-01-03"), today).text,
             "reviewed 3 Jan 2025, over 12 months ago: check before use"

@@ -72,7 +72,7 @@ pub fn text(
         }
         // What is not on record is left out: the slip is for acting on.
         line("Hours", &d.hours_text.join("; "));
-        line("Covers", &d.coverage.join(", "));
+        line("Covers", &d.covers);
     }
     out.push_str("\nDetails can change: if a number does not work, check the service's website.\n");
     out
@@ -87,19 +87,22 @@ fn phone_lines(phones: &[PhoneDetails]) -> Vec<String> {
             .into_iter()
             .flatten()
             .collect();
-        let said = match (&p.note, extra.is_empty()) {
+        let said = match (&p.dial.note, extra.is_empty()) {
             (Some(n), true) => n.clone(),
             (Some(n), false) => format!("{n}: {}", extra.join(", ")),
             (None, _) => extra.join(", "),
         };
-        match lines.iter_mut().find(|(number, _)| *number == p.number) {
+        match lines
+            .iter_mut()
+            .find(|(number, _)| *number == p.dial.number)
+        {
             Some((_, notes)) => {
                 if !said.is_empty() && !notes.contains(&said) {
                     notes.push(said);
                 }
             }
             None => lines.push((
-                p.number.clone(),
+                p.dial.number.clone(),
                 [said].into_iter().filter(|s| !s.is_empty()).collect(),
             )),
         }

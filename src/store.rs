@@ -38,6 +38,28 @@ pub struct Settings {
     pub feed_url: Option<String>,
     /// The publisher's minisign public key; `None` means the key Signpost ships with.
     pub feed_public_key: Option<String>,
+    /// The window's zoom in percent (Ctrl+= and Ctrl+-); `None` is 100%.
+    pub zoom_percent: Option<u16>,
+}
+
+/// The zoom levels Ctrl+= and Ctrl+- step through, in percent, as browsers offer them.
+pub const ZOOM_STEPS: [u16; 12] = [50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250];
+
+/// The zoom after `step` from `current` percent: the next level up (`step` > 0) or down
+/// (`step` < 0), staying at the ends; 100% for 0. A `current` between levels (a settings
+/// file edited by hand) steps from the nearest one.
+pub fn zoom_step(current: u16, step: i8) -> u16 {
+    let at = ZOOM_STEPS
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, z)| z.abs_diff(current))
+        .map(|(i, _)| i)
+        .expect("there are zoom steps");
+    match step.signum() {
+        0 => 100,
+        1 => ZOOM_STEPS[(at + 1).min(ZOOM_STEPS.len() - 1)],
+        _ => ZOOM_STEPS[at.saturating_sub(1)],
+    }
 }
 
 /// What the feed sync last did, for status lines and `signpost status`.

@@ -71,6 +71,7 @@ impl Publisher {
 
 fn helpline_number(dir: &SharedDirectory) -> String {
     dir.read().unwrap().service(HELPLINE, None).unwrap().phones[0]
+        .dial
         .number
         .clone()
 }

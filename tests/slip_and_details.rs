@@ -74,7 +74,7 @@ fn details_carry_checked_links_review_warnings_and_coverage_codes() {
     let d = dir
         .service("national-stalking-helpline-london-stalking-support", None)
         .unwrap();
-    let tels: Vec<Option<&str>> = d.phones.iter().map(|p| p.tel.as_deref()).collect();
+    let tels: Vec<Option<&str>> = d.phones.iter().map(|p| p.dial.tel.as_deref()).collect();
     assert_eq!(tels, [Some("tel:08088020300"), Some("tel:08088020300")]);
     assert!(
         d.phones.iter().all(|p| !p.sources.is_empty()),

@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "slip_text",
     "copy_text",
     "print_page",
+    "zoom",
     "open_link",
     "hide_window",
     "about",

@@ -11,7 +11,7 @@ use signpost::map::Map;
 use signpost::model::{category_label, CATEGORIES};
 use signpost::policy::{self, Policy};
 use signpost::signing::PublicKey;
-use signpost::store::Settings;
+use signpost::store::{zoom_step, Settings};
 use signpost::sync::{Source, Trigger};
 use signpost::{
     contact, phone, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest,
@@ -334,6 +334,11 @@ pub async fn save_settings(
     }
     let store = state.store().await?;
     let before = store.settings()?;
+    // The zoom is set by `zoom` alone: a settings form opened earlier may hold an old one.
+    let settings = Settings {
+        zoom_percent: before.zoom_percent,
+        ..settings
+    };
     let policy = Policy::load()?;
     policy::check_change(&before, &settings, confirm_key.as_deref(), policy.as_ref())?;
     store.save_settings(&settings)?;
@@ -393,6 +398,25 @@ pub fn print_page(window: WebviewWindow) -> Result<()> {
     window
         .print()
         .map_err(|e| AppError::new("internal", format!("could not open the print dialog: {e}")))
+}
+
+/// Zooms the page one level in (`step` 1), out (-1) or back to 100% (0), and keeps the
+/// level for the next start; with no `step`, applies the level kept (at start). Returns the
+/// level in percent.
+#[tauri::command]
+pub async fn zoom(window: WebviewWindow, state: AppStateRef<'_>, step: Option<i8>) -> Result<u16> {
+    let store = state.store().await?;
+    let mut settings = store.settings()?;
+    let kept = settings.zoom_percent.unwrap_or(100);
+    let level = step.map_or(kept, |s| zoom_step(kept, s));
+    window
+        .set_zoom(f64::from(level) / 100.0)
+        .map_err(|e| AppError::new("internal", format!("could not zoom the page: {e}")))?;
+    if level != kept {
+        settings.zoom_percent = (level != 100).then_some(level);
+        store.save_settings(&settings)?;
+    }
+    Ok(level)
 }
 
 /// Opens an https page in the system browser, or a `tel:`/`mailto:` link in the system's

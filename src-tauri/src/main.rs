@@ -101,6 +101,7 @@ fn main() {
             commands::slip_text,
             commands::copy_text,
             commands::print_page,
+            commands::zoom,
             commands::open_link,
             commands::hide_window,
             commands::about,

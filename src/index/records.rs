@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::Service;
+use crate::phone::Dial;
 
 /// What a result card or a shortlist entry shows of a service, kept in memory.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,6 +22,10 @@ pub struct Summary {
     pub organisation: String,
     /// When the publisher last checked the record (`YYYY-MM-DD`).
     pub assured_date: Option<String>,
+    /// The first number the publisher lists: the one a result shows beside Call.
+    pub phone: Option<Dial>,
+    /// How many numbers the record lists in all.
+    pub phones: usize,
 }
 
 impl Summary {
@@ -30,6 +35,8 @@ impl Summary {
             name: s.name.clone(),
             organisation: s.organization_name().to_string(),
             assured_date: s.assured_date.clone(),
+            phone: s.phones.first().map(Dial::of),
+            phones: s.phones.len(),
         }
     }
 }

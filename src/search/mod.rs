@@ -19,6 +19,7 @@ use crate::geo::{Geography, Place};
 use crate::hours::{london, OpenState};
 use crate::index::Generation;
 use crate::model::{category_bit, Referral, CATEGORIES};
+use crate::phone::Dial;
 use crate::review::{self, Review};
 use crate::text;
 use crate::thesaurus::Thesaurus;
@@ -93,6 +94,12 @@ pub struct Hit {
     pub categories: Vec<String>,
     /// Borough names, "London-wide", "National".
     pub coverage: Vec<String>,
+    /// The same in one phrase ("All of London"): see [`crate::facts::Coverage::phrase`].
+    pub covers: String,
+    /// The main number (the first listed), for Call and Copy on the result.
+    pub phone: Option<Dial>,
+    /// How many numbers the record lists in all.
+    pub phones: usize,
     /// How the service's coverage relates to the place searched for, if any.
     pub place_match: Option<PlaceMatch>,
     pub open: OpenState,
@@ -128,6 +135,9 @@ impl Hit {
             organisation: s.organisation.clone(),
             categories: f.categories.clone(),
             coverage: f.coverage.labels(geo),
+            covers: f.coverage.phrase(geo),
+            phone: s.phone.clone(),
+            phones: s.phones,
             place_match,
             open,
             open_text: open.describe(at),

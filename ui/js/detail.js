@@ -1,5 +1,6 @@
 // The detail pane: everything needed to contact a service, as a summary list.
 import { el, replace } from './dom.js';
+import { dialControls } from './dial.js';
 import { categoryLabel, openTag, reviewTag } from './format.js';
 import { coverageMap } from './map.js';
 
@@ -18,36 +19,21 @@ function row(key, ...value) {
   return el('div', { class: 'summary-row' }, el('dt', { text: key }), el('dd', {}, ...value));
 }
 
-export function renderDetail(body, d, { onLink, onCopy, inSlip, onToggleSlip, onShortlist, shortlisted }) {
+// `why` says what of the search matched this service, when it was opened from results.
+export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSlip, onShortlist, shortlisted }) {
   const s = d.service;
   const org = s.organization && s.organization.name;
   const phones = d.phones.length
-    ? el('ul', { class: 'phones' }, d.phones.map((p) => el('li', { class: 'phone' },
-      el('span', { class: 'number', text: p.number }),
-      p.note ? el('span', { class: 'phone-note', text: `(${p.note})` }) : null,
-      el('span', { class: 'call-note', role: 'status', hidden: true }),
-      p.label ? el('span', { class: 'phone-label', text: p.label }) : null,
-      el('span', { class: 'phone-hours', text: p.hours ? `Hours: ${p.hours}` : 'Hours not stated' }),
-      el('span', { class: 'phone-actions' },
-        p.tel ? el('a', {
-          href: p.tel, class: 'button small',
-          'aria-label': `Call ${p.number}`,
-          on: {
-            click: async (e) => {
-              e.preventDefault();
-              const note = e.currentTarget.closest('.phone').querySelector('.call-note');
-              const placed = await onLink(p.tel);
-              note.hidden = placed;
-              note.textContent = placed ? '' : `This computer can't place calls — dial ${p.number}`;
-            },
-          },
-        }, 'Call') : null,
-        el('button', {
-          type: 'button', class: 'small copy',
-          'aria-label': `Copy ${p.number}`,
-          on: { click: (e) => onCopy(p.number, e.currentTarget) },
-        }, 'Copy')),
-    )))
+    ? el('ul', { class: 'phones' }, d.phones.map((p) => {
+      const dial = dialControls(p, { onLink, onCopy });
+      return el('li', { class: 'phone' },
+        el('span', { class: 'number', text: p.number }),
+        p.note ? el('span', { class: 'phone-note', text: `(${p.note})` }) : null,
+        dial.note,
+        p.label ? el('span', { class: 'phone-label', text: p.label }) : null,
+        el('span', { class: 'phone-hours', text: p.hours ? `Hours: ${p.hours}` : 'Hours not stated' }),
+        el('span', { class: 'phone-actions' }, dial.buttons));
+    }))
     : el('p', { class: 'no-phone', text: 'No phone number on record.' });
 
   const chosen = inSlip(s.id);
@@ -83,7 +69,8 @@ export function renderDetail(body, d, { onLink, onCopy, inSlip, onToggleSlip, on
       row('Referral', d.referral_text ? capitalise(d.referral_text) : 'route not stated'),
       row('Who it is for', [s.eligibility_description || 'not stated', d.ages ? ` (${d.ages})` : ''].join('')),
       d.languages.length ? row('Languages', d.languages.join(', ')) : null,
-      row('Covers', d.coverage.join(', ') || 'not stated'),
+      row('Covers', d.covers, / boroughs$/.test(d.covers) ? `: ${d.coverage.join(', ')}` : ''),
+      why ? row('Matched your search', why) : null,
       ...reviewRows,
       row('Sources', sources),
     ),

@@ -3,12 +3,13 @@
 // borough) are kept by the app on this computer.
 import { call } from './api.js';
 import { $, el, replace } from './dom.js';
-import { setCategories } from './format.js';
+import { matchedText, setCategories } from './format.js';
 import { renderBoroughView } from './borough.js';
 import { renderCoverage } from './coverage.js';
 import { setMap } from './map.js';
 import { moveFocus, renderResults } from './results.js';
 import { renderDetail } from './detail.js';
+import { isNarrow, restoreZoom, setUpLayout } from './layout.js';
 import { setUpQuickHide } from './safety.js';
 import { loadSettings, refreshStatus, saveSettings, setUpUpdates } from './updates.js';
 
@@ -18,6 +19,7 @@ const state = {
   hits: [],
   selected: null, // id of the service in the detail pane
   detail: null,
+  why: null,      // the Matched line in Details, as drawn
   slip: [],       // ids chosen for the slip, this session only
   shortlist: [],  // [{id, name, organisation}]
   borough: null,  // the borough view on screen, if any
@@ -126,6 +128,8 @@ function setFieldError(id, message) {
 async function search(strict = false) {
   const req = request(strict === true);
   const seq = ++state.issued;
+  const set = filtersSet();
+  if ($('filters-set').textContent !== set) $('filters-set').textContent = set;
   if (isEmpty(req)) {
     state.rendered = seq;
     state.hits = [];
@@ -193,9 +197,7 @@ function drawBoroughView() {
   boroughView.hidden = false;
   renderBoroughView(boroughView, v, {
     selectedId: state.selected,
-    onOpen: openDetail,
-    inSlip: (id) => state.slip.includes(id),
-    onToggleSlip: toggleSlip,
+    ...cardActions(),
   });
   if (state.focusBorough) {
     state.focusBorough = false;
@@ -210,6 +212,13 @@ function hideBoroughView() {
   boroughView.hidden = true;
   boroughView.replaceChildren();
   list.hidden = false;
+}
+
+// " (2 set)" beside the Filters heading: in one column the filters are collapsed.
+function filtersSet() {
+  const n = ['f-category', 'f-borough', 'f-postcode', 'f-referral', 'f-age'].filter((id) => $(id).value.trim()).length
+    + ($('f-open').checked ? 1 : 0);
+  return n ? ` (${n} set)` : '';
 }
 
 // The filters in force, in words: "open now · self-referral · age 15".
@@ -239,12 +248,21 @@ function describe(r, req) {
   return `${n} service${n === 1 ? '' : 's'}${words}${near}${more}${set}${fixes.length ? ` · read ${fixes.join(', ')}` : ''}`;
 }
 
-function drawResults() {
-  renderResults(list, state.hits, {
-    selectedId: state.selected,
+// What a result card's buttons do.
+function cardActions() {
+  return {
     onOpen: openDetail,
     inSlip: (id) => state.slip.includes(id),
     onToggleSlip: toggleSlip,
+    onLink: openLink,
+    onCopy: copy,
+  };
+}
+
+function drawResults() {
+  renderResults(list, state.hits, {
+    selectedId: state.selected,
+    ...cardActions(),
   });
 }
 
@@ -278,6 +296,14 @@ function detailsFollowResults() {
   const listed = [...document.querySelectorAll('#results .card-open, #borough-view .card-open')]
     .some((b) => b.dataset.id === state.selected);
   if (!listed) clearDetails();
+  else if (whyOpened() !== state.why) drawDetail();
+}
+
+// What of the search matched the service in Details, if it is among the results.
+function whyOpened() {
+  const hit = state.hits.find((h) => h.id === state.selected);
+  if (!hit || !hit.matched.length) return null;
+  return matchedText(hit) + (hit.partial ? ' (a partial match)' : '');
 }
 
 async function openDetail(id, evOrIndex) {
@@ -297,12 +323,25 @@ async function openDetail(id, evOrIndex) {
     b.closest('.card').classList.toggle('selected', on);
     if (on) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
   }
-  if (byKeyboard) $('detail-name').focus();
+  // In one column the details are below the results: go to them, whatever opened them.
+  if (isNarrow()) {
+    $('detail').scrollIntoView({ block: 'start' });
+    $('detail-name').focus({ preventScroll: true });
+  } else if (byKeyboard) $('detail-name').focus();
+}
+
+// One column: back from the details to the service's place in the results.
+function backToResults() {
+  const b = [...document.querySelectorAll('#results .card-open, #borough-view .card-open')]
+    .find((x) => x.dataset.id === state.selected);
+  if (b) { b.focus(); b.scrollIntoView({ block: 'center' }); } else { q.focus(); window.scrollTo(0, 0); }
 }
 
 function drawDetail() {
   if (!state.detail) return;
+  state.why = whyOpened();
   renderDetail($('detail-body'), state.detail, {
+    why: state.why,
     onLink: openLink,
     onCopy: copy,
     inSlip: (id) => state.slip.includes(id),
@@ -514,12 +553,14 @@ async function startUp() {
       $('f-home').value = settings.home_borough;
       if (!$('f-borough').value) $('f-borough').value = settings.home_borough;
     }
+    await restoreZoom(showError);
   } catch (e) { showError(e); }
   await loadShortlist();
   search();
 }
 
 function wire() {
+  setUpLayout({ onError: showError });
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search(); });
   q.addEventListener('input', search);
   for (const id of ['f-category', 'f-borough', 'f-referral', 'f-open']) $(id).addEventListener('change', search);
@@ -527,6 +568,7 @@ function wire() {
   $('f-postcode').addEventListener('change', () => search(true));
   $('f-postcode').addEventListener('input', () => search());
   $('f-postcode').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(true); } });
+  $('back-to-results').addEventListener('click', backToResults);
   $('clear-filters').addEventListener('click', () => {
     clearFilters();
     search();
@@ -568,7 +610,12 @@ function wire() {
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || document.querySelector('dialog[open]')) return;
     const typing = /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
-    if (e.key === '/' && !typing) { e.preventDefault(); q.focus(); q.select(); }
+    if (e.key === '/' && !typing) {
+      e.preventDefault();
+      window.scrollTo(0, 0); // the search box is at the top of the page
+      q.focus();
+      q.select();
+    }
     if (e.key === 'Escape' && e.target !== q) { q.focus(); }
   });
 

@@ -1,81 +1,75 @@
-// Result cards: name, organisation, categories, coverage, open now, referral route, review
-// warning and why the service matched.
+// Result cards, compact so that five or more fit on a laptop screen: name and organisation,
+// open now, who can refer, where it works in one phrase, and the main number with Call and
+// Copy. What matched and the review line are in Details.
 import { el } from './dom.js';
-import { REFERRAL, categoryLabel, matchedText, openTag, placeText, reviewTag } from './format.js';
+import { dialControls } from './dial.js';
+import { openTag } from './format.js';
 
-// Cards already on screen are kept when their facts are unchanged, and only their "Matched"
-// line is redrawn: as a word is typed the same services keep coming back, and untouched
-// nodes cost no style or layout work.
-const drawn = new WeakMap(); // card node -> { card: key of its facts, why: key of its Matched line }
+// On the card: can the person refer themselves?
+const CARD_REFERRAL = { self: 'Self-referral', both: 'Self-referral', professional: 'Professional referral only' };
 
-const factsKey = (hit, i, options) => JSON.stringify([
+// Cards already on screen are kept when their facts are unchanged: as a word is typed the
+// same services keep coming back, and untouched nodes cost no style or layout work.
+const drawn = new WeakMap(); // card node -> key of what it shows
+
+const cardKey = (hit, i, options) => JSON.stringify([
   i, hit.id === options.selectedId, options.inSlip(hit.id),
-  { ...hit, matched: undefined, partial: undefined, score: undefined },
+  { ...hit, matched: undefined, score: undefined },
 ]);
-const whyKey = (hit) => JSON.stringify([hit.matched, hit.partial]);
 
 export function renderResults(list, hits, options) {
   const children = list.children;
   hits.forEach((hit, i) => {
-    const keys = { card: factsKey(hit, i, options), why: whyKey(hit) };
+    const key = cardKey(hit, i, options);
     const current = children[i];
-    const was = current && drawn.get(current);
-    if (was && was.card === keys.card) {
-      if (was.why !== keys.why) {
-        current.querySelector('.why-slot').replaceChildren(...whyLine(hit));
-        was.why = keys.why;
-      }
-      return;
-    }
+    if (current && drawn.get(current) === key) return;
     const card = drawCard(hit, i, options);
-    drawn.set(card, keys);
+    drawn.set(card, key);
     if (current) current.replaceWith(card); else list.append(card);
   });
   while (children.length > hits.length) list.lastElementChild.remove();
 }
 
-function whyLine(hit) {
-  const why = matchedText(hit);
-  return why ? [el('p', { class: 'why' }, el('span', { class: 'why-label', text: 'Matched: ' }), why,
-    hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null)] : [];
-}
-
 // One service's card; `idPrefix` keeps ids unique when several lists are on screen.
-export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, selectedId, idPrefix = 'result' }) {
+export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, onLink, onCopy, selectedId, idPrefix = 'result' }) {
   const open = el('button', {
     type: 'button',
     class: 'card-open',
     id: `${idPrefix}-${i}`,
     dataset: { index: String(i), id: hit.id },
     'aria-current': hit.id === selectedId ? 'true' : null,
-    on: { click: () => onOpen(hit.id, i) },
+    on: { click: (e) => onOpen(hit.id, e) },
   }, hit.name);
-  const coverage = hit.coverage.join(', ') || 'coverage not stated';
-  // "Hackney (works in this borough)" adds something; "London-wide (London-wide)" does not.
-  const place = ['local', 'elsewhere'].includes(hit.place_match) ? placeText(hit.place_match) : '';
   const chosen = inSlip(hit.id);
+  const dial = hit.phone && dialControls(hit.phone, { onLink, onCopy, name: hit.name });
+  const others = hit.phones - 1;
   return el('li', { class: 'card' + (hit.id === selectedId ? ' selected' : '') },
-    el('h3', { class: 'card-title' }, open),
-    hit.organisation && hit.organisation !== hit.name ? el('p', { class: 'org', text: hit.organisation }) : null,
-    el('p', { class: 'tags' },
-      hit.categories.map((c) => el('span', { class: 'tag category', text: categoryLabel(c) }))),
-    el('dl', { class: 'facts' },
-      el('div', {}, el('dt', { text: 'Covers' }), el('dd', { text: place ? `${coverage} (${place})` : coverage })),
-      el('div', {}, el('dt', { text: 'Open' }), el('dd', {}, openTag(hit.open, hit.open_text))),
-      el('div', {}, el('dt', { text: 'Referral' }), el('dd', { text: hit.referral ? REFERRAL[hit.referral] : 'route not stated' })),
-    ),
-    // A warning only where it tells something: the record's date is known and over a year
-    // old. "No review date" and "over 6 months" are said in Details, not on every card.
-    hit.review.state === 'red' ? el('p', { class: 'review' }, reviewTag(hit.review)) : null,
-    el('div', { class: 'why-slot' }, whyLine(hit)),
-    el('p', { class: 'card-actions' },
+    el('div', { class: 'card-head' },
+      el('h3', { class: 'card-title' }, open),
+      hit.organisation && hit.organisation !== hit.name ? el('span', { class: 'org', text: hit.organisation }) : null),
+    el('p', { class: 'card-facts' },
+      openTag(hit.open, hit.open_text),
+      el('span', { class: `tag referral-${hit.referral || 'unknown'}`, text: CARD_REFERRAL[hit.referral] || 'referral route not stated' }),
+      el('span', { class: 'covers', text: hit.covers }),
+      hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null,
+      // A warning only where it tells something: the record's date is known and over a
+      // year old. "No review date" is said in Details, not on every card.
+      hit.review.state === 'red' ? el('span', { class: 'tag review-red', title: hit.review.text, text: hit.review.short }) : null),
+    el('div', { class: 'card-phone' },
+      hit.phone
+        ? [el('span', { class: 'number', text: hit.phone.number }),
+          hit.phone.note ? el('span', { class: 'phone-note', text: `(${hit.phone.note})` }) : null,
+          ...dial.buttons,
+          others > 0 ? el('span', { class: 'more-numbers', text: `+${others} more` }) : null]
+        : el('span', { class: 'no-number', text: 'No phone number on record' }),
       el('button', {
         type: 'button',
-        class: 'small',
+        class: 'small slip-toggle',
         'aria-pressed': chosen ? 'true' : 'false',
         'aria-label': `${chosen ? 'On the slip' : 'Add to slip'}: ${hit.name}`,
         on: { click: () => onToggleSlip(hit.id) },
-      }, chosen ? '✓ On the slip' : 'Add to slip')),
+      }, chosen ? '✓ On the slip' : 'Add to slip'),
+      dial ? dial.note : null),
   );
 }
 

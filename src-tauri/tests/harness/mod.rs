@@ -334,6 +334,29 @@ impl App {
         serde_json::from_value(v).unwrap()
     }
 
+    /// Resize the window so the page is `width`×`height` CSS pixels at 100% zoom (the
+    /// window's frame, if any, is measured and added).
+    pub async fn resize(&self, width: i64, height: i64) {
+        let (mut w, mut h) = (width, height);
+        for _ in 0..3 {
+            self.client
+                .set_window_size(w as u32, h as u32)
+                .await
+                .expect("resize the window");
+            self.settle().await;
+            let inner = self
+                .eval("[window.innerWidth * window.devicePixelRatio, window.innerHeight * window.devicePixelRatio]")
+                .await;
+            let (iw, ih) = (inner[0].as_f64().unwrap() as i64, inner[1].as_f64().unwrap() as i64);
+            if (iw, ih) == (width, height) {
+                return;
+            }
+            w += width - iw;
+            h += height - ih;
+        }
+        panic!("the window would not take the size {width}×{height}");
+    }
+
     /// Let two frames pass so a screenshot shows what the DOM says.
     pub async fn settle(&self) {
         self.client
