@@ -289,3 +289,44 @@ impl Rank {
         self.flags & Rank::HAS_LOCATIONS != 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boroughs(names: &[&str]) -> Coverage {
+        let geo = Geography::bundled();
+        Coverage {
+            boroughs: names
+                .iter()
+                .map(|n| geo.find_borough(n).unwrap().gss_code.clone())
+                .collect(),
+            ..Coverage::default()
+        }
+    }
+
+    #[test]
+    fn coverage_is_one_phrase_the_widest_area_winning() {
+        let geo = Geography::bundled();
+        let phrase = |c: Coverage| c.phrase(geo);
+        assert_eq!(phrase(boroughs(&["Bexley"])), "Bexley");
+        assert_eq!(
+            phrase(boroughs(&["Bromley", "Croydon"])),
+            "Bromley and Croydon"
+        );
+        assert_eq!(
+            phrase(boroughs(&["Hackney", "Camden", "Islington"])),
+            "Hackney, Camden and Islington"
+        );
+        assert_eq!(
+            phrase(boroughs(&["Hackney", "Camden", "Islington", "Brent"])),
+            "4 London boroughs"
+        );
+        let mut wide = boroughs(&["Islington"]);
+        wide.london_wide = true;
+        assert_eq!(phrase(wide.clone()), "All of London");
+        wide.national = true;
+        assert_eq!(phrase(wide), "Nationwide");
+        assert_eq!(phrase(Coverage::default()), "Area not stated");
+    }
+}

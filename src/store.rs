@@ -467,6 +467,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn zoom_steps_up_and_down_stay_at_the_ends_and_reset_to_100() {
+        assert_eq!(zoom_step(100, 1), 110);
+        assert_eq!(zoom_step(100, -1), 90);
+        assert_eq!(zoom_step(175, 1), 200);
+        assert_eq!(zoom_step(250, 1), 250);
+        assert_eq!(zoom_step(50, -1), 50);
+        assert_eq!(zoom_step(200, 0), 100);
+        // A level between steps (edited by hand) steps from the nearest one.
+        assert_eq!(zoom_step(149, 1), 175);
+        // Five steps up from 100% is 200%, as Ctrl+= pressed five times.
+        assert_eq!((0..5).fold(100, |z, _| zoom_step(z, 1)), 200);
+    }
+
+    #[test]
     fn shortlist_keeps_order_ignores_duplicates_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
         {

@@ -1213,7 +1213,8 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         let app = &app;
         async move {
             assert_eq!(app.axe().await, Vec::<String>::new(), "{what}, fresh");
-            app.eval("window.scrollTo(0, document.body.scrollHeight)").await;
+            app.eval("window.scrollTo(0, document.body.scrollHeight)")
+                .await;
             app.settle().await;
             assert_eq!(app.axe().await, Vec::<String>::new(), "{what}, scrolled");
             app.eval("window.scrollTo(0, 0)").await;
@@ -1252,17 +1253,23 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         }
     }
     assert!(seen.len() > 40, "Tab went through the page: {seen:?}");
-    assert_eq!(hidden, Vec::<Value>::new(), "focus hidden under the banner or footer");
+    assert_eq!(
+        hidden,
+        Vec::<Value>::new(),
+        "focus hidden under the banner or footer"
+    );
     assert!(
         seen.iter().any(|s| s.starts_with("clear-filters|")),
         "Clear filters is reachable"
     );
-    app.eval("document.getElementById('sync-error').hidden = true").await;
+    app.eval("document.getElementById('sync-error').hidden = true")
+        .await;
 
     // `/` brings the search box back into view from the bottom of the page.
     app.eval("[...document.querySelectorAll('#results .card-open')].pop().focus()")
         .await;
-    app.eval("window.scrollTo(0, document.body.scrollHeight)").await;
+    app.eval("window.scrollTo(0, document.body.scrollHeight)")
+        .await;
     app.client
         .active_element()
         .await
@@ -1352,8 +1359,11 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         .send_keys(&format!("{CTRL}-{CTRL}"))
         .await
         .unwrap();
-    app.wait_for("document.body.dataset.zoom === '175'", "Ctrl+- one step down")
-        .await;
+    app.wait_for(
+        "document.body.dataset.zoom === '175'",
+        "Ctrl+- one step down",
+    )
+    .await;
     app.quit().await;
 
     // The level is kept: the next start opens at 175%.

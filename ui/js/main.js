@@ -306,8 +306,11 @@ function whyOpened() {
   return matchedText(hit) + (hit.partial ? ' (a partial match)' : '');
 }
 
-async function openDetail(id, evOrIndex) {
-  const byKeyboard = evOrIndex instanceof Event ? evOrIndex.detail === 0 : window.event && window.event.detail === 0;
+// `ev` is what opened it: a click or key press, or a 'refresh' event when a new directory
+// redraws the details (which then leaves focus and scrolling alone).
+async function openDetail(id, ev) {
+  const refresh = ev instanceof Event && ev.type === 'refresh';
+  const byKeyboard = ev instanceof Event ? ev.detail === 0 : window.event && window.event.detail === 0;
   let d;
   try {
     d = await call('service', { id });
@@ -323,6 +326,7 @@ async function openDetail(id, evOrIndex) {
     b.closest('.card').classList.toggle('selected', on);
     if (on) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
   }
+  if (refresh) return;
   // In one column the details are below the results: go to them, whatever opened them.
   if (isNarrow()) {
     $('detail').scrollIntoView({ block: 'start' });
@@ -508,7 +512,7 @@ async function openAbout() {
         text: `Record ${p.record}${p.id ? ` (${p.id})` : ''}: ${p.field} — ${p.reason}`,
       }))) : null,
       el('h3', { text: 'Privacy' }),
-      el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist, your borough and your update settings are saved. The only network traffic is the check for directory updates at the feed address you set.' }),
+      el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist, your borough, your zoom level and your update settings are saved. The only network traffic is the check for directory updates at the feed address you set.' }),
       el('h3', { text: 'Data sources and licences' }),
       el('p', { text: 'Service details were gathered from each service\'s own public pages; every record shows when it was last reviewed and where its facts were seen. Check numbers before giving them out.' }),
       el('ul', {}, a.attributions.map((t) => el('li', { text: t }))),

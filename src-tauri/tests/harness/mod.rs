@@ -347,7 +347,10 @@ impl App {
             let inner = self
                 .eval("[window.innerWidth * window.devicePixelRatio, window.innerHeight * window.devicePixelRatio]")
                 .await;
-            let (iw, ih) = (inner[0].as_f64().unwrap() as i64, inner[1].as_f64().unwrap() as i64);
+            let (iw, ih) = (
+                inner[0].as_f64().unwrap() as i64,
+                inner[1].as_f64().unwrap() as i64,
+            );
             if (iw, ih) == (width, height) {
                 return;
             }
