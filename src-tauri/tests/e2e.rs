@@ -1204,7 +1204,6 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
     app.resize(1280, 800).await;
     search_for(&app, "domestic abuse").await;
     let fit = app.client.execute(CARDS_IN_VIEW, vec![]).await.unwrap();
-    app.screenshot("results").await;
     assert!(
         fit[0].as_u64().unwrap() >= 5 && fit[2] == json!(true),
         "at least five results in view at 1280×800, each with its number: {fit}"
@@ -1227,7 +1226,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         json!(true),
         "the details beside the results"
     );
-    app.screenshot("main").await;
+    app.screenshot("five-results").await;
     axe_here("1280×800").await;
 
     // Focus never hidden, with a two-line update error making the footer taller.
