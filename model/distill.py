@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import struct
 import sys
 import zipfile
@@ -219,11 +220,10 @@ def main():
         check(bert, WordPiece(tok_json))
     vocab = tok_json["model"]["vocab"]
     vectors = distil(bert, len(vocab), vocab["[CLS]"], vocab["[SEP]"])
-    import os
     os.makedirs(args.out_dir, exist_ok=True)
+    blob = MAGIC + struct.pack("<II", vectors.shape[0], vectors.shape[1]) + vectors.astype("<f2").tobytes()
     with open(os.path.join(args.out_dir, "vectors.bin"), "wb") as f:
-        f.write(MAGIC + struct.pack("<II", vectors.shape[0], vectors.shape[1]))
-        f.write(vectors.astype("<f2").tobytes())
+        f.write(blob)
     with open(os.path.join(args.out_dir, "tokenizer.json"), "wb") as f:
         f.write(tokenizer)
     with open(os.path.join(args.out_dir, "model.json"), "w") as f:
@@ -235,6 +235,11 @@ def main():
             "vocabulary": int(vectors.shape[0]),
             "dimensions": int(vectors.shape[1]),
             "pooling": "mean of token vectors",
+            # Checked by the engine when it loads the model.
+            "files": {
+                "vectors.bin": hashlib.sha256(blob).hexdigest(),
+                "tokenizer.json": hashlib.sha256(tokenizer).hexdigest(),
+            },
         }, f, indent=2)
         f.write("\n")
 

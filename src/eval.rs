@@ -66,14 +66,13 @@ pub fn read_judged(text: &str) -> Result<Vec<Judged>> {
         .collect()
 }
 
-/// Run every judged query at instant `at` and score the results.
+/// Run every judged query through search at instant `at` and score the results.
 pub fn evaluate(
     dir: &Directory,
     judged: &[Judged],
     at: Timestamp,
 ) -> Result<(Vec<Outcome>, Scores)> {
-    let mut outcomes = Vec::new();
-    for j in judged {
+    score(judged, |j| {
         let req = SearchRequest {
             text: j.query.clone(),
             borough: j.borough.clone(),
@@ -82,7 +81,20 @@ pub fn evaluate(
             limit: 10,
             ..Default::default()
         };
-        let ranked: Vec<String> = dir.search(&req)?.hits.into_iter().map(|h| h.id).collect();
+        Ok(dir.search(&req)?.hits.into_iter().map(|h| h.id).collect())
+    })
+}
+
+/// Score any ranking of service ids, best first (only the first 10 count), against the
+/// judgements: to compare search with one of its parts alone.
+pub fn score(
+    judged: &[Judged],
+    mut rank: impl FnMut(&Judged) -> Result<Vec<String>>,
+) -> Result<(Vec<Outcome>, Scores)> {
+    let mut outcomes = Vec::new();
+    for j in judged {
+        let mut ranked = rank(j)?;
+        ranked.truncate(10);
         let grade = |id: &String| j.relevant.get(id).copied().unwrap_or(0);
         let first_good = ranked.iter().position(|id| grade(id) >= 2).map(|p| p + 1);
         let gain = |g: u32| f64::from((1u32 << g) - 1);

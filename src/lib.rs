@@ -49,6 +49,7 @@ pub mod geo;
 pub mod hours;
 pub mod index;
 pub mod map;
+pub mod meaning;
 pub mod model;
 pub mod phone;
 pub mod policy;

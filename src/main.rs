@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 use signpost::feed::{self, Action};
 use signpost::geo::Geography;
+use signpost::meaning;
 use signpost::search::MatchKind;
 use signpost::{Directory, Error, ReferralFilter, SearchRequest};
 
@@ -105,6 +106,9 @@ enum Command {
         /// Print each query's results.
         #[arg(long)]
         verbose: bool,
+        /// Rank by the meaning model alone (no keywords, places or rules), to measure it.
+        #[arg(long)]
+        by_meaning: bool,
     },
 }
 
@@ -262,12 +266,28 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Eval {
             queries_file,
             verbose,
+            by_meaning,
         } => {
             let text = read(&queries_file)?;
             let judged = signpost::eval::read_judged(&text)?;
             let dir = Directory::open(&data_dir(cli.data_dir)?)?;
-            // A fixed instant keeps figures reproducible (hours do not affect ranking).
-            let (outcomes, scores) = signpost::eval::evaluate(&dir, &judged, Timestamp::now())?;
+            let (outcomes, scores) = if by_meaning {
+                let model = meaning::Model::load(&meaning::default_dir())
+                    .map_err(|e| Error::InvalidQuery(e.to_string()))?;
+                let services = meaning::ServiceVectors::of(&model, dir.generation())?;
+                signpost::eval::score(&judged, |j| {
+                    Ok(model.embed(&j.query).map_or_else(Vec::new, |q| {
+                        services
+                            .nearest(&q, 10)
+                            .into_iter()
+                            .map(|(ord, _)| dir.generation().summaries[ord].id.clone())
+                            .collect()
+                    }))
+                })?
+            } else {
+                // Hours do not affect ranking, so any instant gives the same figures.
+                signpost::eval::evaluate(&dir, &judged, Timestamp::now())?
+            };
             for o in &outcomes {
                 let place = o
                     .judged

@@ -1,0 +1,251 @@
+//! Meaning: the sentence-embedding model that lets search match what a query means, not
+//! only the words it uses ("hubby hits me" near "domestic abuse").
+//!
+//! The model is all-MiniLM-L6-v2 distilled into static token vectors (`model/distill.py`,
+//! the model2vec method): every token of its WordPiece vocabulary was run through the full
+//! transformer once, when Signpost was built, and a sentence is the mean of its tokens'
+//! vectors. Embedding a query therefore costs microseconds, on any CPU, in pure Rust: the
+//! `tokenizers` crate reads the model's own tokenizer, and the vectors are one float16
+//! matrix.
+//!
+//! The model is optional: when its files are missing or fail their checksums,
+//! [`Model::load`] says why ([`Unavailable`]) and search works on keywords alone.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokenizers::Tokenizer;
+
+use crate::index::Generation;
+use crate::model::{category_label, Service};
+
+/// The folder the model is read from when nothing else is said: `SIGNPOST_MODEL_DIR`, then
+/// `model/` beside the program (installed), then the repository's `model/minilm-static/`
+/// (built by `model/build.sh`, for development and tests).
+pub fn default_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SIGNPOST_MODEL_DIR") {
+        return PathBuf::from(dir);
+    }
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("model")));
+    match beside {
+        Some(dir) if dir.join(INFO_FILE).is_file() => dir,
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("model/minilm-static"),
+    }
+}
+
+const INFO_FILE: &str = "model.json";
+const VECTORS_FILE: &str = "vectors.bin";
+const TOKENIZER_FILE: &str = "tokenizer.json";
+const MAGIC: &[u8; 8] = b"SPSTATIC";
+
+/// Why the model is not in use, in words for the About screen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unavailable {
+    #[error("the meaning model is not installed (no {0})")]
+    Missing(PathBuf),
+    #[error("the meaning model's {0} is damaged (its checksum does not match)")]
+    Damaged(&'static str),
+    #[error("the meaning model could not be read: {0}")]
+    Unreadable(String),
+}
+
+/// What the model is, as `model.json` says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub licence: String,
+    pub source: String,
+    pub dimensions: usize,
+    /// sha256 of each file, checked on load.
+    files: std::collections::BTreeMap<String, String>,
+}
+
+/// The loaded model.
+pub struct Model {
+    pub info: ModelInfo,
+    tokenizer: Tokenizer,
+    /// One row of `dims` per vocabulary token.
+    vectors: Vec<f32>,
+    dims: usize,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model").field("info", &self.info).finish()
+    }
+}
+
+impl Model {
+    /// Read the model in `dir`, checking every file against the checksum `model.json`
+    /// gives for it.
+    pub fn load(dir: &Path) -> Result<Model, Unavailable> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Unavailable::Missing(path),
+                _ => Unavailable::Unreadable(format!("{}: {e}", path.display())),
+            })
+        };
+        let info: ModelInfo = serde_json::from_slice(&read(INFO_FILE)?)
+            .map_err(|e| Unavailable::Unreadable(format!("{INFO_FILE}: {e}")))?;
+        let checked = |name: &'static str| {
+            let bytes = read(name)?;
+            let sum = hex(&Sha256::digest(&bytes));
+            match info.files.get(name) {
+                Some(want) if *want == sum => Ok(bytes),
+                _ => Err(Unavailable::Damaged(name)),
+            }
+        };
+        let raw = checked(VECTORS_FILE)?;
+        let tokenizer = Tokenizer::from_bytes(checked(TOKENIZER_FILE)?)
+            .map_err(|e| Unavailable::Unreadable(format!("{TOKENIZER_FILE}: {e}")))?;
+        let (vectors, rows, dims) = read_vectors(&raw)?;
+        if dims != info.dimensions || rows != tokenizer.get_vocab_size(true) {
+            return Err(Unavailable::Unreadable(format!(
+                "{rows} vectors of {dims} numbers for a vocabulary of {} and {} dimensions",
+                tokenizer.get_vocab_size(true),
+                info.dimensions
+            )));
+        }
+        Ok(Model {
+            info,
+            tokenizer,
+            vectors,
+            dims,
+        })
+    }
+
+    /// Dimensions of an embedding.
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    /// The unit-length embedding of `text`: the mean of its tokens' vectors. `None` when no
+    /// token of it is known (empty text, or symbols only).
+    pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
+        let encoding = self.tokenizer.encode(text, false).ok()?;
+        let mut sum = vec![0f32; self.dims];
+        let mut n = 0usize;
+        for &id in encoding.get_ids() {
+            let row = &self.vectors[id as usize * self.dims..(id as usize + 1) * self.dims];
+            for (s, v) in sum.iter_mut().zip(row) {
+                *s += v;
+            }
+            n += 1;
+        }
+        if n == 0 || !normalize(&mut sum) {
+            return None;
+        }
+        Some(sum)
+    }
+}
+
+/// What of a service its meaning is taken from: its name, types of help, description and
+/// who it is for.
+pub fn service_text(s: &Service) -> String {
+    let categories: Vec<&str> = s.categories().into_iter().map(category_label).collect();
+    [
+        s.name.as_str(),
+        &categories.join(", "),
+        s.description.as_deref().unwrap_or(""),
+        s.eligibility_description.as_deref().unwrap_or(""),
+    ]
+    .iter()
+    .filter(|t| !t.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(". ")
+}
+
+/// The embedding of every service of a generation, in its order.
+pub struct ServiceVectors {
+    dims: usize,
+    /// Row `ord` is service `ord`'s unit vector (zeros when it has no text to embed).
+    rows: Vec<f32>,
+}
+
+impl ServiceVectors {
+    /// Embed each service of `gen`, reading its record.
+    pub fn of(model: &Model, gen: &Generation) -> crate::error::Result<ServiceVectors> {
+        let dims = model.dims();
+        let mut rows = Vec::with_capacity(gen.len() * dims);
+        for ord in 0..gen.len() {
+            let service = gen.records.read(ord)?;
+            match model.embed(&service_text(&service)) {
+                Some(v) => rows.extend(v),
+                None => rows.extend(std::iter::repeat_n(0.0, dims)),
+            }
+        }
+        Ok(ServiceVectors { dims, rows })
+    }
+
+    /// The `k` services nearest `query` (a unit vector), nearest first, with their
+    /// similarity.
+    pub fn nearest(&self, query: &[f32], k: usize) -> Vec<(usize, f32)> {
+        let mut all: Vec<(usize, f32)> = self
+            .rows
+            .chunks_exact(self.dims)
+            .map(|row| similarity(row, query))
+            .enumerate()
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(k);
+        all
+    }
+}
+
+/// Dot product of two unit vectors: their cosine similarity, from -1 to 1.
+pub fn similarity(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Scale `v` to unit length; false when it is all zeros.
+fn normalize(v: &mut [f32]) -> bool {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm == 0.0 || !norm.is_finite() {
+        return false;
+    }
+    v.iter_mut().for_each(|x| *x /= norm);
+    true
+}
+
+/// `vectors.bin`: "SPSTATIC", rows and dims as little-endian u32, then rows × dims
+/// little-endian float16.
+fn read_vectors(raw: &[u8]) -> Result<(Vec<f32>, usize, usize), Unavailable> {
+    let bad = |why: &str| Unavailable::Unreadable(format!("{VECTORS_FILE}: {why}"));
+    if raw.len() < 16 || &raw[..8] != MAGIC {
+        return Err(bad("not a Signpost vector file"));
+    }
+    let u32_at = |i: usize| u32::from_le_bytes(raw[i..i + 4].try_into().expect("4 bytes")) as usize;
+    let (rows, dims) = (u32_at(8), u32_at(12));
+    let body = &raw[16..];
+    if body.len() != rows * dims * 2 {
+        return Err(bad("its size does not match its header"));
+    }
+    let vectors = body
+        .chunks_exact(2)
+        .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+        .collect();
+    Ok((vectors, rows, dims))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_model_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Model::load(dir.path()),
+            Err(Unavailable::Missing(p)) if p.ends_with(INFO_FILE)
+        ));
+    }
+}
