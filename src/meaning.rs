@@ -100,7 +100,13 @@ impl Model {
             }
         };
         let raw = checked(VECTORS_FILE)?;
-        let tokenizer = Tokenizer::from_bytes(checked(TOKENIZER_FILE)?)
+        let mut tokenizer = Tokenizer::from_bytes(checked(TOKENIZER_FILE)?)
+            .map_err(|e| Unavailable::Unreadable(format!("{TOKENIZER_FILE}: {e}")))?;
+        // The transformer's tokenizer pads every input to 128 tokens and cuts longer ones:
+        // a mean of token vectors wants neither.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
             .map_err(|e| Unavailable::Unreadable(format!("{TOKENIZER_FILE}: {e}")))?;
         let (vectors, rows, dims) = read_vectors(&raw)?;
         if dims != info.dimensions || rows != tokenizer.get_vocab_size(true) {
