@@ -1,12 +1,6 @@
 // Small pieces of wording shared by the result cards, the detail pane and the shortlist.
 import { el } from './dom.js';
 
-export const REFERRAL = {
-  self: 'Self-referral',
-  professional: 'Professional referral only',
-  both: 'Self-referral or professional referral',
-};
-
 let categoryLabels = new Map();
 export function setCategories(list) {
   categoryLabels = new Map(list.map((c) => [c.id, c.label]));
@@ -22,8 +16,6 @@ export function reviewTag(review) {
   return el('span', { class: `tag review-${review.state}`, text: review.text });
 }
 
-const PLACE = { local: 'works in this borough', london_wide: 'London-wide', national: 'national', elsewhere: 'works elsewhere in London' };
-export const placeText = (m) => PLACE[m] || '';
 
 export function matchedText(hit) {
   const parts = hit.matched.map((m) => {
