@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::geo::Geography;
 use crate::hours::Hours;
 use crate::model::{category_bit, Referral, Service};
+use crate::search::ranking;
 use crate::text;
 
 /// Where a service works.
@@ -32,14 +33,14 @@ pub enum PlaceMatch {
 }
 
 impl PlaceMatch {
-    /// Ranking factor: local above London-wide above national; services elsewhere still
-    /// show, lower.
+    /// Ranking factor (see `search::ranking`): local above London-wide above national;
+    /// services elsewhere still show, lower.
     pub fn factor(self) -> f32 {
         match self {
-            PlaceMatch::Local => 2.0,
-            PlaceMatch::LondonWide => 1.3,
-            PlaceMatch::National | PlaceMatch::Unstated => 1.0,
-            PlaceMatch::Elsewhere => 0.6,
+            PlaceMatch::Local => ranking::LOCAL,
+            PlaceMatch::LondonWide => ranking::LONDON_WIDE,
+            PlaceMatch::National | PlaceMatch::Unstated => ranking::NATIONAL,
+            PlaceMatch::Elsewhere => ranking::ELSEWHERE,
         }
     }
 }

@@ -15,17 +15,12 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::ranking::{BOROUGH_ONLY_WITHOUT_PLACE, MAX_NEARNESS};
 use super::Filters;
 use crate::facts::{Facts, Rank};
 
 /// Fast field holding a document's position in the generation's records.
 pub(super) const ORD: &str = "ord";
-
-/// Factor for a service working only in certain boroughs when no place is known.
-const BOROUGH_ONLY_WITHOUT_PLACE: f32 = 0.5;
-
-/// The largest factor nearness can apply.
-pub(super) const MAX_NEARNESS: f32 = 1.1;
 
 pub(super) struct RankCollector {
     pub limit: usize,

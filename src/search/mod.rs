@@ -8,6 +8,7 @@
 mod collect;
 mod explain;
 mod query;
+pub(crate) mod ranking;
 mod vocabulary;
 
 use jiff::Timestamp;
@@ -26,6 +27,7 @@ use crate::thesaurus::Thesaurus;
 
 pub use explain::{MatchKind, MatchedWord};
 pub use query::Understood;
+use ranking::{keep_room_for_wider_services, order, Candidate};
 
 /// Referral route filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -277,7 +279,7 @@ pub(crate) fn run(
     if let Some(p) = &place {
         // Local services first, exactly, through the `area` field: few documents.
         let local_query = query::local(&understood, gen, &p.boroughs, &*tantivy_query);
-        let local_factor = PlaceMatch::Local.factor() * collect::MAX_NEARNESS;
+        let local_factor = PlaceMatch::Local.factor() * ranking::MAX_NEARNESS;
         let mut passes = vec![searcher.search(&*local_query, &collector(local_factor))?];
         if p.boroughs.len() > 1 {
             let main = query::local(&understood, gen, &p.boroughs[..1], &*tantivy_query);
@@ -291,7 +293,7 @@ pub(crate) fn run(
     }
     // Everything else: with a place, non-local services get at most the London-wide factor.
     let other_factor = if place.is_some() {
-        PlaceMatch::LondonWide.factor() * collect::MAX_NEARNESS
+        PlaceMatch::LondonWide.factor() * ranking::MAX_NEARNESS
     } else {
         1.0
     };
@@ -350,268 +352,4 @@ pub(crate) fn run(
         place,
         at,
     })
-}
-
-/// A service found, before it is explained.
-struct Candidate<'a> {
-    ord: usize,
-    address: tantivy::DocAddress,
-    /// Matches every unit of meaning in the query (checked for local services only).
-    meaningful: bool,
-    /// Works only in named boroughs (neither London-wide nor national).
-    borough_only: bool,
-    /// Final score: the text score times the place factor in effect.
-    score: f32,
-    /// The place factor in `score` (1 without a place).
-    factor: f32,
-    /// Works in the place's main borough (the one holding most of a district's postcodes).
-    in_main_borough: bool,
-    place_match: Option<PlaceMatch>,
-    name: &'a str,
-}
-
-impl<'a> Candidate<'a> {
-    /// `score` as collected, with the place factor of `place_match`. A local service that
-    /// does not match every unit of meaning gets no local factor: it is scored as a national
-    /// one would be, so a service for a different need never jumps ahead for being local.
-    fn new(
-        ord: usize,
-        address: tantivy::DocAddress,
-        score: f32,
-        place_match: Option<PlaceMatch>,
-        meaningful: bool,
-        borough_only: bool,
-        name: &'a str,
-    ) -> Candidate<'a> {
-        let collected = place_match.map_or(1.0, PlaceMatch::factor);
-        let factor = match place_match {
-            Some(PlaceMatch::Local) if !meaningful => PlaceMatch::National.factor(),
-            _ => collected,
-        };
-        Candidate {
-            ord,
-            address,
-            meaningful,
-            borough_only,
-            score: score / collected * factor,
-            factor,
-            in_main_borough: false,
-            place_match,
-            name,
-        }
-    }
-
-    /// The score before the place factor.
-    fn base(&self) -> f32 {
-        self.score / self.factor
-    }
-}
-
-/// Share of the best match's score (before place factors) a local service needs to be
-/// lifted to the top: local services first, but only those that really match.
-const LOCAL_FIRST_SHARE: f32 = 0.15;
-
-/// The first screen of results: what a person sees without scrolling.
-const FIRST_SCREEN: usize = 10;
-
-/// Without a place, at most this many services that work only in named boroughs come in
-/// the first screen: in a directory with every borough's own services, they would
-/// otherwise crowd out the London-wide and national services anyone can use.
-const BOROUGH_ONLY_FIRST: usize = 3;
-
-/// Final order: services working in the place searched for first, among those that match
-/// every unit of meaning in the query and at least `LOCAL_FIRST_SHARE` as well as the best
-/// (those in the place's main borough before those in a borough it only touches);
-/// then everything by score (which already ranks London-wide above national); equal
-/// scores in name order.
-fn order(hits: &mut [Candidate<'_>]) {
-    // Services working only elsewhere do not set the bar: a name that happens to say "DV"
-    // in another borough must not stop this borough's services being lifted.
-    let best = hits
-        .iter()
-        .filter(|h| h.place_match != Some(PlaceMatch::Elsewhere))
-        .map(Candidate::base)
-        .fold(0.0f32, f32::max);
-    let lifted = |h: &Candidate| h.meaningful && h.base() >= LOCAL_FIRST_SHARE * best;
-    let main = |h: &Candidate| lifted(h) && h.in_main_borough;
-    hits.sort_by(|a, b| {
-        lifted(b)
-            .cmp(&lifted(a))
-            .then_with(|| main(b).cmp(&main(a)))
-            .then_with(|| b.score.total_cmp(&a.score))
-            .then_with(|| a.name.cmp(b.name))
-    });
-}
-
-/// Without a place: keep the best `BOROUGH_ONLY_FIRST` borough services where they are
-/// and move the others in the first screen below it, when there are other services to
-/// take their places. Order among each kind is kept.
-fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
-    let wider = hits.iter().filter(|h| !h.borough_only).count();
-    let mut first: Vec<Candidate> = Vec::with_capacity(hits.len());
-    let mut moved: Vec<Candidate> = Vec::new();
-    let mut borough_only = 0;
-    let mut wider_seen = 0;
-    for h in hits.drain(..) {
-        let room = first.len() < FIRST_SCREEN;
-        if h.borough_only && room {
-            borough_only += 1;
-            // Move it only if a wider service is still to come to fill its place.
-            if borough_only > BOROUGH_ONLY_FIRST && wider_seen < wider {
-                moved.push(h);
-                continue;
-            }
-        }
-        if !h.borough_only {
-            wider_seen += 1;
-        }
-        if first.len() >= FIRST_SCREEN && !moved.is_empty() {
-            first.append(&mut moved);
-        }
-        first.push(h);
-    }
-    first.append(&mut moved);
-    *hits = first;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A candidate with a text score (before place factors).
-    fn found(
-        name: &'static str,
-        text: f32,
-        place: Option<PlaceMatch>,
-        meaningful: bool,
-    ) -> Candidate<'static> {
-        let factor = place.map_or(1.0, PlaceMatch::factor);
-        Candidate::new(
-            0,
-            tantivy::DocAddress::new(0, 0),
-            text * factor,
-            place,
-            meaningful,
-            false,
-            name,
-        )
-    }
-
-    fn names<'a>(hits: &[Candidate<'a>]) -> Vec<&'a str> {
-        hits.iter().map(|h| h.name).collect()
-    }
-
-    #[test]
-    fn local_beats_london_wide_for_the_same_need() {
-        let mut hits = vec![
-            found("wide", 5.0, Some(PlaceMatch::LondonWide), false),
-            found("local", 2.0, Some(PlaceMatch::Local), true),
-        ];
-        order(&mut hits);
-        assert_eq!(names(&hits), ["local", "wide"]);
-    }
-
-    #[test]
-    fn a_local_service_for_another_need_gets_no_local_factor() {
-        let mut hits = vec![
-            found("local, other need", 3.0, Some(PlaceMatch::Local), false),
-            found("national", 3.5, Some(PlaceMatch::National), false),
-        ];
-        order(&mut hits);
-        assert_eq!(names(&hits), ["national", "local, other need"]);
-        assert_eq!(hits[1].score, 3.0);
-    }
-
-    #[test]
-    fn a_weak_local_match_is_not_lifted_but_services_elsewhere_set_no_bar() {
-        let mut hits = vec![
-            found("wide", 10.0, Some(PlaceMatch::LondonWide), false),
-            found("weak local", 1.0, Some(PlaceMatch::Local), true),
-        ];
-        order(&mut hits);
-        assert_eq!(
-            names(&hits),
-            ["wide", "weak local"],
-            "under the share of the best"
-        );
-        let mut hits = vec![
-            found("elsewhere", 10.0, Some(PlaceMatch::Elsewhere), false),
-            found("local", 1.0, Some(PlaceMatch::Local), true),
-        ];
-        order(&mut hits);
-        assert_eq!(names(&hits), ["local", "elsewhere"]);
-    }
-
-    #[test]
-    fn a_districts_main_borough_comes_before_one_it_only_touches() {
-        let mut hits = vec![
-            found("other borough", 3.0, Some(PlaceMatch::Local), true),
-            found("main borough", 2.0, Some(PlaceMatch::Local), true),
-            found("wide", 2.5, Some(PlaceMatch::LondonWide), false),
-        ];
-        hits[1].in_main_borough = true;
-        order(&mut hits);
-        assert_eq!(names(&hits), ["main borough", "other borough", "wide"]);
-    }
-
-    #[test]
-    fn equal_scores_come_in_name_order() {
-        let mut hits = vec![found("b", 1.0, None, false), found("a", 1.0, None, false)];
-        order(&mut hits);
-        assert_eq!(names(&hits), ["a", "b"]);
-    }
-
-    fn listed(kinds: &str) -> Vec<Candidate<'static>> {
-        // "b" a borough service, "w" a London-wide or national one, best first.
-        kinds
-            .chars()
-            .enumerate()
-            .map(|(i, k)| {
-                let name: &'static str = Box::leak(format!("{k}{i}").into_boxed_str());
-                Candidate::new(
-                    0,
-                    tantivy::DocAddress::new(0, 0),
-                    100.0 - i as f32,
-                    None,
-                    false,
-                    k == 'b',
-                    name,
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn without_a_place_at_most_three_borough_services_come_first() {
-        let mut hits = listed("bbbbbbwwwwwwwwww");
-        keep_room_for_wider_services(&mut hits);
-        let first: String = hits
-            .iter()
-            .take(FIRST_SCREEN)
-            .map(|h| &h.name[..1])
-            .collect();
-        assert_eq!(first.matches('b').count(), BOROUGH_ONLY_FIRST, "{first}");
-        // Nothing is lost, and each kind keeps its order.
-        assert_eq!(hits.len(), 16);
-        let boroughs: Vec<&str> = hits
-            .iter()
-            .filter(|h| h.borough_only)
-            .map(|h| h.name)
-            .collect();
-        assert_eq!(boroughs, ["b0", "b1", "b2", "b3", "b4", "b5"]);
-    }
-
-    #[test]
-    fn borough_services_stay_when_nothing_else_can_take_their_place() {
-        let mut hits = listed("bbbbbw");
-        keep_room_for_wider_services(&mut hits);
-        let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
-        assert_eq!(order, ["b0", "b1", "b2", "w5", "b3", "b4"]);
-        let mut hits = listed("bbbbb");
-        keep_room_for_wider_services(&mut hits);
-        assert_eq!(
-            hits.iter().map(|h| h.name).collect::<Vec<_>>(),
-            ["b0", "b1", "b2", "b3", "b4"]
-        );
-    }
 }

@@ -9,28 +9,15 @@ use tantivy::{Searcher, Term};
 
 use std::cmp::Reverse;
 
+use super::ranking::{
+    BROADER, IN_PHRASE, PREFIX, PREFIX_KNOWN, TYPO, W_BODY, W_CONCEPT, W_NAME, W_STEM,
+};
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
 use crate::geo::{split_postcode, Geography, Place};
 use crate::index::Generation;
 use crate::text::{self, typo_budget};
 use crate::thesaurus::{ConceptId, Thesaurus};
-
-// Field weights: name > categories and concepts > eligibility > description (the last
-// three inside `body`, by repetition).
-const W_NAME: f32 = 3.0;
-const W_CONCEPT: f32 = 2.0;
-const W_BODY: f32 = 1.0;
-const W_STEM: f32 = 0.6;
-// Match kinds, relative to an exact word.
-const PREFIX: f32 = 0.7;
-const TYPO: f32 = 0.3;
-// Completions of a word the directory already knows.
-const PREFIX_KNOWN: f32 = 0.25;
-/// How much of a broader concept a narrower one implies, per step.
-const BROADER: f32 = 0.5;
-/// Weight of a word's literal match when it is part of a concept phrase.
-const IN_PHRASE: f32 = 0.5;
 
 const MAX_TYPOS: usize = 5;
 const MAX_PREFIXES: usize = 8;
