@@ -390,3 +390,27 @@ fn regression_queries_stay_good() {
         "{s}"
     );
 }
+
+#[test]
+fn a_word_that_carries_no_need_never_decides_the_top_result() {
+    let (_d, dir) = bundled();
+    // "incident" is in the names of incident lines (hate, terrorism, antisemitism); beside
+    // "domestic" it says nothing of the need, so domestic abuse services lead, Bexley's own
+    // first (DA7 is in Bexley).
+    let r = dir.search(&text("domestic incident DA7")).unwrap();
+    let top: Vec<&str> = r.hits.iter().take(3).map(|h| h.name.as_str()).collect();
+    assert!(
+        r.hits[..3]
+            .iter()
+            .all(|h| h.categories.iter().any(|c| c == "domestic-abuse")),
+        "{top:?}"
+    );
+    assert_eq!(r.hits[0].place_match, Some(PlaceMatch::Local), "{top:?}");
+    // Alone, the same word is what was asked for.
+    let alone = dir.search(&text("incident")).unwrap();
+    assert!(
+        alone.hits[0].name.to_lowercase().contains("incident"),
+        "{}",
+        alone.hits[0].name
+    );
+}

@@ -121,11 +121,12 @@ impl Document {
     }
 
     /// Does the service match every unit of meaning in the query? A word inside a concept
-    /// phrase ("crime" in "knife crime") counts only through that concept; other words
-    /// through any match.
+    /// phrase ("crime" in "knife crime") counts only through that concept; a word that
+    /// carries no need beside one that does not at all; other words through any match.
     fn matches_meaning(&self, u: &Understood) -> bool {
         u.words.iter().enumerate().all(|(i, w)| {
-            self.concept(u, i).is_some()
+            !w.carries_need
+                || self.concept(u, i).is_some()
                 || (!w.in_phrase
                     && (self.has_word(&w.text)
                         || self.holds(&self.stems, self.fields.stems, &w.stem)

@@ -10,7 +10,8 @@ use tantivy::{Searcher, Term};
 use std::cmp::Reverse;
 
 use super::ranking::{
-    BROADER, IN_PHRASE, PREFIX, PREFIX_KNOWN, TYPO, W_BODY, W_CONCEPT, W_NAME, W_STEM,
+    BROADER, IN_PHRASE, NO_NEED, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TYPO, W_BODY, W_CONCEPT,
+    W_NAME, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -40,6 +41,10 @@ pub struct QueryWord {
     /// the meaning, so the word alone counts for less.
     #[serde(skip)]
     pub in_phrase: bool,
+    /// False for a word that says nothing of the need ("incident", "support") beside one
+    /// that does: see `ranking::NO_NEED`.
+    #[serde(skip)]
+    pub carries_need: bool,
 }
 
 /// A thesaurus concept found in the query.
@@ -114,7 +119,14 @@ pub(super) fn understand(
             prefixes,
             corrected,
             in_phrase: false,
+            carries_need: true,
         });
+    }
+    let no_need = |w: &QueryWord| NO_NEED_WORDS.contains(&w.text.as_str());
+    if out.iter().any(|w| !no_need(w)) {
+        for w in out.iter_mut().filter(|w| no_need(w)) {
+            w.carries_need = false;
+        }
     }
 
     // Concepts are read from the corrected words.
@@ -170,7 +182,8 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
     };
     for w in &u.words {
-        let k = if w.in_phrase { IN_PHRASE } else { 1.0 };
+        let k =
+            if w.in_phrase { IN_PHRASE } else { 1.0 } * if w.carries_need { 1.0 } else { NO_NEED };
         term(f.name, &w.text, W_NAME * k);
         term(f.body, &w.text, W_BODY * k);
         term(f.stems, &w.stem, W_STEM * k);

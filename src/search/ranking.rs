@@ -11,6 +11,7 @@
 //! | | a typo variant (only for words the directory does not know) | [`TYPO`] 0.3 |
 //! | | a word inside a concept phrase ("crime" in "knife crime"): the phrase carries it | [`IN_PHRASE`] 0.5 |
 //! | | a broader concept implied by a narrower one, per step | [`BROADER`] 0.5 |
+//! | | a word that carries no need ("incident", "support", "ex"), beside one that does | [`NO_NEED`] 0.25 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -21,6 +22,7 @@
 //! | | of those, the place's main borough (most of a district's postcodes) first | |
 //! | | a local service for another need gets no local factor at all | |
 //! | | without a place, at most this many borough-only services in the first screen | [`BOROUGH_ONLY_FIRST`] 3 of [`FIRST_SCREEN`] 10 |
+//! | | a word that carries no need is not a unit of meaning (a local service need not match it) | |
 //! | | equal scores in name order | |
 //!
 //! The unit tests below are named for the property each rule gives.
@@ -45,6 +47,24 @@ pub(crate) const TYPO: f32 = 0.3;
 pub(crate) const IN_PHRASE: f32 = 0.5;
 /// How much of a broader concept a narrower one implies, per step.
 pub(crate) const BROADER: f32 = 0.5;
+/// A word that carries no need, when the query has a word that does: it may break ties,
+/// never decide ("domestic incident" is about domestic abuse, not incident lines).
+pub(crate) const NO_NEED: f32 = 0.25;
+/// Words that say nothing about what happened or the help needed. Alone ("support") they
+/// count as any word does.
+pub(crate) const NO_NEED_WORDS: &[&str] = &[
+    "incident",
+    "incidents",
+    "survivor",
+    "survivors",
+    "help",
+    "helping",
+    "support",
+    "supporting",
+    "service",
+    "services",
+    "ex",
+];
 
 /// Place factor: works in the borough searched for.
 pub(crate) const LOCAL: f32 = 2.0;
