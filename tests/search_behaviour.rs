@@ -414,3 +414,24 @@ fn a_word_that_carries_no_need_never_decides_the_top_result() {
         alone.hits[0].name
     );
 }
+
+#[test]
+fn a_bare_number_beside_words_of_need_is_left_out() {
+    let (_d, dir) = bundled();
+    // "17" is an age here; it must not bring "17-24-30 National Hate Crime Awareness Week"
+    // to the top of a domestic abuse search.
+    let r = dir.search(&text("im 17 and my boyfriend hits me")).unwrap();
+    assert!(
+        r.hits[0].categories.iter().any(|c| c == "domestic-abuse"),
+        "{}",
+        r.hits[0].name
+    );
+    // A number alone is still searched, and 999 is a need.
+    assert!(dir.search(&text("17")).unwrap().hits[0]
+        .name
+        .starts_with("17-24-30"));
+    assert_eq!(
+        dir.search(&text("999 stabbed")).unwrap().hits[0].id,
+        "met-police-999-emergency"
+    );
+}

@@ -156,7 +156,8 @@ pub(super) fn explain(
                 partial |= m.how == MatchKind::Typo || w.corrected.is_some();
                 matched.push(m);
             }
-            None => partial = true,
+            // A word that carries no need ("incident", "17") may go unmatched.
+            None => partial |= w.carries_need,
         }
     }
     Ok((matched, partial))

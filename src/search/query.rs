@@ -10,8 +10,8 @@ use tantivy::{Searcher, Term};
 use std::cmp::Reverse;
 
 use super::ranking::{
-    BROADER, IN_PHRASE, NO_NEED, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TYPO, W_BODY, W_CONCEPT,
-    W_NAME, W_STEM,
+    BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TYPO, W_BODY,
+    W_CONCEPT, W_NAME, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -122,7 +122,9 @@ pub(super) fn understand(
             carries_need: true,
         });
     }
-    let no_need = |w: &QueryWord| NO_NEED_WORDS.contains(&w.text.as_str());
+    let no_need = |w: &QueryWord| {
+        NO_NEED_WORDS.contains(&w.text.as_str()) || is_bare_number(&w.text, thesaurus)
+    };
     if out.iter().any(|w| !no_need(w)) {
         for w in out.iter_mut().filter(|w| no_need(w)) {
             w.carries_need = false;
@@ -166,6 +168,12 @@ pub(super) fn understand(
     })
 }
 
+/// A number the thesaurus does not know (an age, a time, a count: "17", "6"): it says
+/// nothing of the need. "999", "101" and "55" are thesaurus terms.
+fn is_bare_number(word: &str, thesaurus: &Thesaurus) -> bool {
+    word.chars().all(|c| c.is_ascii_digit()) && !thesaurus.knows(word)
+}
+
 /// The tantivy query for what was understood; everything when nothing was typed.
 ///
 /// The query is one flat union of boosted term queries (each word in each field, its
@@ -182,8 +190,15 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
     };
     for w in &u.words {
-        let k =
-            if w.in_phrase { IN_PHRASE } else { 1.0 } * if w.carries_need { 1.0 } else { NO_NEED };
+        let need = match (w.carries_need, w.text.chars().all(|c| c.is_ascii_digit())) {
+            (true, _) => 1.0,
+            (false, false) => NO_NEED,
+            (false, true) => NO_NEED_NUMBER,
+        };
+        if need == 0.0 {
+            continue;
+        }
+        let k = if w.in_phrase { IN_PHRASE } else { 1.0 } * need;
         term(f.name, &w.text, W_NAME * k);
         term(f.body, &w.text, W_BODY * k);
         term(f.stems, &w.stem, W_STEM * k);

@@ -12,6 +12,7 @@
 //! | | a word inside a concept phrase ("crime" in "knife crime"): the phrase carries it | [`IN_PHRASE`] 0.5 |
 //! | | a broader concept implied by a narrower one, per step | [`BROADER`] 0.5 |
 //! | | a word that carries no need ("incident", "support", "ex"), beside one that does | [`NO_NEED`] 0.25 |
+//! | | a bare number ("17", "6": an age, a count), beside a word of need: left out | [`NO_NEED_NUMBER`] 0 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -50,6 +51,10 @@ pub(crate) const BROADER: f32 = 0.5;
 /// A word that carries no need, when the query has a word that does: it may break ties,
 /// never decide ("domestic incident" is about domestic abuse, not incident lines).
 pub(crate) const NO_NEED: f32 = 0.25;
+/// A bare number the thesaurus does not know, beside a word of need, is left out of the
+/// query: ages and counts ("im 17", "for 6 months") otherwise match service names such as
+/// "17-24-30 National Hate Crime Awareness Week", and a rare word's weight decides.
+pub(crate) const NO_NEED_NUMBER: f32 = 0.0;
 /// Words that say nothing about what happened or the help needed. Alone ("support") they
 /// count as any word does.
 pub(crate) const NO_NEED_WORDS: &[&str] = &[
