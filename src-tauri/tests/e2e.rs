@@ -351,13 +351,7 @@ async fn quick_hide_blanks_the_window_from_the_button_and_from_shift_three_times
     app.wait_for(hidden, "the button to blank the window").await;
     assert_eq!(app.client.title().await.unwrap(), "Untitled");
     // What was typed is gone when the user comes back.
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    app.press("\u{e00c}").await;
     app.wait_for(
         "!document.getElementById('app').hidden",
         "Esc to bring it back",
@@ -428,13 +422,7 @@ async fn quick_hide_blanks_the_window_from_the_button_and_from_shift_three_times
     }
     app.wait_for(hidden, "Shift pressed three times to blank the window")
         .await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e00c}")
-        .await
-        .unwrap();
+    app.press("\u{e00c}").await;
     app.wait_for("!document.getElementById('app').hidden", "Esc again")
         .await;
     assert_eq!(
@@ -779,13 +767,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     // From the keyboard: focus stays on Update now while it runs and after.
     app.eval("document.getElementById('update-now').focus()")
         .await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{e007}")
-        .await
-        .unwrap();
+    app.press("\u{e007}").await;
     app.wait_for(
         "!document.getElementById('sync-error').hidden",
         "the sync error",
@@ -1235,13 +1217,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
     let mut hidden = Vec::new();
     let mut seen = Vec::new();
     for _ in 0..250 {
-        app.client
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys("\u{e004}")
-            .await
-            .unwrap();
+        app.press("\u{e004}").await;
         let at = app.client.execute(FOCUS_HIDDEN, vec![]).await.unwrap();
         if at[1] == json!(true) {
             break;
@@ -1269,13 +1245,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         .await;
     app.eval("window.scrollTo(0, document.body.scrollHeight)")
         .await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("/")
-        .await
-        .unwrap();
+    app.press("/").await;
     app.wait_for(
         "document.activeElement.id === 'q' && window.scrollY === 0",
         "/ to bring the search box into view",
@@ -1332,13 +1302,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
     .await;
     const CTRL: &str = "\u{e009}";
     for _ in 0..5 {
-        app.client
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys(&format!("{CTRL}={CTRL}"))
-            .await
-            .unwrap();
+        app.press(&format!("{CTRL}={CTRL}")).await;
     }
     app.wait_for(
         "document.body.dataset.zoom === '200' && window.innerWidth === 640",
@@ -1351,13 +1315,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
     )
     .await;
     axe_here("200% zoom").await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&format!("{CTRL}-{CTRL}"))
-        .await
-        .unwrap();
+    app.press(&format!("{CTRL}-{CTRL}")).await;
     app.wait_for(
         "document.body.dataset.zoom === '175'",
         "Ctrl+- one step down",
@@ -1372,13 +1330,7 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
         "the zoom kept from last time",
     )
     .await;
-    app.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&format!("{CTRL}0{CTRL}"))
-        .await
-        .unwrap();
+    app.press(&format!("{CTRL}0{CTRL}")).await;
     app.wait_for(
         "document.body.dataset.zoom === '100' && Math.abs(window.innerWidth - window.outerWidth) < 20",
         "Ctrl+0 back to 100%",

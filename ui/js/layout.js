@@ -64,5 +64,8 @@ export function setUpLayout({ onError }) {
   document.addEventListener('keydown', (e) => zoomKey(e, onError));
 }
 
-// The zoom chosen last time, applied at start.
-export const restoreZoom = (onError) => zoom(null, onError);
+// The zoom chosen last time (`percent` from the settings), applied at start; nothing to
+// do at 100%.
+export async function restoreZoom(percent, onError) {
+  if (percent && percent !== 100) await zoom(null, onError);
+}

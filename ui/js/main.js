@@ -557,7 +557,7 @@ async function startUp() {
       $('f-home').value = settings.home_borough;
       if (!$('f-borough').value) $('f-borough').value = settings.home_borough;
     }
-    await restoreZoom(showError);
+    await restoreZoom(settings.zoom_percent, showError);
   } catch (e) { showError(e); }
   await loadShortlist();
   search();

@@ -360,6 +360,17 @@ impl App {
         panic!("the window would not take the size {width}×{height}");
     }
 
+    /// Send `keys` (WebDriver key codes allowed: "\u{e00c}" is Esc) to the element with focus.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("an element has focus")
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("pressing {keys:?} failed: {e}"));
+    }
+
     /// Let two frames pass so a screenshot shows what the DOM says.
     pub async fn settle(&self) {
         self.client
