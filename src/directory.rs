@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -14,6 +15,7 @@ use crate::facts::{Coverage, Facts};
 use crate::feed::{self, Feed};
 use crate::geo::Geography;
 use crate::hours::OpenState;
+use crate::meaning::Meaning;
 use crate::index::{self, Generation, Summary};
 use crate::model::Service;
 use crate::phone::Dial;
@@ -92,6 +94,9 @@ pub struct Directory {
     generation: Generation,
     geo: &'static Geography,
     thesaurus: &'static Thesaurus,
+    /// The meaning model, once loaded: search reads situations by meaning with it, and by
+    /// keywords alone until then (or when it cannot be loaded).
+    meaning: Option<Arc<Meaning>>,
     opened: Opened,
     /// Why updates cannot be written here (a read-only data folder), if so.
     read_only: Option<String>,
@@ -182,6 +187,7 @@ impl Directory {
                             generation: gen,
                             geo,
                             thesaurus,
+                            meaning: None,
                             opened: Opened::Rebuilt { reason },
                             read_only,
                         });
@@ -196,6 +202,7 @@ impl Directory {
             generation,
             geo,
             thesaurus,
+            meaning: None,
             opened,
             read_only,
         })
@@ -278,7 +285,23 @@ impl Directory {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        search::run(&self.generation, self.geo, self.thesaurus, req)
+        search::run(
+            &self.generation,
+            self.geo,
+            self.thesaurus,
+            self.meaning.as_deref(),
+            req,
+        )
+    }
+
+    /// Read queries by meaning as well as by words from now on.
+    pub fn set_meaning(&mut self, meaning: Arc<Meaning>) {
+        self.meaning = Some(meaning);
+    }
+
+    /// The meaning model in use, if one is loaded.
+    pub fn meaning(&self) -> Option<&Arc<Meaning>> {
+        self.meaning.as_ref()
     }
 
     /// A service's record as validated, without working out its details (read from disk).

@@ -23,6 +23,8 @@
 //! - [`geo`]: boroughs, postcode districts, distances;
 //! - [`hours`]: opening hours in Europe/London;
 //! - [`thesaurus`]: concepts behind abbreviations and lay words;
+//! - [`meaning`]: the on-device sentence-embedding model (optional: keywords work without it);
+//! - [`signs`]: signs of each need, read by meaning in a situation told in people's words;
 //! - [`facts`]: what search ranks and filters on;
 //! - [`index`]: tantivy generations on disk;
 //! - [`search`]: query understanding, ranking, filters, explanations;
@@ -55,6 +57,7 @@ pub mod phone;
 pub mod policy;
 pub mod review;
 pub mod search;
+pub mod signs;
 pub mod signing;
 pub mod slip;
 pub mod store;

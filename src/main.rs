@@ -55,6 +55,9 @@ enum Command {
         /// Most results to show.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Match words only: do not load the meaning model.
+        #[arg(long)]
+        keywords_only: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -107,8 +110,11 @@ enum Command {
         #[arg(long)]
         verbose: bool,
         /// Rank by the meaning model alone (no keywords, places or rules), to measure it.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "keywords_only")]
         by_meaning: bool,
+        /// Search by words only, without the meaning model, to compare.
+        #[arg(long)]
+        keywords_only: bool,
     },
 }
 
@@ -215,6 +221,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             age,
             language,
             limit,
+            keywords_only,
             json,
         } => {
             let req = SearchRequest {
@@ -229,7 +236,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 language,
                 limit,
             };
-            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            let mut dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            if !keywords_only {
+                with_meaning(&mut dir);
+            }
             let results = dir.search(&req)?;
             if json {
                 println!(
@@ -267,10 +277,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             queries_file,
             verbose,
             by_meaning,
+            keywords_only,
         } => {
             let text = read(&queries_file)?;
             let judged = signpost::eval::read_judged(&text)?;
-            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            let mut dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            if !keywords_only && !by_meaning {
+                with_meaning(&mut dir);
+            }
             let (outcomes, scores) = if by_meaning {
                 let model = meaning::Model::load(&meaning::default_dir())
                     .map_err(|e| Error::InvalidQuery(e.to_string()))?;
@@ -311,6 +325,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("{scores}");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Read queries by meaning too, when the model is installed; say on stderr when it is not
+/// (search still works, on words).
+fn with_meaning(dir: &mut Directory) {
+    match meaning::Meaning::load(&meaning::default_dir()) {
+        Ok(m) => dir.set_meaning(std::sync::Arc::new(m)),
+        Err(why) => eprintln!("Searching by words only: {why}."),
     }
 }
 

@@ -129,7 +129,14 @@ impl Model {
         self.dims
     }
 
-    /// The unit-length embedding of `text`: the mean of its tokens' vectors. `None` when no
+    /// True when `word` is a whole word of the model's vocabulary: one of the thirty
+    /// thousand most common English words and word pieces, so no typo.
+    pub fn knows_word(&self, word: &str) -> bool {
+        self.tokenizer.token_to_id(word).is_some()
+    }
+
+    /// The unit-length embedding of `text`: the mean of its tokens' vectors, each weighted by
+/// how rare the token is ([`token_weight`]). `None` when no
     /// token of it is known (empty text, or symbols only).
     pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
         let encoding = self.tokenizer.encode(text, false).ok()?;
@@ -137,8 +144,9 @@ impl Model {
         let mut n = 0usize;
         for &id in encoding.get_ids() {
             let row = &self.vectors[id as usize * self.dims..(id as usize + 1) * self.dims];
+            let weight = token_weight(id);
             for (s, v) in sum.iter_mut().zip(row) {
-                *s += v;
+                *s += weight * v;
             }
             n += 1;
         }
@@ -146,6 +154,32 @@ impl Model {
             return None;
         }
         Some(sum)
+    }
+}
+
+/// The model with the signs of every need embedded by it: what search reads meaning with.
+pub struct Meaning {
+    pub model: Model,
+    pub signs: crate::signs::Signs,
+}
+
+impl Meaning {
+    /// Load the model in `dir` and embed the bundled signs with it.
+    pub fn load(dir: &Path) -> Result<Meaning, Unavailable> {
+        let model = Model::load(dir)?;
+        let signs = crate::signs::Signs::bundled(&model, crate::thesaurus::Thesaurus::bundled())
+            .map_err(Unavailable::Unreadable)?;
+        Ok(Meaning { model, signs })
+    }
+
+    /// The needs `input` tells of, by meaning, with words read as `correct` says: see
+    /// [`crate::signs::Signs::read`].
+    pub fn read<'c>(
+        &self,
+        input: &str,
+        correct: &dyn Fn(&str) -> Option<&'c str>,
+    ) -> Vec<crate::signs::SignMatch> {
+        self.signs.read(&self.model, input, correct)
     }
 }
 
@@ -202,6 +236,18 @@ impl ServiceVectors {
         all
     }
 }
+
+/// How much a token counts in a sentence's mean: the rarer, the more. The WordPiece
+/// vocabulary lists its words by how common they are, after [`FIRST_WORD`] ids of padding,
+/// unused slots and single characters, so a token's id stands for its frequency rank and
+/// its weight grows with the logarithm of that rank (the smooth-inverse-frequency idea
+/// behind static sentence embeddings): "passport" outweighs "the", "took" and "when".
+fn token_weight(id: u32) -> f32 {
+    (id.saturating_sub(FIRST_WORD).max(2) as f32).ln()
+}
+
+/// The id of the vocabulary's first whole word ("the").
+const FIRST_WORD: u32 = 1990;
 
 /// Dot product of two unit vectors: their cosine similarity, from -1 to 1.
 pub fn similarity(a: &[f32], b: &[f32]) -> f32 {

@@ -8,6 +8,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, Term};
 
 use super::query::{QueryConcept, Understood};
+use super::ranking::TELLING_NEED_SHARE;
 use crate::error::Result;
 use crate::index::{texts, Fields, Generation};
 
@@ -24,11 +25,15 @@ pub enum MatchKind {
     Typo,
     /// The thesaurus concept it expresses ("dv" → domestic-abuse).
     Concept,
+    /// A need read by meaning: the words said meant the same as one of the need's signs
+    /// ("goes thru my phone" ~ "my partner checks my phone" → domestic-abuse). Not a word
+    /// match, and shown as such.
+    Meaning,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchedWord {
-    /// The query word.
+    /// The query word (for a meaning match, the words that told the need).
     pub query: String,
     /// The service's word, or the concept id.
     pub matched: String,
@@ -124,6 +129,9 @@ impl Document {
     /// phrase ("crime" in "knife crime") counts only through that concept; a word that
     /// carries no need beside one that does not at all; other words through any match.
     fn matches_meaning(&self, u: &Understood) -> bool {
+        if u.telling {
+            return self.carries_main_need(u);
+        }
         u.words.iter().enumerate().all(|(i, w)| {
             !w.carries_need
                 || self.concept(u, i).is_some()
@@ -132,6 +140,20 @@ impl Document {
                         || self.holds(&self.stems, self.fields.stems, &w.stem)
                         || w.prefixes.iter().chain(&w.typos).any(|t| self.has_word(t))))
         })
+    }
+}
+
+impl Document {
+    fn carries(&self, c: &QueryConcept) -> bool {
+        self.holds(&self.concepts, self.fields.concepts, &c.id)
+    }
+
+    /// In a telling, does the service carry one of the strongest needs read in it?
+    fn carries_main_need(&self, u: &Understood) -> bool {
+        let strongest = u.concepts.iter().map(|c| c.weight).fold(0.0, f32::max);
+        u.concepts
+            .iter()
+            .any(|c| c.weight >= TELLING_NEED_SHARE * strongest && self.carries(c))
     }
 }
 
@@ -159,6 +181,20 @@ pub(super) fn explain(
             // A word that carries no need ("incident", "17") may go unmatched.
             None => partial |= w.carries_need,
         }
+    }
+    for c in u.concepts.iter().filter(|c| doc.carries(c)) {
+        if let Some(about) = &c.about {
+            matched.push(MatchedWord {
+                query: about.said.clone(),
+                matched: c.id.clone(),
+                how: MatchKind::Meaning,
+            });
+        }
+    }
+    // A telling is read for its needs: a service carrying one of the main ones is a whole
+    // match however many of the telling's ordinary words it lacks.
+    if u.telling && !u.concepts.is_empty() {
+        partial = !doc.carries_main_need(u);
     }
     Ok((matched, partial))
 }

@@ -19,6 +19,7 @@ use crate::facts::{Facts, PlaceMatch, Rank};
 use crate::geo::{Geography, Place};
 use crate::hours::{london, OpenState};
 use crate::index::Generation;
+use crate::meaning::Meaning;
 use crate::model::{category_bit, Referral, CATEGORIES};
 use crate::phone::Dial;
 use crate::review::{self, Review};
@@ -26,7 +27,7 @@ use crate::text;
 use crate::thesaurus::Thesaurus;
 
 pub use explain::{MatchKind, MatchedWord};
-pub use query::Understood;
+pub use query::{About, Understood};
 use ranking::{keep_room_for_wider_services, order, Candidate};
 
 /// Referral route filter.
@@ -198,6 +199,7 @@ pub(crate) fn run(
     gen: &Generation,
     geo: &Geography,
     thesaurus: &Thesaurus,
+    meaning: Option<&Meaning>,
     req: &SearchRequest,
 ) -> Result<SearchResults> {
     let at = req.at.unwrap_or_else(Timestamp::now);
@@ -228,7 +230,7 @@ pub(crate) fn run(
         }
     }
     let searcher = gen.reader.searcher();
-    let understood = query::understand(&req.text, &searcher, gen, geo, thesaurus)?;
+    let understood = query::understand(&req.text, &searcher, gen, geo, thesaurus, meaning)?;
     // A place picked or given explicitly wins over one typed in the query.
     let place = postcode_place
         .or_else(|| borough.map(|b| geo.borough_place(b)))

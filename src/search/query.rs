@@ -10,13 +10,15 @@ use tantivy::{Searcher, Term};
 use std::cmp::Reverse;
 
 use super::ranking::{
-    BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TYPO, W_BODY,
-    W_CONCEPT, W_NAME, W_STEM,
+    meaning_weight, word_share, BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS,
+    POPULATION, POPULATIONS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
+    W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
 use crate::geo::{split_postcode, Geography, Place};
 use crate::index::Generation;
+use crate::meaning::Meaning;
 use crate::text::{self, typo_budget};
 use crate::thesaurus::{ConceptId, Thesaurus};
 
@@ -57,6 +59,16 @@ pub struct QueryConcept {
     /// Positions of the query words that expressed it (or the narrower concept implying it).
     #[serde(skip)]
     pub words: Vec<usize>,
+    /// Read by meaning, not from the words: what was said and the sign it meant.
+    pub about: Option<About>,
+}
+
+/// A need read by meaning: the words of the query that told it and the sign they meant the
+/// same as ("goes thru phone every night" ~ "my partner checks my phone").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct About {
+    pub said: String,
+    pub sign: String,
 }
 
 /// How the query was read.
@@ -66,6 +78,11 @@ pub struct Understood {
     pub concepts: Vec<QueryConcept>,
     /// A place typed in the query ("idva e8", "dv hackney").
     pub place: Option<Place>,
+    /// More than a few words of need: a situation told, read for its needs rather than
+    /// word by word (see `ranking::TELLING_WORDS`).
+    pub telling: bool,
+    /// False when meaning could not be read (no model loaded): keywords only.
+    pub by_meaning: bool,
 }
 
 pub(super) fn understand(
@@ -74,6 +91,7 @@ pub(super) fn understand(
     gen: &Generation,
     geo: &Geography,
     thesaurus: &Thesaurus,
+    meaning: Option<&Meaning>,
 ) -> Result<Understood> {
     let vocabulary = Vocabulary::new(searcher, gen.fields.body)?;
     let all_words = text::words(input);
@@ -88,6 +106,7 @@ pub(super) fn understand(
     let words: Vec<String> = if rest.is_empty() { Vec::new() } else { words };
     let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
     let last = words.len().saturating_sub(1);
+    let long = words.len() > TELLING_WORDS;
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let is_known = known(w);
@@ -101,8 +120,10 @@ pub(super) fn understand(
         } else {
             Vec::new()
         };
-        // A last word that begins known words is being typed, not misspelt.
-        let corrected = if is_known || !prefixes.is_empty() {
+        // A last word that begins known words is being typed, not misspelt; in a telling, an
+        // everyday English word the directory lacks ("left") is no typo either.
+        let english = || meaning.is_some_and(|m| m.model.knows_word(w));
+        let corrected = if is_known || !prefixes.is_empty() || (long && english()) {
             None
         } else {
             correct(w, &typos, thesaurus)
@@ -157,14 +178,55 @@ pub(super) fn understand(
                     concept: c,
                     weight,
                     words: positions,
+                    about: None,
                 }),
             }
+        }
+    }
+    if let Some(meaning) = meaning {
+        // Meaning is read from the words as corrected ("pasport" as "passport").
+        let corrections: Vec<(&str, &str)> = out
+            .iter()
+            .filter(|w| !meaning.model.knows_word(&w.text))
+            .filter_map(|w| w.corrected.as_deref().map(|c| (w.text.as_str(), c)))
+            .collect();
+        for m in meaning.read(input, &|w| {
+            corrections.iter().find(|(from, _)| *from == w).map(|(_, to)| *to)
+        }) {
+            for (c, depth) in thesaurus.with_broader(m.concept) {
+                let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
+                let about = (depth == 0).then(|| About {
+                    said: m.said.clone(),
+                    sign: m.sign.clone(),
+                });
+                match concepts.iter_mut().find(|q| q.concept == c) {
+                    Some(q) if q.weight >= weight => {}
+                    Some(q) => q.weight = weight,
+                    None => concepts.push(QueryConcept {
+                        id: thesaurus.concept(c).id.clone(),
+                        concept: c,
+                        weight,
+                        words: Vec::new(),
+                        about,
+                    }),
+                }
+            }
+        }
+    }
+    let need_words = out.iter().filter(|w| w.carries_need).count();
+    let telling = need_words > TELLING_WORDS;
+    let is_population = |c: &QueryConcept| POPULATIONS.contains(&c.id.as_str());
+    if telling && concepts.iter().any(|c| !is_population(c)) {
+        for c in concepts.iter_mut().filter(|c| is_population(c)) {
+            c.weight *= POPULATION;
         }
     }
     Ok(Understood {
         words: out,
         concepts,
         place,
+        telling,
+        by_meaning: meaning.is_some(),
     })
 }
 
@@ -181,6 +243,7 @@ fn is_bare_number(word: &str, thesaurus: &Thesaurus) -> bool {
 /// prune it with block-max WAND instead of scoring every matching service.
 pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
     let f = &gen.fields;
+    let share = word_share(u.words.iter().filter(|w| w.carries_need).count());
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut term = |field: Field, text: &str, boost: f32| {
         let q = TermQuery::new(
@@ -198,7 +261,7 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         if need == 0.0 {
             continue;
         }
-        let k = if w.in_phrase { IN_PHRASE } else { 1.0 } * need;
+        let k = if w.in_phrase { IN_PHRASE } else { 1.0 } * need * share;
         term(f.name, &w.text, W_NAME * k);
         term(f.body, &w.text, W_BODY * k);
         term(f.stems, &w.stem, W_STEM * k);

@@ -13,6 +13,9 @@
 //! | | a broader concept implied by a narrower one, per step | [`BROADER`] 0.5 |
 //! | | a word that carries no need ("incident", "support", "ex"), beside one that does | [`NO_NEED`] 0.25 |
 //! | | a bare number ("17", "6": an age, a count), beside a word of need: left out | [`NO_NEED_NUMBER`] 0 |
+//! | | a need read by meaning (a run of the query close to one of its signs), at the floor similarity; rising to 1 at an exact sign | [`MEANING_AT_FLOOR`] 0.6 |
+//! | | in a telling (more than [`TELLING_WORDS`] 4 words of need), each word counts [`TELLING_WORDS`] / their number: the needs read carry it | |
+//! | | a concept of who the person is (men, women, children, young or older people, a community) beside a need | [`POPULATION`] 0.3 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -24,6 +27,7 @@
 //! | | a local service for another need gets no local factor at all | |
 //! | | without a place, at most this many borough-only services in the first screen | [`BOROUGH_ONLY_FIRST`] 3 of [`FIRST_SCREEN`] 10 |
 //! | | a word that carries no need is not a unit of meaning (a local service need not match it) | |
+//! | | in a telling, the units of meaning are the needs read (a local service must carry one of the strongest) | [`TELLING_NEED_SHARE`] 0.75 |
 //! | | equal scores in name order | |
 //!
 //! The unit tests below are named for the property each rule gives.
@@ -70,6 +74,47 @@ pub(crate) const NO_NEED_WORDS: &[&str] = &[
     "services",
     "ex",
 ];
+
+/// The weight of a need read by meaning when its run is just [`crate::signs::SIGN_FLOOR`]
+/// close to a sign; it rises linearly to 1 for a run that says exactly what a sign says.
+pub(crate) const MEANING_AT_FLOOR: f32 = 0.6;
+/// More words of need than this make a query a telling ("he goes through my phone every
+/// night and …"): each word then counts `TELLING_WORDS / n`, so that twenty ordinary words
+/// cannot outvote the needs read in them.
+pub(crate) const TELLING_WORDS: usize = 4;
+/// In a telling, a local service is lifted when it carries a need read at least this share
+/// as strongly as the strongest.
+pub(crate) const TELLING_NEED_SHARE: f32 = 0.75;
+
+/// The weight of a need read by meaning at `similarity` (at least the floor).
+pub(crate) fn meaning_weight(similarity: f32) -> f32 {
+    let floor = crate::signs::SIGN_FLOOR;
+    let above = ((similarity - floor) / (1.0 - floor)).clamp(0.0, 1.0);
+    MEANING_AT_FLOOR + (1.0 - MEANING_AT_FLOOR) * above
+}
+
+/// How much each word counts in a query of `n` words of need.
+pub(crate) fn word_share(n: usize) -> f32 {
+    if n > TELLING_WORDS {
+        TELLING_WORDS as f32 / n as f32
+    } else {
+        1.0
+    }
+}
+
+/// Concepts that say who the person is, not what they need. Beside a need they only order
+/// services within it: "wife hits me … nobody believes men" is domestic abuse first, and a
+/// service for men leads among those; alone ("men") they count fully.
+pub(crate) const POPULATIONS: &[&str] = &[
+    "men",
+    "women",
+    "children-families",
+    "young-people",
+    "older-people",
+    "minority-ethnic",
+];
+/// The weight of a population concept beside a need.
+pub(crate) const POPULATION: f32 = 0.3;
 
 /// Place factor: works in the borough searched for.
 pub(crate) const LOCAL: f32 = 2.0;

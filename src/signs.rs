@@ -1,0 +1,167 @@
+//! Signs of each need (index-data/signs.json): what people say happened ("he checks my
+//! phone", "they keep her passport"), read by meaning so that a situation told in other
+//! words still finds its need.
+//!
+//! The thesaurus matches words and phrases exactly; people describe the same behaviour in
+//! thousands of ways. Each sign is embedded once by the meaning model; a query is cut into
+//! short runs of words (within a clause, so one sentence's subject never meets another's
+//! verb), each run is embedded, and a run close enough to a sign is read as that sign's
+//! need. The model compares meanings, so "goes thru my phone every night" meets "my partner
+//! checks my phone" although they share one word.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::meaning::{similarity, Model};
+use crate::text;
+use crate::thesaurus::{ConceptId, Thesaurus};
+
+/// How many content words a run of the query holds: about a sign's length, so a run says
+/// one thing (a whole sentence's mean drifts towards ordinary words).
+const RUN: usize = 4;
+
+/// A run this close to a sign (cosine similarity of the two embeddings) reads as its need.
+/// Below it, runs of ordinary words meet unrelated signs about as closely as related ones:
+/// measured on the judged situations, unrelated pairs reach 0.70–0.74.
+pub const SIGN_FLOOR: f32 = 0.75;
+
+#[derive(Deserialize)]
+struct SignsFile {
+    ignore: Vec<String>,
+    needs: HashMap<String, Vec<String>>,
+}
+
+/// One sign, embedded.
+struct Sign {
+    concept: ConceptId,
+    text: String,
+    vector: Vec<f32>,
+}
+
+/// The signs of every need, embedded by one model.
+pub struct Signs {
+    signs: Vec<Sign>,
+    /// Words that say nothing of what happened ("my", "keeps", "said"): left out of runs
+    /// and signs alike, so two texts meet on what they are about.
+    ignore: HashSet<String>,
+}
+
+/// A need read in the query by meaning.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignMatch {
+    pub concept: ConceptId,
+    /// The words of the query that told it.
+    pub said: String,
+    /// The sign they meant the same as.
+    pub sign: String,
+    pub similarity: f32,
+}
+
+impl Signs {
+    /// The signs bundled with the program, embedded by `model`.
+    pub fn bundled(model: &Model, thesaurus: &Thesaurus) -> Result<Signs, String> {
+        Signs::from_json(crate::bundled::SIGNS, model, thesaurus)
+    }
+
+    /// Signs from a signs file; every need must be a thesaurus concept.
+    pub fn from_json(json: &str, model: &Model, thesaurus: &Thesaurus) -> Result<Signs, String> {
+        let file: SignsFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let ignore: HashSet<String> = file.ignore.iter().map(|w| text::normalize(w)).collect();
+        let mut needs: Vec<(&String, &Vec<String>)> = file.needs.iter().collect();
+        needs.sort();
+        let mut signs = Vec::new();
+        for (id, texts) in needs {
+            let concept = thesaurus
+                .find_id(id)
+                .ok_or_else(|| format!("signs name {id}, which is not a thesaurus concept"))?;
+            for t in texts {
+                let all = text::words(t);
+                let words = content(&ignore, &all);
+                let vector = model
+                    .embed(&words.join(" "))
+                    .ok_or_else(|| format!("the sign \"{t}\" has no words the model knows"))?;
+                signs.push(Sign {
+                    concept,
+                    text: t.clone(),
+                    vector,
+                });
+            }
+        }
+        Ok(Signs { signs, ignore })
+    }
+
+    /// How many signs there are.
+    pub fn len(&self) -> usize {
+        self.signs.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.signs.is_empty()
+    }
+
+    /// The needs `input` tells of, each with the run that told it best and at least
+    /// [`SIGN_FLOOR`] close to one of its signs; strongest first. A word `correct` maps is
+    /// read as its correction (a typo: "pasport").
+    pub fn read<'c>(
+        &self,
+        model: &Model,
+        input: &str,
+        correct: &dyn Fn(&str) -> Option<&'c str>,
+    ) -> Vec<SignMatch> {
+        let mut best: Vec<SignMatch> = Vec::new();
+        for clause in clauses(input) {
+            let all: Vec<String> = text::words(clause)
+                .into_iter()
+                .map(|w| correct(&w).map_or(w, String::from))
+                .collect();
+            let words = content(&self.ignore, &all);
+            let runs = words.len().saturating_sub(RUN) + 1;
+            for start in 0..runs.min(words.len()) {
+                let said = words[start..(start + RUN).min(words.len())].join(" ");
+                let Some(v) = model.embed(&said) else {
+                    continue;
+                };
+                for sign in &self.signs {
+                    let s = similarity(&v, &sign.vector);
+                    if s < SIGN_FLOOR {
+                        continue;
+                    }
+                    match best.iter_mut().find(|m| m.concept == sign.concept) {
+                        Some(m) if m.similarity >= s => {}
+                        Some(m) => {
+                            m.said = said.clone();
+                            m.sign = sign.text.clone();
+                            m.similarity = s;
+                        }
+                        None => best.push(SignMatch {
+                            concept: sign.concept,
+                            said: said.clone(),
+                            sign: sign.text.clone(),
+                            similarity: s,
+                        }),
+                    }
+                }
+            }
+        }
+        best.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+        best
+    }
+}
+
+/// The words of `words` that are not ignored.
+fn content<'w>(ignore: &HashSet<String>, words: &'w [String]) -> Vec<&'w str> {
+    words
+        .iter()
+        .filter(|w| !ignore.contains(w.as_str()))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The clauses of a text: split at sentence and clause punctuation.
+fn clauses(input: &str) -> impl Iterator<Item = &str> {
+    input
+        .split(['.', ',', ';', ':', '!', '?', '\n', '(', ')'])
+        .filter(|c| !c.trim().is_empty())
+}
