@@ -19,6 +19,7 @@ use tokenizers::Tokenizer;
 
 use crate::index::Generation;
 use crate::model::{category_label, Service};
+use crate::text;
 
 /// The folder the model is read from when nothing else is said: `SIGNPOST_MODEL_DIR`, then
 /// `model/` beside the program (installed), then the repository's `model/minilm-static/`
@@ -133,6 +134,47 @@ impl Model {
     /// thousand most common English words and word pieces, so no typo.
     pub fn knows_word(&self, word: &str) -> bool {
         self.tokenizer.token_to_id(word).is_some()
+    }
+
+    /// True when `word` is an English word the model knows, whole or as a known word with
+    /// an inflection ("stitched" is "stitch" + "ed"): a word to read as typed, not correct.
+    pub fn is_english(&self, word: &str) -> bool {
+        const ENDINGS: &[&str] = &["##s", "##es", "##ed", "##d", "##ing", "##er", "##ers", "##ly"];
+        if self.knows_word(word) {
+            return true;
+        }
+        let Ok(encoding) = self.tokenizer.encode(word, false) else {
+            return false;
+        };
+        match encoding.get_tokens() {
+            [stem, ending] => stem.chars().count() >= 3 && ENDINGS.contains(&ending.as_str()),
+            _ => false,
+        }
+    }
+
+    /// The vocabulary's whole word nearest `word` within its typo budget, the commonest
+    /// among equals ("pasport" → "passport"): how a typo the directory cannot correct is
+    /// read. `None` for a word the vocabulary knows, or one with nothing near.
+    pub fn nearest_word(&self, word: &str) -> Option<String> {
+        let budget = text::typo_budget(word) as usize;
+        if budget == 0 || self.is_english(word) {
+            return None;
+        }
+        let first = word.chars().next()?;
+        let len = word.chars().count();
+        self.tokenizer
+            .get_vocab(false)
+            .into_iter()
+            .filter(|(w, id)| {
+                *id >= FIRST_WORD
+                    && w.starts_with(first)
+                    && w.chars().count().abs_diff(len) <= budget
+                    && w.chars().all(char::is_alphanumeric)
+            })
+            .map(|(w, id)| (text::edit_distance(word, &w), id, w))
+            .filter(|(d, _, _)| *d <= budget)
+            .min()
+            .map(|(_, _, w)| w)
     }
 
     /// The unit-length embedding of `text`: the mean of its tokens' vectors, each weighted by

@@ -21,6 +21,14 @@ use crate::thesaurus::{ConceptId, Thesaurus};
 /// one thing (a whole sentence's mean drifts towards ordinary words).
 const RUN: usize = 4;
 
+/// The shortest run tried: two words ("took passport") can say a sign outright where four
+/// would mix it with the words around it ("nail bar took passport").
+const SHORTEST_RUN: usize = 2;
+
+/// How much closer than [`SIGN_FLOOR`] a run must come to a sign for each word it is
+/// shorter than [`RUN`]: two ordinary words ("mum house") otherwise meet a sign by chance.
+const SHORT_RUN_PENALTY: f32 = 0.05;
+
 /// A run this close to a sign (cosine similarity of the two embeddings) reads as its need.
 /// Below it, runs of ordinary words meet unrelated signs about as closely as related ones:
 /// measured on the judged situations, unrelated pairs reach 0.70–0.74.
@@ -117,15 +125,23 @@ impl Signs {
                 .map(|w| correct(&w).map_or(w, String::from))
                 .collect();
             let words = content(&self.ignore, &all);
-            let runs = words.len().saturating_sub(RUN) + 1;
-            for start in 0..runs.min(words.len()) {
-                let said = words[start..(start + RUN).min(words.len())].join(" ");
+            let runs = (SHORTEST_RUN..=RUN).flat_map(|len| {
+                let len = len.min(words.len());
+                (0..=words.len() - len).map(move |start| start..start + len)
+            });
+            for run in runs {
+                if run.is_empty() {
+                    continue;
+                }
+                // The fewer words, the less evidence: a short run must come closer.
+                let floor = SIGN_FLOOR + SHORT_RUN_PENALTY * (RUN - run.len()) as f32;
+                let said = words[run].join(" ");
                 let Some(v) = model.embed(&said) else {
                     continue;
                 };
                 for sign in &self.signs {
                     let s = similarity(&v, &sign.vector);
-                    if s < SIGN_FLOOR {
+                    if s < floor {
                         continue;
                     }
                     match best.iter_mut().find(|m| m.concept == sign.concept) {

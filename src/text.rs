@@ -85,9 +85,44 @@ pub fn typo_budget(word: &str) -> u8 {
     }
 }
 
+/// Levenshtein distance counting an adjacent transposition as one edit (as tantivy's
+/// fuzzy matching does).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("stalkng", "stalking"), 1);
+        assert_eq!(edit_distance("greenwhich", "greenwich"), 1);
+        assert_eq!(edit_distance("teh", "the"), 1);
+        assert_eq!(edit_distance("rape", "race"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 
     #[test]
     fn folds_case_accents_and_apostrophes() {

@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 
 use super::ranking::{
     meaning_weight, word_share, BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS,
-    POPULATION, POPULATIONS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
+    NOT_A_NEED, NOT_NEEDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
     W_STEM,
 };
 use super::vocabulary::Vocabulary;
@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::geo::{split_postcode, Geography, Place};
 use crate::index::Generation;
 use crate::meaning::Meaning;
-use crate::text::{self, typo_budget};
+use crate::text::{self, edit_distance, typo_budget};
 use crate::thesaurus::{ConceptId, Thesaurus};
 
 const MAX_TYPOS: usize = 5;
@@ -110,7 +110,8 @@ pub(super) fn understand(
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let is_known = known(w);
-        let typos = if is_known {
+        let english = || meaning.is_some_and(|m| m.model.is_english(w));
+        let typos = if is_known || (long && english()) {
             Vec::new()
         } else {
             typo_terms(&vocabulary, w)?
@@ -121,8 +122,7 @@ pub(super) fn understand(
             Vec::new()
         };
         // A last word that begins known words is being typed, not misspelt; in a telling, an
-        // everyday English word the directory lacks ("left") is no typo either.
-        let english = || meaning.is_some_and(|m| m.model.knows_word(w));
+        // everyday English word the directory lacks ("left", "shouting") is no typo either.
         let corrected = if is_known || !prefixes.is_empty() || (long && english()) {
             None
         } else {
@@ -184,14 +184,24 @@ pub(super) fn understand(
         }
     }
     if let Some(meaning) = meaning {
-        // Meaning is read from the words as corrected ("pasport" as "passport").
-        let corrections: Vec<(&str, &str)> = out
+        // Meaning is read from the words as corrected ("pasport" as "passport"), by the
+        // directory's words or else the model's; words the model knows are read as typed.
+        let corrections: Vec<(&str, String)> = out
             .iter()
-            .filter(|w| !meaning.model.knows_word(&w.text))
-            .filter_map(|w| w.corrected.as_deref().map(|c| (w.text.as_str(), c)))
+            .filter(|w| !meaning.model.is_english(&w.text))
+            .filter_map(|w| {
+                let to = w
+                    .corrected
+                    .clone()
+                    .or_else(|| meaning.model.nearest_word(&w.text))?;
+                Some((w.text.as_str(), to))
+            })
             .collect();
         for m in meaning.read(input, &|w| {
-            corrections.iter().find(|(from, _)| *from == w).map(|(_, to)| *to)
+            corrections
+                .iter()
+                .find(|(from, _)| *from == w)
+                .map(|(_, to)| to.as_str())
         }) {
             for (c, depth) in thesaurus.with_broader(m.concept) {
                 let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
@@ -215,10 +225,10 @@ pub(super) fn understand(
     }
     let need_words = out.iter().filter(|w| w.carries_need).count();
     let telling = need_words > TELLING_WORDS;
-    let is_population = |c: &QueryConcept| POPULATIONS.contains(&c.id.as_str());
-    if telling && concepts.iter().any(|c| !is_population(c)) {
+    let is_population = |c: &QueryConcept| NOT_NEEDS.contains(&c.id.as_str());
+    if telling {
         for c in concepts.iter_mut().filter(|c| is_population(c)) {
-            c.weight *= POPULATION;
+            c.weight *= NOT_A_NEED;
         }
     }
     Ok(Understood {
@@ -459,44 +469,4 @@ fn correct(word: &str, typos: &[String], thesaurus: &Thesaurus) -> Option<String
         .min()
         .map(|(_, v)| v.to_string());
     from_thesaurus.or_else(|| typos.first().cloned())
-}
-
-/// Levenshtein distance counting an adjacent transposition as one edit (as tantivy's
-/// fuzzy matching does).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::edit_distance;
-
-    #[test]
-    fn edit_distance_counts_transpositions_once() {
-        assert_eq!(edit_distance("stalkng", "stalking"), 1);
-        assert_eq!(edit_distance("greenwhich", "greenwich"), 1);
-        assert_eq!(edit_distance("teh", "the"), 1);
-        assert_eq!(edit_distance("rape", "race"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
 }

@@ -15,7 +15,7 @@
 //! | | a bare number ("17", "6": an age, a count), beside a word of need: left out | [`NO_NEED_NUMBER`] 0 |
 //! | | a need read by meaning (a run of the query close to one of its signs), at the floor similarity; rising to 1 at an exact sign | [`MEANING_AT_FLOOR`] 0.6 |
 //! | | in a telling (more than [`TELLING_WORDS`] 4 words of need), each word counts [`TELLING_WORDS`] / their number: the needs read carry it | |
-//! | | a concept of who the person is (men, women, children, young or older people, a community) beside a need | [`POPULATION`] 0.3 |
+//! | | in a telling, a concept of who the person is or the kind of service (men, children, helpline, police) | [`NOT_A_NEED`] 0.3 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -102,19 +102,26 @@ pub(crate) fn word_share(n: usize) -> f32 {
     }
 }
 
-/// Concepts that say who the person is, not what they need. Beside a need they only order
-/// services within it: "wife hits me … nobody believes men" is domestic abuse first, and a
-/// service for men leads among those; alone ("men") they count fully.
-pub(crate) const POPULATIONS: &[&str] = &[
+/// Concepts that say who the person is or what kind of service they want, not what
+/// happened. In a telling they only order services within the needs read: "wife hits me …
+/// nobody believes men" is domestic abuse first, with a service for men leading among
+/// those; "police have been round twice" does not make it a police matter. In a short
+/// query they count fully ("men", "helpline").
+pub(crate) const NOT_NEEDS: &[&str] = &[
     "men",
     "women",
     "children-families",
     "young-people",
     "older-people",
     "minority-ethnic",
+    "emergency-reporting",
+    "helpline",
+    "advocacy",
+    "counselling",
+    "online-reporting",
 ];
-/// The weight of a population concept beside a need.
-pub(crate) const POPULATION: f32 = 0.3;
+/// The weight of a concept that is not a need, in a telling.
+pub(crate) const NOT_A_NEED: f32 = 0.3;
 
 /// Place factor: works in the borough searched for.
 pub(crate) const LOCAL: f32 = 2.0;
