@@ -141,9 +141,19 @@ impl Directory {
         let named = index::current_name(&root).filter(|n| complete.contains(n));
         let pointer_lost = named.is_none();
         let candidate = named.or_else(|| complete.into_iter().next());
-        let existing = candidate
-            .as_deref()
-            .map(|name| index::open(&root, name, geo));
+        // A generation indexed with another thesaurus lacks concepts this version searches
+        // for (an upgrade): it is rebuilt from its own feed, like a damaged one.
+        let existing = candidate.as_deref().map(|name| {
+            index::open(&root, name, geo).and_then(|gen| {
+                if gen.indexed_with.as_deref() == Some(thesaurus.fingerprint()) {
+                    Ok(gen)
+                } else {
+                    Err(Error::Index(tantivy::TantivyError::InternalError(
+                        "it was made by an earlier version of Signpost's search".into(),
+                    )))
+                }
+            })
+        });
         let (generation, opened) = match existing {
             Some(Ok(gen))
                 if gen

@@ -21,6 +21,8 @@ struct ThesaurusFile {
 #[derive(Debug, Deserialize)]
 struct ConceptFile {
     id: String,
+    #[serde(default)]
+    label: Option<String>,
     terms: Vec<String>,
     #[serde(default)]
     broader: Vec<String>,
@@ -32,6 +34,8 @@ pub type ConceptId = usize;
 #[derive(Debug)]
 pub struct Concept {
     pub id: String,
+    /// Its name for people ("image-based abuse"); the id with spaces when not given.
+    pub label: String,
     broader: Vec<ConceptId>,
 }
 
@@ -45,6 +49,9 @@ pub struct ConceptMatch {
 }
 
 pub struct Thesaurus {
+    /// Identifies this thesaurus's content: a generation indexed with another one carries
+    /// other concepts and is rebuilt (see `index::Generation::indexed_with`).
+    fingerprint: String,
     stopwords: HashSet<String>,
     concepts: Vec<Concept>,
     /// First word of a phrase → (phrase words, concept).
@@ -89,6 +96,7 @@ impl Thesaurus {
                 .collect::<Result<Vec<_>, _>>()?;
             concepts.push(Concept {
                 id: c.id.clone(),
+                label: c.label.clone().unwrap_or_else(|| c.id.replace('-', " ")),
                 broader,
             });
             for term in &c.terms {
@@ -103,7 +111,10 @@ impl Thesaurus {
                 }
             }
         }
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(json.as_bytes());
+        let fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         Ok(Thesaurus {
+            fingerprint,
             stopwords,
             concepts,
             phrases,
@@ -126,6 +137,11 @@ impl Thesaurus {
                 (words.len() > 1 && kept.len() == 1).then(|| format!("{t} → {}", kept[0]))
             })
             .collect()
+    }
+
+    /// What identifies this thesaurus's content (16 hex digits of its SHA-256).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     pub fn is_stopword(&self, word: &str) -> bool {

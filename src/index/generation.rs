@@ -36,6 +36,10 @@ struct Meta {
     /// `None` for a feed applied locally without a signature, or written by an older version.
     #[serde(default)]
     signed_by: Option<String>,
+    /// Fingerprint of the thesaurus its concepts were found with; `None` from versions
+    /// before it was recorded.
+    #[serde(default)]
+    indexed_with: Option<String>,
 }
 
 /// A complete generation on disk, as its `meta.json` describes it.
@@ -49,6 +53,8 @@ pub struct Kept {
 /// One generation, open for searching.
 pub struct Generation {
     pub name: String,
+    /// Fingerprint of the thesaurus it was indexed with (`None`: an older version's).
+    pub indexed_with: Option<String>,
     pub path: PathBuf,
     pub meta: FeedMeta,
     pub problems: Vec<Problem>,
@@ -210,6 +216,7 @@ impl Staged {
             meta: feed.meta.clone(),
             problems: feed.problems.clone(),
             signed_by: signed_by.map(String::from),
+            indexed_with: Some(thesaurus.fingerprint().to_string()),
         };
         let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
         write_synced(&staged.path.join(META_FILE), &meta)?;
@@ -356,6 +363,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         .collect();
     Ok(Generation {
         name: name.to_string(),
+        indexed_with: meta.indexed_with,
         path,
         meta: meta.meta,
         problems: meta.problems,

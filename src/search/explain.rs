@@ -157,6 +157,21 @@ impl Document {
     }
 }
 
+/// True when the query says or reads needs and the service carries none of them, nor the
+/// broader needs they imply (an IDVA service is for domestic abuse).
+pub(super) fn off_need(
+    searcher: &Searcher,
+    gen: &Generation,
+    address: DocAddress,
+    u: &Understood,
+) -> Result<bool> {
+    if u.needs(true).next().is_none() {
+        return Ok(false);
+    }
+    let doc = Document::new(searcher, gen, address)?;
+    Ok(!u.needs(false).any(|c| doc.carries(c)))
+}
+
 /// Explain one hit from the index itself: does the service's document hold the word, its
 /// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(

@@ -195,6 +195,19 @@ impl Filters {
     }
 }
 
+/// True when the service's name says it is for a particular group ([`ranking::GROUPS`]:
+/// "Men's Advice Line", "Latin American Women's Rights Service") and the query names none
+/// of the groups it states.
+fn for_another_group(name: &str, u: &Understood, thesaurus: &Thesaurus) -> bool {
+    let stated = thesaurus.stated_concepts(&text::words(name));
+    let groups: Vec<&str> = stated
+        .iter()
+        .map(|&c| thesaurus.concept(c).id.as_str())
+        .filter(|id| ranking::GROUPS.contains(id))
+        .collect();
+    !groups.is_empty() && !u.concepts.iter().any(|c| groups.contains(&c.id.as_str()))
+}
+
 pub(crate) fn run(
     gen: &Generation,
     geo: &Geography,
@@ -328,6 +341,12 @@ pub(crate) fn run(
             &gen.summaries[ord].name,
         );
         candidate.in_main_borough = main_borough.is_some_and(|m| gen.ranks[ord].boroughs & m != 0);
+        if for_another_group(&gen.summaries[ord].name, &understood, thesaurus) {
+            candidate.for_another_group();
+        }
+        if explain::off_need(&searcher, gen, address, &understood)? {
+            candidate.off_need();
+        }
         candidates.push(candidate);
     }
     order(&mut candidates);

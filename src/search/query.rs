@@ -11,8 +11,8 @@ use std::cmp::Reverse;
 
 use super::ranking::{
     meaning_weight, word_share, BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS,
-    NOT_A_NEED, NOT_NEEDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
-    W_STEM,
+    GENERAL_ROUTES, GROUPS, NOT_A_NEED, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
+    W_STEM, is_not_a_need,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -61,6 +61,9 @@ pub struct QueryConcept {
     pub words: Vec<usize>,
     /// Read by meaning, not from the words: what was said and the sign it meant.
     pub about: Option<About>,
+    /// Said (or read by meaning) itself, not implied by a narrower concept.
+    #[serde(skip)]
+    pub direct: bool,
 }
 
 /// A need read by meaning: the words of the query that told it and the sign they meant the
@@ -83,6 +86,9 @@ pub struct Understood {
     pub telling: bool,
     /// False when meaning could not be read (no model loaded): keywords only.
     pub by_meaning: bool,
+    /// Needs asked about that no service in the directory covers ("image-based abuse"):
+    /// said above the results, which lead with the general routes instead.
+    pub unserved: Vec<String>,
 }
 
 pub(super) fn understand(
@@ -172,6 +178,7 @@ pub(super) fn understand(
                 Some(q) => {
                     q.weight = q.weight.max(weight);
                     q.words.extend(positions);
+                    q.direct |= depth == 0;
                 }
                 None => concepts.push(QueryConcept {
                     id: thesaurus.concept(c).id.clone(),
@@ -179,6 +186,7 @@ pub(super) fn understand(
                     weight,
                     words: positions,
                     about: None,
+                    direct: depth == 0,
                 }),
             }
         }
@@ -218,6 +226,7 @@ pub(super) fn understand(
                         weight,
                         words: Vec::new(),
                         about,
+                        direct: depth == 0,
                     }),
                 }
             }
@@ -225,19 +234,75 @@ pub(super) fn understand(
     }
     let need_words = out.iter().filter(|w| w.carries_need).count();
     let telling = need_words > TELLING_WORDS;
-    let is_population = |c: &QueryConcept| NOT_NEEDS.contains(&c.id.as_str());
     if telling {
-        for c in concepts.iter_mut().filter(|c| is_population(c)) {
+        for c in concepts.iter_mut().filter(|c| is_not_a_need(&c.id)) {
             c.weight *= NOT_A_NEED;
         }
     }
+    let unserved = unserved(&mut concepts, searcher, gen, thesaurus)?;
     Ok(Understood {
         words: out,
         concepts,
         place,
+        unserved,
         telling,
         by_meaning: meaning.is_some(),
     })
+}
+
+impl Understood {
+    /// The needs in the query (not who the person is, not the kind of service): said or
+    /// read only when `direct`, else with the broader ones they imply.
+    pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {
+        self.concepts.iter().filter(move |c| {
+            (c.direct || !direct) && !is_not_a_need(&c.id) && !GROUPS.contains(&c.id.as_str())
+        })
+    }
+}
+
+/// The needs asked about (said, not implied; not who the person is) that no service in
+/// the directory carries, by their names for people. When there are any, the general
+/// routes join the query at full weight, so they lead instead of a stretched match.
+fn unserved(
+    concepts: &mut Vec<QueryConcept>,
+    searcher: &Searcher,
+    gen: &Generation,
+    thesaurus: &Thesaurus,
+) -> Result<Vec<String>> {
+    let mut unserved = Vec::new();
+    let mut stretched: Vec<ConceptId> = Vec::new();
+    for c in concepts
+        .iter()
+        .filter(|c| c.direct && !is_not_a_need(&c.id))
+    {
+        let term = Term::from_field_text(gen.fields.concepts, &c.id);
+        if searcher.doc_freq(&term)? == 0 {
+            unserved.push(thesaurus.concept(c.concept).label.clone());
+            stretched.extend(thesaurus.with_broader(c.concept).into_iter().map(|(b, _)| b));
+        }
+    }
+    if !unserved.is_empty() {
+        // Broader needs implied only by an unserved one would stretch it ("revenge porn"
+        // is not what a rape crisis line is for): they go, unless said themselves.
+        concepts.retain(|c| c.direct || !stretched.contains(&c.concept));
+        for id in GENERAL_ROUTES {
+            let Some(c) = thesaurus.find_id(id) else {
+                continue;
+            };
+            match concepts.iter_mut().find(|q| q.concept == c) {
+                Some(q) => q.weight = q.weight.max(1.0),
+                None => concepts.push(QueryConcept {
+                    id: id.to_string(),
+                    concept: c,
+                    weight: 1.0,
+                    words: Vec::new(),
+                    about: None,
+                    direct: false,
+                }),
+            }
+        }
+    }
+    Ok(unserved)
 }
 
 /// A number the thesaurus does not know (an age, a time, a count: "17", "6"): it says

@@ -16,6 +16,9 @@
 //! | | a need read by meaning (a run of the query close to one of its signs), at the floor similarity; rising to 1 at an exact sign | [`MEANING_AT_FLOOR`] 0.6 |
 //! | | in a telling (more than [`TELLING_WORDS`] 4 words of need), each word counts [`TELLING_WORDS`] / their number: the needs read carry it | |
 //! | | in a telling, a concept of who the person is or the kind of service (men, children, helpline, police) | [`NOT_A_NEED`] 0.3 |
+//! | | a need asked about that no service carries: the general routes join the query at full weight, and the results say so | [`GENERAL_ROUTES`] |
+//! | | a service whose name says it is for a particular group (men, women, a community, older people, LGBT+, visitors) the query does not name | [`FOR_ANOTHER_GROUP`] 0.6 of [`GROUPS`] |
+//! | | a service carrying none of the needs said or read (when there are any) | [`OFF_NEED`] 0.5 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -120,6 +123,35 @@ pub(crate) const NOT_NEEDS: &[&str] = &[
     "counselling",
     "online-reporting",
 ];
+/// Where anyone can be referred whatever happened: when a need asked about has no service in
+/// the directory, these lead (Victim Support, reporting to the police) rather than a
+/// service that shares a word with the query.
+pub(crate) const GENERAL_ROUTES: &[&str] = &["general-victim-support"];
+
+/// The groups a service can be for, by the concepts its name states. Young people are not
+/// among them: youth services are the main route for the needs of the young (youth
+/// violence, exploitation), which a query names without saying "young".
+pub(crate) const GROUPS: &[&str] = &[
+    "men",
+    "women",
+    "older-people",
+    "minority-ethnic",
+    "lgbtq",
+    "visitors",
+];
+/// The factor for a service for a group the query does not name.
+pub(crate) const FOR_ANOTHER_GROUP: f32 = 0.6;
+
+/// The factor for a service that carries none of the needs said or read in the query, when
+/// there are any: "gay man threatened by neighbours" is about a threat, and a domestic
+/// abuse line for men that matches "gay" and "man" comes after the hate crime services.
+pub(crate) const OFF_NEED: f32 = 0.5;
+
+/// True for a concept of who the person is or the kind of service ([`NOT_NEEDS`]).
+pub(crate) fn is_not_a_need(id: &str) -> bool {
+    NOT_NEEDS.contains(&id)
+}
+
 /// The weight of a concept that is not a need, in a telling.
 pub(crate) const NOT_A_NEED: f32 = 0.3;
 
@@ -165,6 +197,18 @@ pub(super) struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
+    /// The service carries none of the needs said or read in the query.
+    pub(super) fn off_need(&mut self) {
+        self.score *= OFF_NEED;
+    }
+
+    /// The service is for a particular group (its name says so: men, women, a community,
+    /// older people, LGBT+ people, visitors) that the query does not say the person
+    /// belongs to: it comes after the general route for the same need.
+    pub(super) fn for_another_group(&mut self) {
+        self.score *= FOR_ANOTHER_GROUP;
+    }
+
     /// `score` as collected, with the place factor of `place_match`. A local service that
     /// does not match every unit of meaning gets no local factor: it is scored as a national
     /// one would be, so a service for a different need never jumps ahead for being local.
