@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "open_link",
     "hide_window",
     "about",
+    "load_meaning",
     "update_now",
     "network_back",
 ];

@@ -22,7 +22,7 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::AppError;
-use crate::state::{read, AppState};
+use crate::state::{read, AppState, MeaningState};
 
 type Result<T> = std::result::Result<T, AppError>;
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -481,6 +481,15 @@ pub struct About {
     /// Where updates come from, and when the last one was applied.
     pub feed_url: Option<String>,
     pub last_update: Option<String>,
+    /// How search reads meaning; `None` while the model is still loading.
+    pub meaning: Option<MeaningState>,
+}
+
+/// Load the meaning model, after the window's first paint: until it is ready (and for good
+/// if it cannot be), search works on words alone. Says which.
+#[tauri::command]
+pub async fn load_meaning(state: AppStateRef<'_>) -> Result<MeaningState> {
+    state.load_meaning().await
 }
 
 #[tauri::command]
@@ -509,5 +518,6 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
         data_dir: state.data_dir.display().to_string(),
         feed_url: sync.feed_url,
         last_update: sync.last_update.map(|t| in_london(t, "%-d %B %Y at %H:%M")),
+        meaning: state.meaning(),
     })
 }

@@ -74,6 +74,20 @@ fn main() {
                         || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
                 })
                 .build()?;
+            // The meaning model: SIGNPOST_MODEL_DIR, else the installed app's resources, else
+            // the repository's (a development build). Loaded when the UI asks, after its
+            // first paint.
+            let installed = app
+                .path()
+                .resource_dir()
+                .ok()
+                .map(|d| d.join("model"))
+                .filter(|d| d.join("model.json").is_file());
+            let model_dir = match std::env::var_os("SIGNPOST_MODEL_DIR") {
+                Some(dir) => PathBuf::from(dir),
+                None => installed.unwrap_or_else(signpost::meaning::default_dir),
+            };
+            let _ = app.state::<Arc<AppState>>().model_dir.set(model_dir);
             // Open the directory now, off the UI thread, so the first search finds it ready;
             // then the first sync (if a feed is set) runs, and the loop keeps it current.
             let state = app.state::<Arc<AppState>>().inner().clone();
@@ -105,6 +119,7 @@ fn main() {
             commands::open_link,
             commands::hide_window,
             commands::about,
+            commands::load_meaning,
             commands::update_now,
             commands::network_back,
         ])

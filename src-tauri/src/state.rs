@@ -22,6 +22,20 @@ pub struct AppState {
     pub schedule: Schedule,
     /// What a running sync is doing ("Downloading 412 kB…"), or `None` when idle.
     pub sync_progress: Mutex<Option<String>>,
+    /// Where the meaning model is read from, once the window knows (see `main`).
+    pub model_dir: std::sync::OnceLock<PathBuf>,
+    /// The meaning model, once its loading has ended: loaded, or why not.
+    meaning: OnceCell<MeaningState>,
+}
+
+/// How search reads meaning, for the About screen.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MeaningState {
+    /// True when queries are read by meaning as well as by words.
+    pub on: bool,
+    /// The model in use ("all-MiniLM-L6-v2, distilled to static token vectors"), or why
+    /// there is none, in words.
+    pub detail: String,
 }
 
 impl AppState {
@@ -33,7 +47,58 @@ impl AppState {
             store: OnceCell::new(),
             schedule: Schedule::default(),
             sync_progress: Mutex::new(None),
+            model_dir: std::sync::OnceLock::new(),
+            meaning: OnceCell::new(),
         }
+    }
+
+    /// Load the meaning model (once; later calls wait for the same loading) and give it
+    /// to the directory. Search works on words until then, and for good if the model is
+    /// missing or damaged: the state says why.
+    pub async fn load_meaning(&self) -> Result<MeaningState, AppError> {
+        let dir = self.directory().await?;
+        let model_dir = self
+            .model_dir
+            .get()
+            .cloned()
+            .unwrap_or_else(signpost::meaning::default_dir);
+        let state = self
+            .meaning
+            .get_or_init(|| async move {
+                let loaded = tauri::async_runtime::spawn_blocking(move || {
+                    signpost::meaning::Meaning::load(&model_dir)
+                })
+                .await;
+                match loaded {
+                    Ok(Ok(meaning)) => {
+                        let detail = format!(
+                            "{} ({}), {} signs of need",
+                            meaning.model.info.name,
+                            meaning.model.info.licence,
+                            meaning.signs.len()
+                        );
+                        dir.write()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .set_meaning(Arc::new(meaning));
+                        MeaningState { on: true, detail }
+                    }
+                    Ok(Err(why)) => MeaningState {
+                        on: false,
+                        detail: format!("{why}; searching by words only"),
+                    },
+                    Err(e) => MeaningState {
+                        on: false,
+                        detail: format!("the meaning model could not be loaded ({e}); searching by words only"),
+                    },
+                }
+            })
+            .await;
+        Ok(state.clone())
+    }
+
+    /// The meaning model's state, or `None` while it has not finished loading.
+    pub fn meaning(&self) -> Option<MeaningState> {
+        self.meaning.get().cloned()
     }
 
     /// The directory, opening it on first use (a build from the bundled snapshot the

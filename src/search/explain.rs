@@ -113,7 +113,13 @@ impl Document {
             let form = service_word_with_stem(texts.get(gen)?, &w.stem, gen)
                 .unwrap_or_else(|| w.stem.clone());
             Some(found(MatchKind::Stem, &form))
-        } else if let Some(p) = w.prefixes.iter().find(|p| self.has_word(p)) {
+        } else if let Some(p) = w
+            .prefixes
+            .iter()
+            .find(|p| !w.known && self.has_word(p))
+        {
+            // A word already whole ("ex") is not shown as the start of a longer one
+            // ("experiencing"): that would read as a match it is not.
             Some(found(MatchKind::Prefix, p))
         } else if let Some(c) = self.concept(u, i) {
             Some(found(MatchKind::Concept, &c.id))

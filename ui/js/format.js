@@ -21,6 +21,8 @@ export function matchedText(hit) {
   const parts = hit.matched.map((m) => {
     switch (m.how) {
       case 'concept': return `${m.query} → ${m.matched.replaceAll('-', ' ')}`;
+      // Not a word match: what was said meant the same as a sign of this need.
+      case 'meaning': return `about: “${m.query}” → ${m.matched.replaceAll('-', ' ')} (by meaning)`;
       case 'typo': return `${m.query} ≈ ${m.matched} (approximate)`;
       case 'prefix': return `${m.query}… → ${m.matched}`;
       case 'stem': return `${m.query} → ${m.matched}`;

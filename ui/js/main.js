@@ -174,9 +174,20 @@ async function search(strict = false) {
   state.borough = view;
   const said = view ? describeBorough(view, results) : describe(results, req);
   if (summary.textContent !== said) summary.textContent = said;
+  showUnserved(view ? [] : results.understood.unserved);
   if (view) drawBoroughView(); else { hideBoroughView(); drawResults(); }
   detailsFollowResults();
   list.dataset.seq = String(seq);
+}
+
+// A need asked about that no service in the directory covers: said, not stretched.
+function showUnserved(needs) {
+  const p = $('unserved');
+  const text = needs.length
+    ? `No service in the directory specialises in ${needs.join(' or ')}. The general routes come first.`
+    : '';
+  if (p.textContent !== text) p.textContent = text;
+  if (p.hidden !== !text) p.hidden = !text;
 }
 
 function placeOnly(r, req) {
@@ -269,6 +280,7 @@ function drawResults() {
 function showStart() {
   state.borough = null;
   hideBoroughView();
+  showUnserved([]);
   summary.textContent = state.shortlist.length
     ? 'Type to search, or open a service from your shortlist.'
     : 'Type what happened or who you are looking for, or pick a type of help.';
@@ -506,6 +518,8 @@ async function openAbout() {
         row('Records set aside', a.set_aside.length ? `${a.set_aside.length} (listed below)` : 'none'),
         row('Updates from', a.feed_url || 'no feed set (the directory shipped with the app)'),
         row('Last update', a.last_update || 'never'),
+        row('Search by meaning', !a.meaning ? 'starting…'
+          : a.meaning.on ? `on: ${a.meaning.detail}` : `off: ${a.meaning.detail}`),
         row('Kept in', a.data_dir),
         row('App version', a.version)),
       a.set_aside.length ? el('ul', { class: 'set-aside' }, a.set_aside.map((p) => el('li', {
@@ -560,7 +574,20 @@ async function startUp() {
     await restoreZoom(settings.zoom_percent, showError);
   } catch (e) { showError(e); }
   await loadShortlist();
-  search();
+  await search();
+  // The meaning model loads once the first results are painted: searching works on words
+  // at once, and by meaning too as soon as the model is ready.
+  requestAnimationFrame(() => setTimeout(loadMeaning, 0));
+}
+
+async function loadMeaning() {
+  try {
+    const m = await call('load_meaning');
+    document.body.dataset.meaning = m.on ? 'on' : 'off';
+    if (m.on && q.value.trim()) search();
+  } catch (e) {
+    document.body.dataset.meaning = 'off';
+  }
 }
 
 function wire() {
