@@ -554,6 +554,12 @@ fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResul
     if !corrections.is_empty() {
         println!("(read {})", corrections.join(", "));
     }
+    if !r.understood.unserved.is_empty() {
+        println!(
+            "No service in the directory specialises in {}. The general routes come first.",
+            r.understood.unserved.join(" or ")
+        );
+    }
     if r.hits.is_empty() {
         println!("No service matches. Try fewer words, or remove a filter. In immediate danger call 999.");
     }
@@ -590,6 +596,9 @@ fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResul
                 MatchKind::Exact => m.query.clone(),
                 MatchKind::Concept => format!("{} → {}", m.query, m.matched),
                 MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
+                MatchKind::Meaning => {
+                    format!("about: \"{}\" → {} (by meaning)", m.query, m.matched)
+                }
                 _ => format!("{} → {}", m.query, m.matched),
             })
             .collect();

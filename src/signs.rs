@@ -120,43 +120,49 @@ impl Signs {
     ) -> Vec<SignMatch> {
         let mut best: Vec<SignMatch> = Vec::new();
         for clause in clauses(input) {
-            let all: Vec<String> = text::words(clause)
-                .into_iter()
-                .map(|w| correct(&w).map_or(w, String::from))
+            let typed = text::words(clause);
+            let read: Vec<&str> = typed
+                .iter()
+                .map(|w| correct(w).unwrap_or(w.as_str()))
                 .collect();
-            let words = content(&self.ignore, &all);
-            let runs = (SHORTEST_RUN..=RUN).flat_map(|len| {
-                let len = len.min(words.len());
-                (0..=words.len() - len).map(move |start| start..start + len)
-            });
-            for run in runs {
-                if run.is_empty() {
-                    continue;
-                }
+            // Positions of the words that say something.
+            let kept: Vec<usize> = (0..read.len())
+                .filter(|&i| !self.ignore.contains(read[i]))
+                .collect();
+            let lengths = if kept.len() <= SHORTEST_RUN {
+                kept.len()..=kept.len()
+            } else {
+                SHORTEST_RUN..=RUN.min(kept.len())
+            };
+            for len in lengths.filter(|&len| len > 0) {
                 // The fewer words, the less evidence: a short run must come closer.
-                let floor = SIGN_FLOOR + SHORT_RUN_PENALTY * (RUN - run.len()) as f32;
-                let said = words[run].join(" ");
-                let Some(v) = model.embed(&said) else {
-                    continue;
-                };
-                for sign in &self.signs {
-                    let s = similarity(&v, &sign.vector);
-                    if s < floor {
+                let floor = SIGN_FLOOR + SHORT_RUN_PENALTY * RUN.saturating_sub(len) as f32;
+                for run in kept.windows(len) {
+                    let words: Vec<&str> = run.iter().map(|&i| read[i]).collect();
+                    let Some(v) = model.embed(&words.join(" ")) else {
                         continue;
-                    }
-                    match best.iter_mut().find(|m| m.concept == sign.concept) {
-                        Some(m) if m.similarity >= s => {}
-                        Some(m) => {
-                            m.said = said.clone();
-                            m.sign = sign.text.clone();
-                            m.similarity = s;
+                    };
+                    // Said as typed, from the run's first word to its last.
+                    let said = || typed[run[0]..=run[len - 1]].join(" ");
+                    for sign in &self.signs {
+                        let s = similarity(&v, &sign.vector);
+                        if s < floor {
+                            continue;
                         }
-                        None => best.push(SignMatch {
-                            concept: sign.concept,
-                            said: said.clone(),
-                            sign: sign.text.clone(),
-                            similarity: s,
-                        }),
+                        match best.iter_mut().find(|m| m.concept == sign.concept) {
+                            Some(m) if m.similarity >= s => {}
+                            Some(m) => {
+                                m.said = said();
+                                m.sign = sign.text.clone();
+                                m.similarity = s;
+                            }
+                            None => best.push(SignMatch {
+                                concept: sign.concept,
+                                said: said(),
+                                sign: sign.text.clone(),
+                                similarity: s,
+                            }),
+                        }
                     }
                 }
             }
