@@ -40,7 +40,23 @@ struct Args {
     /// Random seed (the same seed gives the same data and queries).
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Search by words only: do not load the meaning model (to compare).
+    #[arg(long)]
+    keywords_only: bool,
 }
+
+/// Situations typed in people's words (none of them a judged query), searched at every
+/// keystroke: the semantic pass reads every run of words in them, so they are its worst case.
+const TELLINGS: &[&str] = &[
+    "my partner takes my phone every night and reads my messages, he gets angry when i go out",
+    "a man keeps waiting outside my work and follows me to the station, he sends me messages from new numbers",
+    "someone rang my dad saying they were from the bank and he moved his savings to a safe account",
+    "the boss keeps their passports and they sleep at the car wash, never paid",
+    "my son is 14 and keeps coming home with new trainers and cash, older boys pick him up",
+    "neighbours shout abuse about our religion at my kids and threw eggs at our windows",
+    "she says her uncle touched her when she was little and she has never told anyone",
+    "flat upstairs plays music all night and he threatened me when i complained, council does nothing",
+];
 
 struct Query {
     text: String,
@@ -205,8 +221,15 @@ fn main() {
     index::build(&root, &bytes, &f, None, Thesaurus::bundled()).unwrap();
     let build_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let dir = Directory::open(data.path()).unwrap();
+    let mut dir = Directory::open(data.path()).unwrap();
     let open_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    if !args.keywords_only {
+        let meaning = signpost::meaning::Meaning::load(&signpost::meaning::default_dir())
+            .expect("the meaning model is installed (bash model/build.sh), or pass --keywords-only");
+        dir.set_meaning(std::sync::Arc::new(meaning));
+    }
+    let model_s = t.elapsed().as_secs_f64();
     assert_eq!(dir.info().services, args.services);
 
     let at = Some("2026-11-24T10:00:00Z".parse().unwrap());
@@ -245,6 +268,23 @@ fn main() {
         );
     }
     let times: Vec<Duration> = timed.iter().map(|(t, _)| *t).collect();
+    // Every keystroke of each telling.
+    let mut tellings: Vec<Duration> = TELLINGS
+        .iter()
+        .flat_map(|s| s.char_indices().map(move |(i, c)| &s[..i + c.len_utf8()]))
+        .map(|typed| {
+            let req = SearchRequest {
+                text: typed.to_string(),
+                at,
+                limit: 10,
+                ..Default::default()
+            };
+            let t = Instant::now();
+            dir.search(&req).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    tellings.sort();
     // Opening a detail: a few hundred services from across the directory.
     let ids: Vec<String> = (0..300)
         .map(|i| {
@@ -290,12 +330,20 @@ fn main() {
         fts.last().unwrap().as_secs_f64() * 1000.0
     );
     println!(
-        "services={} build_s={build_s:.2} open_s={open_s:.2} detail_p99_ms={:.3} p50_ms={:.3} p99_ms={:.3} fts5_p50_ms={:.3} fts5_p99_ms={:.3}",
+        "services={} meaning={} build_s={build_s:.2} open_s={open_s:.2} model_load_s={model_s:.2} detail_p99_ms={:.3} p50_ms={:.3} p99_ms={:.3} fts5_p50_ms={:.3} fts5_p99_ms={:.3}",
         args.services,
+        if args.keywords_only { "off" } else { "on" },
         percentile(&details, 0.99),
         percentile(&times, 0.50),
         percentile(&times, 0.99),
         percentile(&fts, 0.50),
         percentile(&fts, 0.99)
+    );
+    println!(
+        "tellings: {} keystrokes, p50_ms={:.3} p99_ms={:.3} max_ms={:.3}",
+        tellings.len(),
+        percentile(&tellings, 0.50),
+        percentile(&tellings, 0.99),
+        tellings.last().unwrap().as_secs_f64() * 1000.0
     );
 }

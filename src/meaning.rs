@@ -70,6 +70,9 @@ pub struct Model {
     tokenizer: Tokenizer,
     /// One row of `dims` per vocabulary token.
     vectors: Vec<f32>,
+    /// The vocabulary's whole words (no pieces, marks or symbols) with their ids, in
+    /// alphabetical order: where typos are corrected from.
+    words: Vec<(String, u32)>,
     dims: usize,
 }
 
@@ -117,10 +120,17 @@ impl Model {
                 info.dimensions
             )));
         }
+        let mut words: Vec<(String, u32)> = tokenizer
+            .get_vocab(false)
+            .into_iter()
+            .filter(|(w, id)| *id >= FIRST_WORD && w.chars().all(char::is_alphanumeric))
+            .collect();
+        words.sort();
         Ok(Model {
             info,
             tokenizer,
             vectors,
+            words,
             dims,
         })
     }
@@ -162,19 +172,15 @@ impl Model {
         }
         let first = word.chars().next()?;
         let len = word.chars().count();
-        self.tokenizer
-            .get_vocab(false)
-            .into_iter()
-            .filter(|(w, id)| {
-                *id >= FIRST_WORD
-                    && w.starts_with(first)
-                    && w.chars().count().abs_diff(len) <= budget
-                    && w.chars().all(char::is_alphanumeric)
-            })
-            .map(|(w, id)| (text::edit_distance(word, &w), id, w))
+        let start = self.words.partition_point(|(w, _)| w.chars().next() < Some(first));
+        self.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(first))
+            .filter(|(w, _)| w.chars().count().abs_diff(len) <= budget)
+            .map(|(w, id)| (text::edit_distance(word, w), *id, w))
             .filter(|(d, _, _)| *d <= budget)
             .min()
-            .map(|(_, _, w)| w)
+            .map(|(_, _, w)| w.clone())
     }
 
     /// The unit-length embedding of `text`: the mean of its tokens' vectors, each weighted by
