@@ -145,7 +145,7 @@ impl Directory {
         // for (an upgrade): it is rebuilt from its own feed, like a damaged one.
         let existing = candidate.as_deref().map(|name| {
             index::open(&root, name, geo).and_then(|gen| {
-                if gen.indexed_with.as_deref() == Some(thesaurus.fingerprint()) {
+                if gen.indexed_with.as_deref() == Some(&index::indexed_with(thesaurus)) {
                     Ok(gen)
                 } else {
                     Err(Error::Index(tantivy::TantivyError::InternalError(

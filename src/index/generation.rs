@@ -36,8 +36,8 @@ struct Meta {
     /// `None` for a feed applied locally without a signature, or written by an older version.
     #[serde(default)]
     signed_by: Option<String>,
-    /// Fingerprint of the thesaurus its concepts were found with; `None` from versions
-    /// before it was recorded.
+    /// The document format and thesaurus its index was made with (`schema::indexed_with`);
+    /// `None` from versions before it was recorded.
     #[serde(default)]
     indexed_with: Option<String>,
 }
@@ -53,7 +53,7 @@ pub struct Kept {
 /// One generation, open for searching.
 pub struct Generation {
     pub name: String,
-    /// Fingerprint of the thesaurus it was indexed with (`None`: an older version's).
+    /// The format and thesaurus it was indexed with (`None`: an older version's).
     pub indexed_with: Option<String>,
     pub path: PathBuf,
     pub meta: FeedMeta,
@@ -216,7 +216,7 @@ impl Staged {
             meta: feed.meta.clone(),
             problems: feed.problems.clone(),
             signed_by: signed_by.map(String::from),
-            indexed_with: Some(thesaurus.fingerprint().to_string()),
+            indexed_with: Some(schema::indexed_with(thesaurus)),
         };
         let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
         write_synced(&staged.path.join(META_FILE), &meta)?;

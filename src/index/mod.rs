@@ -28,4 +28,4 @@ pub use generation::{
 };
 pub use records::{Records, Summary};
 pub(crate) use schema::texts;
-pub use schema::Fields;
+pub use schema::{indexed_with, Fields};

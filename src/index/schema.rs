@@ -30,6 +30,9 @@ pub struct Fields {
     pub stems: tantivy::schema::Field,
     /// Thesaurus concept ids the service carries.
     pub concepts: tantivy::schema::Field,
+    /// The concepts the service is for, once each: those its name states and its types of
+    /// help (with the broader ones they imply), not those its text only mentions.
+    pub purpose: tantivy::schema::Field,
     /// GSS codes of the boroughs a service names: finds local services directly.
     pub area: tantivy::schema::Field,
 }
@@ -53,6 +56,7 @@ impl Fields {
             // No length normalisation: a service carrying many concepts is not a weaker
             // match for each of them. Strength comes from repetition (see `concepts`).
             concepts: b.add_text_field("concepts", text(WORDS, false)),
+            purpose: b.add_text_field("purpose", text(WORDS, false)),
             area: b.add_text_field("area", text(WORDS, false)),
         };
         (b.build(), fields)
@@ -66,6 +70,7 @@ impl Fields {
             body: f("body")?,
             stems: f("stems")?,
             concepts: f("concepts")?,
+            purpose: f("purpose")?,
             area: f("area")?,
         })
     }
@@ -152,6 +157,32 @@ pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> Stri
     out.join(" ")
 }
 
+/// What a generation's index was made with: the document format and the thesaurus. A
+/// generation made otherwise is rebuilt (see `Generation::indexed_with`).
+pub fn indexed_with(thesaurus: &Thesaurus) -> String {
+    format!("{INDEX_FORMAT}-{}", thesaurus.fingerprint())
+}
+
+/// The version of the documents' fields; raised when a field is added or changes meaning.
+const INDEX_FORMAT: u32 = 2;
+
+/// The concept ids a service is for (see [`Fields::purpose`]), space-separated.
+pub fn purpose(s: &Service, name: &str, thesaurus: &Thesaurus) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    let name: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    let stated = thesaurus.stated_concepts(&name);
+    let categories = s.categories().into_iter().filter_map(|c| thesaurus.find_id(c));
+    for c in stated.into_iter().chain(categories) {
+        for (c, _) in thesaurus.with_broader(c) {
+            let id = thesaurus.concept(c).id.as_str();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids.join(" ")
+}
+
 pub fn document(
     ord: usize,
     s: &Service,
@@ -182,6 +213,7 @@ pub fn document(
     );
     doc.add_text(f.stems, texts.join(" "));
     doc.add_text(f.concepts, concepts(s, &texts, thesaurus));
+    doc.add_text(f.purpose, purpose(s, &texts[0], thesaurus));
     doc.add_text(f.area, area_tokens(s, geo).join(" "));
     doc
 }

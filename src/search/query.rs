@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 
 use super::ranking::{
     meaning_weight, word_share, BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS,
-    GENERAL_ROUTES, GROUPS, NOT_A_NEED, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME,
+    CONTEXT, GENERAL_ROUTES, GROUPS, NOT_A_NEED, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE,
     W_STEM, is_not_a_need,
 };
 use super::vocabulary::Vocabulary;
@@ -319,6 +319,10 @@ fn is_bare_number(word: &str, thesaurus: &Thesaurus) -> bool {
 pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
     let f = &gen.fields;
     let share = word_share(u.words.iter().filter(|w| w.carries_need).count());
+    // Words that express no concept, when a need was read by meaning: they tell the
+    // situation around it ("reads my texts", "see my mates"), not the help needed.
+    let read_by_meaning = u.needs(true).any(|c| c.about.is_some());
+    let in_concept = |i: usize| u.concepts.iter().any(|c| c.words.contains(&i));
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut term = |field: Field, text: &str, boost: f32| {
         let q = TermQuery::new(
@@ -327,7 +331,7 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         );
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
     };
-    for w in &u.words {
+    for (i, w) in u.words.iter().enumerate() {
         let need = match (w.carries_need, w.text.chars().all(|c| c.is_ascii_digit())) {
             (true, _) => 1.0,
             (false, false) => NO_NEED,
@@ -336,7 +340,12 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         if need == 0.0 {
             continue;
         }
-        let k = if w.in_phrase { IN_PHRASE } else { 1.0 } * need * share;
+        let context = if read_by_meaning && !in_concept(i) {
+            CONTEXT
+        } else {
+            1.0
+        };
+        let k = if w.in_phrase { IN_PHRASE } else { 1.0 } * need * share * context;
         term(f.name, &w.text, W_NAME * k);
         term(f.body, &w.text, W_BODY * k);
         term(f.stems, &w.stem, W_STEM * k);
@@ -360,6 +369,10 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
     }
     for c in &u.concepts {
         term(f.concepts, &c.id, W_CONCEPT * c.weight);
+    }
+    // A service for the need (by its name or type of help) above one that mentions it.
+    for c in u.needs(false) {
+        term(f.purpose, &c.id, W_PURPOSE * c.weight);
     }
     if clauses.is_empty() {
         Box::new(tantivy::query::AllQuery)

@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | text score (BM25, one flat union of boosted terms) | a word in a service's name | [`W_NAME`] 3.0 |
 //! | | a thesaurus concept the service carries (from its categories and text) | [`W_CONCEPT`] 2.0 |
+//! | | a need the service is for (its name states it, or one of its types of help), on top of carrying it | [`W_PURPOSE`] 1.0 |
 //! | | a word in its categories, eligibility or description (by repetition in one field) | [`W_BODY`] 1.0 |
 //! | | the word's stem ("stalked" for "stalking") | [`W_STEM`] 0.6 |
 //! | | a completion of the last word, still being typed | [`PREFIX`] 0.7 |
@@ -18,6 +19,7 @@
 //! | | in a telling, a concept of who the person is or the kind of service (men, children, helpline, police) | [`NOT_A_NEED`] 0.3 |
 //! | | a need asked about that no service carries: the general routes join the query at full weight, and the results say so | [`GENERAL_ROUTES`] |
 //! | | a service whose name says it is for a particular group (men, women, a community, older people, LGBT+, visitors) the query does not name | [`FOR_ANOTHER_GROUP`] 0.6 of [`GROUPS`] |
+//! | | a word expressing no concept, when a need was read by meaning | [`CONTEXT`] 0.5 |
 //! | | a service carrying none of the needs said or read (when there are any) | [`OFF_NEED`] 0.5 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
@@ -41,6 +43,9 @@ use crate::facts::PlaceMatch;
 pub(crate) const W_NAME: f32 = 3.0;
 /// A thesaurus concept the service carries.
 pub(crate) const W_CONCEPT: f32 = 2.0;
+/// A need the service is for (its name states it, or it is one of its types of help), on
+/// top of carrying it: the general route for a need above a service that mentions it.
+pub(crate) const W_PURPOSE: f32 = 1.0;
 /// A word in the service's categories, eligibility or description.
 pub(crate) const W_BODY: f32 = 1.0;
 /// The word's stem.
@@ -141,6 +146,10 @@ pub(crate) const GROUPS: &[&str] = &[
 ];
 /// The factor for a service for a group the query does not name.
 pub(crate) const FOR_ANOTHER_GROUP: f32 = 0.6;
+
+/// A word that expresses no concept, when a need was read by meaning: it tells what
+/// happened around the need ("reads my texts"), so it counts for less than the need read.
+pub(crate) const CONTEXT: f32 = 0.25;
 
 /// The factor for a service that carries none of the needs said or read in the query, when
 /// there are any: "gay man threatened by neighbours" is about a threat, and a domestic
