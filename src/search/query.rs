@@ -235,7 +235,11 @@ pub(super) fn understand(
     let need_words = out.iter().filter(|w| w.carries_need).count();
     let telling = need_words > TELLING_WORDS;
     if telling {
-        for c in concepts.iter_mut().filter(|c| is_not_a_need(&c.id)) {
+        // Said in passing ("police have been round"); read by meaning, it is the need.
+        for c in concepts
+            .iter_mut()
+            .filter(|c| is_not_a_need(&c.id) && c.about.is_none())
+        {
             c.weight *= NOT_A_NEED;
         }
     }
