@@ -342,3 +342,30 @@ fn killing_the_process_mid_build_never_leaves_a_broken_directory() {
         "only {interrupted} of 20 runs were killed before finishing"
     );
 }
+
+#[test]
+fn a_directory_indexed_by_an_earlier_version_is_reindexed_from_its_own_feed() {
+    let d = data_dir();
+    let mut dir = Directory::open(d.path()).unwrap();
+    dir.apply_feed(&newer_feed()).unwrap();
+    let gen = dir.info().generation;
+    drop(dir);
+    // What an earlier version wrote: the same generation, made with another thesaurus.
+    let meta = d.path().join("directory").join(&gen).join("meta.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&meta).unwrap()).unwrap();
+    m["indexed_with"] = serde_json::json!("1-0000000000000000");
+    fs::write(&meta, serde_json::to_vec(&m).unwrap()).unwrap();
+    let dir = Directory::open(d.path()).unwrap();
+    assert!(
+        matches!(dir.opened(), Opened::Rebuilt { reason } if reason.contains("earlier version")),
+        "{:?}",
+        dir.opened()
+    );
+    assert_ne!(dir.info().generation, gen);
+    // The directory it serves is still the synced one, not the bundled snapshot.
+    assert_eq!(dir.info().services, 2);
+    assert_eq!(ids(&dir, &text("quokka"))[0], "quokka-advice");
+    // And the next start opens it as it is.
+    drop(dir);
+    assert_eq!(Directory::open(d.path()).unwrap().opened(), &Opened::Existing);
+}

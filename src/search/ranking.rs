@@ -337,6 +337,44 @@ mod tests {
     }
 
     #[test]
+    fn a_closer_reading_by_meaning_weighs_more_but_never_more_than_a_word() {
+        let floor = crate::signs::SIGN_FLOOR;
+        assert_eq!(meaning_weight(floor), MEANING_AT_FLOOR);
+        assert!(meaning_weight(floor + 0.1) > meaning_weight(floor));
+        assert_eq!(meaning_weight(1.0), 1.0);
+        assert_eq!(meaning_weight(1.5), 1.0, "a concept said in words weighs 1");
+    }
+
+    #[test]
+    fn in_a_telling_all_the_words_together_weigh_as_a_few() {
+        assert_eq!(word_share(3), 1.0);
+        assert_eq!(word_share(TELLING_WORDS), 1.0);
+        assert!((word_share(20) * 20.0 - TELLING_WORDS as f32).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_service_for_another_group_comes_after_the_general_route() {
+        let mut hits = vec![
+            found("for another group", 5.0, None, false),
+            found("general route", 4.0, None, false),
+        ];
+        hits[0].for_another_group();
+        order(&mut hits);
+        assert_eq!(names(&hits), ["general route", "for another group"]);
+    }
+
+    #[test]
+    fn a_service_off_the_need_comes_after_one_on_it() {
+        let mut hits = vec![
+            found("matches the words only", 5.0, None, false),
+            found("carries the need", 3.0, None, false),
+        ];
+        hits[0].off_need();
+        order(&mut hits);
+        assert_eq!(names(&hits), ["carries the need", "matches the words only"]);
+    }
+
+    #[test]
     fn local_beats_london_wide_for_the_same_need() {
         let mut hits = vec![
             found("wide", 5.0, Some(PlaceMatch::LondonWide), false),
