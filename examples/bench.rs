@@ -225,8 +225,9 @@ fn main() {
     let open_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     if !args.keywords_only {
-        let meaning = signpost::meaning::Meaning::load(&signpost::meaning::default_dir())
-            .expect("the meaning model is installed (bash model/build.sh), or pass --keywords-only");
+        let meaning = signpost::meaning::Meaning::load(&signpost::meaning::default_dir()).expect(
+            "the meaning model is installed (bash model/build.sh), or pass --keywords-only",
+        );
         dir.set_meaning(std::sync::Arc::new(meaning));
     }
     let model_s = t.elapsed().as_secs_f64();

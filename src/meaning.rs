@@ -149,7 +149,9 @@ impl Model {
     /// True when `word` is an English word the model knows, whole or as a known word with
     /// an inflection ("stitched" is "stitch" + "ed"): a word to read as typed, not correct.
     pub fn is_english(&self, word: &str) -> bool {
-        const ENDINGS: &[&str] = &["##s", "##es", "##ed", "##d", "##ing", "##er", "##ers", "##ly"];
+        const ENDINGS: &[&str] = &[
+            "##s", "##es", "##ed", "##d", "##ing", "##er", "##ers", "##ly",
+        ];
         if self.knows_word(word) {
             return true;
         }
@@ -172,7 +174,9 @@ impl Model {
         }
         let first = word.chars().next()?;
         let len = word.chars().count();
-        let start = self.words.partition_point(|(w, _)| w.chars().next() < Some(first));
+        let start = self
+            .words
+            .partition_point(|(w, _)| w.chars().next() < Some(first));
         self.words[start..]
             .iter()
             .take_while(|(w, _)| w.starts_with(first))
@@ -184,7 +188,7 @@ impl Model {
     }
 
     /// The unit-length embedding of `text`: the mean of its tokens' vectors, each weighted by
-/// how rare the token is ([`token_weight`]). `None` when no
+    /// how rare the token is ([`token_weight`]). `None` when no
     /// token of it is known (empty text, or symbols only).
     pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
         let encoding = self.tokenizer.encode(text, false).ok()?;

@@ -367,5 +367,8 @@ fn a_directory_indexed_by_an_earlier_version_is_reindexed_from_its_own_feed() {
     assert_eq!(ids(&dir, &text("quokka"))[0], "quokka-advice");
     // And the next start opens it as it is.
     drop(dir);
-    assert_eq!(Directory::open(d.path()).unwrap().opened(), &Opened::Existing);
+    assert_eq!(
+        Directory::open(d.path()).unwrap().opened(),
+        &Opened::Existing
+    );
 }

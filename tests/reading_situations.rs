@@ -80,8 +80,8 @@ fn judged_situations_are_read_far_better_by_meaning_than_by_words() {
 #[test]
 fn own_situations_stay_good() {
     let (_d, dir) = with_meaning();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/more-situations.jsonl");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more-situations.jsonl");
     let s = scores(&dir, &path);
     assert!(
         s.success_at_3 >= 0.75 && s.mrr >= 0.65 && s.zero == 0.0,
@@ -121,10 +121,10 @@ fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
         .search(&text("he reads my texts and won't let me see my mates"))
         .unwrap();
     assert!(!w.understood.by_meaning);
-    assert!(w.hits.iter().all(|h| h
-        .matched
+    assert!(w
+        .hits
         .iter()
-        .all(|m| m.how != MatchKind::Meaning)));
+        .all(|h| h.matched.iter().all(|m| m.how != MatchKind::Meaning)));
 }
 
 #[test]
@@ -144,7 +144,10 @@ fn a_service_carrying_none_of_the_needs_comes_after_those_that_do() {
     // "gay" and "man" name who; "threatened by neighbours" is the need (hate crime). The
     // Men's Advice Line (domestic abuse) matches both words but not the need.
     let hits = ids(&dir, &text("gay man threatened by neighbours"));
-    let galop = hits.iter().position(|h| h == "galop-lgbt-helpline").unwrap();
+    let galop = hits
+        .iter()
+        .position(|h| h == "galop-lgbt-helpline")
+        .unwrap();
     let mens = hits.iter().position(|h| h == "mens-advice-line");
     assert_eq!(galop, 0, "{hits:?}");
     assert!(mens.is_none_or(|m| m > galop), "{hits:?}");
@@ -158,14 +161,18 @@ fn a_need_no_service_covers_is_said_and_the_general_routes_lead() {
     // Led by the routes open to any victim, not by a sexual violence service that shares
     // a broader concept with the query.
     assert!(
-        r.hits[0].categories.iter().any(|c| c == "general-victim-support"),
+        r.hits[0]
+            .categories
+            .iter()
+            .any(|c| c == "general-victim-support"),
         "{:?}",
         r.hits[0]
     );
-    assert!(r.hits.iter().take(3).all(|h| !h
-        .matched
+    assert!(r
+        .hits
         .iter()
-        .any(|m| m.matched == "sexual-violence")));
+        .take(3)
+        .all(|h| !h.matched.iter().any(|m| m.matched == "sexual-violence")));
     // A need the directory covers is not said to be missing.
     assert!(dir
         .search(&text("stalking"))
@@ -181,7 +188,10 @@ fn a_service_for_another_group_comes_after_the_general_route() {
     // IKWRO is for Middle Eastern and Afghan women: after the general forced marriage
     // helpline, unless the query says the person is one of them.
     let hits = ids(&dir, &text("forced marriage hackney"));
-    let karma = hits.iter().position(|h| h == "karma-nirvana-helpline").unwrap();
+    let karma = hits
+        .iter()
+        .position(|h| h == "karma-nirvana-helpline")
+        .unwrap();
     let ikwro = hits.iter().position(|h| h == "ikwro").unwrap();
     assert!(karma < ikwro, "{hits:?}");
     // Saying the group changes that.
@@ -215,13 +225,15 @@ fn a_whole_word_is_never_explained_as_the_start_of_a_longer_one() {
 fn a_typo_in_a_telling_is_read_by_the_models_words() {
     let m = meaning();
     assert_eq!(m.model.nearest_word("pasport").as_deref(), Some("passport"));
-    assert!(m.model.is_english("stitched"), "stitch + ed is a word, not a typo");
+    assert!(
+        m.model.is_english("stitched"),
+        "stitch + ed is a word, not a typo"
+    );
     assert_eq!(m.model.nearest_word("left"), None);
     let (_d, dir) = with_meaning();
     let r = dir
         .search(&SearchRequest {
-            text: "flatmate hasnt left her room in 4 days and keeps giving her stuff away"
-                .into(),
+            text: "flatmate hasnt left her room in 4 days and keeps giving her stuff away".into(),
             limit: 5,
             ..Default::default()
         })

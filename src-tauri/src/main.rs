@@ -36,6 +36,10 @@ struct Args {
     /// before rolling it out; see the README's "Updates").
     #[arg(long, env = signpost::policy::POLICY_ENV, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Folder holding the meaning model (default: the installed app's own, or the
+    /// repository's in a development build). Search works on words alone without it.
+    #[arg(long, env = "SIGNPOST_MODEL_DIR", value_name = "DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 fn main() {
@@ -53,6 +57,7 @@ fn main() {
         std::process::exit(1);
     };
     let state = Arc::new(AppState::new(data_dir, started));
+    let model_dir = args.model_dir;
 
     let result = tauri::Builder::default()
         // The UI never calls these plugins; the shell uses them after checking each request.
@@ -74,7 +79,7 @@ fn main() {
                         || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
                 })
                 .build()?;
-            // The meaning model: SIGNPOST_MODEL_DIR, else the installed app's resources, else
+            // The meaning model: --model-dir, else the installed app's resources, else
             // the repository's (a development build). Loaded when the UI asks, after its
             // first paint.
             let installed = app
@@ -83,10 +88,10 @@ fn main() {
                 .ok()
                 .map(|d| d.join("model"))
                 .filter(|d| d.join("model.json").is_file());
-            let model_dir = match std::env::var_os("SIGNPOST_MODEL_DIR") {
-                Some(dir) => PathBuf::from(dir),
-                None => installed.unwrap_or_else(signpost::meaning::default_dir),
-            };
+            let model_dir = model_dir
+                .clone()
+                .or(installed)
+                .unwrap_or_else(signpost::meaning::default_dir);
             let _ = app.state::<Arc<AppState>>().model_dir.set(model_dir);
             // Open the directory now, off the UI thread, so the first search finds it ready;
             // then the first sync (if a feed is set) runs, and the loop keeps it current.

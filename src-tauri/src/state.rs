@@ -69,7 +69,7 @@ impl AppState {
                     signpost::meaning::Meaning::load(&model_dir)
                 })
                 .await;
-                match loaded {
+                let state = match loaded {
                     Ok(Ok(meaning)) => {
                         let detail = format!(
                             "{} ({}), {} signs of need",
@@ -88,12 +88,26 @@ impl AppState {
                     },
                     Err(e) => MeaningState {
                         on: false,
-                        detail: format!("the meaning model could not be loaded ({e}); searching by words only"),
+                        detail: format!(
+                            "the meaning model could not be loaded ({e}); searching by words only"
+                        ),
                     },
-                }
+                };
+                AppState::report(&state);
+                state
             })
             .await;
         Ok(state.clone())
+    }
+
+    /// Say on stderr how search reads (for whoever runs the app from a terminal, and the
+    /// package check): with the model, or by words only and why.
+    fn report(state: &MeaningState) {
+        if state.on {
+            eprintln!("signpost-app: search reads meaning with {}", state.detail);
+        } else {
+            eprintln!("signpost-app: {}", state.detail);
+        }
     }
 
     /// The meaning model's state, or `None` while it has not finished loading.

@@ -1338,3 +1338,89 @@ async fn a_layout_for_every_window_with_five_results_in_view() {
     .await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_without_it() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let telling = "he reads my texts and won't let me see my mates";
+
+    let app = driver.launch(data.path()).await;
+    app.wait_for(
+        "document.body.dataset.meaning === 'on'",
+        "the meaning model to load after the first paint",
+    )
+    .await;
+    search_for(&app, telling).await;
+    let names = app.result_names().await;
+    assert!(
+        names
+            .iter()
+            .take(3)
+            .any(|n| n == "National Domestic Abuse Helpline"),
+        "{names:?}"
+    );
+    open_first_result(&app).await;
+    let why = app.text("#detail-body").await;
+    assert!(
+        why.contains("about: “") && why.contains("→ domestic abuse (by meaning)"),
+        "the detail does not say the need was read by meaning: {why}"
+    );
+    // A need no service covers is said above the results, and only then.
+    assert_eq!(
+        app.eval("document.getElementById('unserved').hidden").await,
+        json!(true)
+    );
+    app.eval("document.getElementById('q').value = ''").await;
+    search_for(&app, "revenge porn").await;
+    assert_eq!(
+        app.text("#unserved").await,
+        "No service in the directory specialises in image-based abuse. The general routes come first."
+    );
+    app.click("#show-about").await;
+    app.wait_for(
+        "document.getElementById('about-body').textContent.includes('Search by meaning')",
+        "About",
+    )
+    .await;
+    let about = app.text("#about-body").await;
+    assert!(about.contains("on: all-MiniLM-L6-v2"), "{about}");
+    app.quit().await;
+
+    // Without the model files: search works on words, and About says why.
+    let no_model = tempfile::tempdir().unwrap();
+    let app = driver
+        .launch_with(
+            data.path(),
+            &["--model-dir", no_model.path().to_str().unwrap()],
+        )
+        .await;
+    app.wait_for(
+        "document.body.dataset.meaning === 'off'",
+        "the model to be found missing",
+    )
+    .await;
+    search_for(&app, "stalking").await;
+    let names = app.result_names().await;
+    assert!(names.iter().any(|n| n.contains("Stalking")), "{names:?}");
+    app.eval("document.getElementById('q').value = ''").await;
+    search_for(&app, telling).await;
+    assert!(!app.result_names().await.is_empty());
+    open_first_result(&app).await;
+    let why = app.text("#detail-body").await;
+    assert!(!why.contains("by meaning"), "{why}");
+    app.click("#show-about").await;
+    app.wait_for(
+        "document.getElementById('about-body').textContent.includes('Search by meaning')",
+        "About",
+    )
+    .await;
+    let about = app.text("#about-body").await;
+    assert!(
+        about.contains("off: the meaning model is not installed")
+            && about.contains("searching by words only"),
+        "{about}"
+    );
+    app.quit().await;
+}

@@ -171,7 +171,10 @@ pub fn purpose(s: &Service, name: &str, thesaurus: &Thesaurus) -> String {
     let mut ids: Vec<&str> = Vec::new();
     let name: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
     let stated = thesaurus.stated_concepts(&name);
-    let categories = s.categories().into_iter().filter_map(|c| thesaurus.find_id(c));
+    let categories = s
+        .categories()
+        .into_iter()
+        .filter_map(|c| thesaurus.find_id(c));
     for c in stated.into_iter().chain(categories) {
         for (c, _) in thesaurus.with_broader(c) {
             let id = thesaurus.concept(c).id.as_str();

@@ -113,11 +113,7 @@ impl Document {
             let form = service_word_with_stem(texts.get(gen)?, &w.stem, gen)
                 .unwrap_or_else(|| w.stem.clone());
             Some(found(MatchKind::Stem, &form))
-        } else if let Some(p) = w
-            .prefixes
-            .iter()
-            .find(|p| !w.known && self.has_word(p))
-        {
+        } else if let Some(p) = w.prefixes.iter().find(|p| !w.known && self.has_word(p)) {
             // A word already whole ("ex") is not shown as the start of a longer one
             // ("experiencing"): that would read as a match it is not.
             Some(found(MatchKind::Prefix, p))
@@ -164,7 +160,8 @@ impl Document {
 }
 
 /// True when the query says or reads needs and the service carries none of them, nor the
-/// broader needs they imply (an IDVA service is for domestic abuse).
+/// broader needs they imply (an IDVA service is for domestic abuse), nor a kind of service
+/// the query names ("999 stabbed": the 999 line is what was asked for).
 pub(super) fn off_need(
     searcher: &Searcher,
     gen: &Generation,
@@ -175,7 +172,11 @@ pub(super) fn off_need(
         return Ok(false);
     }
     let doc = Document::new(searcher, gen, address)?;
-    Ok(!u.needs(false).any(|c| doc.carries(c)))
+    let asked_for = |c: &&QueryConcept| c.direct && u.is_kind_of_service(c);
+    Ok(!u
+        .needs(false)
+        .chain(u.concepts.iter().filter(asked_for))
+        .any(|c| doc.carries(c)))
 }
 
 /// Explain one hit from the index itself: does the service's document hold the word, its

@@ -10,9 +10,9 @@ use tantivy::{Searcher, Term};
 use std::cmp::Reverse;
 
 use super::ranking::{
-    meaning_weight, word_share, BROADER, IN_PHRASE, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS,
-    CONTEXT, GENERAL_ROUTES, GROUPS, NOT_A_NEED, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE,
-    W_STEM, is_not_a_need,
+    is_not_a_need, meaning_weight, word_share, BROADER, CONTEXT, GENERAL_ROUTES, GROUPS, IN_PHRASE,
+    NOT_A_NEED, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO,
+    W_BODY, W_CONCEPT, W_NAME, W_PURPOSE, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -255,6 +255,12 @@ pub(super) fn understand(
 }
 
 impl Understood {
+    /// True for a concept naming a kind of service (police, helpline, advocacy), not a
+    /// need and not a group of people.
+    pub(super) fn is_kind_of_service(&self, c: &QueryConcept) -> bool {
+        is_not_a_need(&c.id) && !GROUPS.contains(&c.id.as_str())
+    }
+
     /// The needs in the query (not who the person is, not the kind of service): said or
     /// read only when `direct`, else with the broader ones they imply.
     pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {
@@ -282,7 +288,12 @@ fn unserved(
         let term = Term::from_field_text(gen.fields.concepts, &c.id);
         if searcher.doc_freq(&term)? == 0 {
             unserved.push(thesaurus.concept(c.concept).label.clone());
-            stretched.extend(thesaurus.with_broader(c.concept).into_iter().map(|(b, _)| b));
+            stretched.extend(
+                thesaurus
+                    .with_broader(c.concept)
+                    .into_iter()
+                    .map(|(b, _)| b),
+            );
         }
     }
     if !unserved.is_empty() {
