@@ -68,8 +68,9 @@ pub struct ModelInfo {
 pub struct Model {
     pub info: ModelInfo,
     tokenizer: Tokenizer,
-    /// One row of `dims` per vocabulary token.
-    vectors: Vec<f32>,
+    /// One row of `dims` per vocabulary token, kept as float16 as the file holds it (half
+    /// the memory; converted as a phrase is embedded).
+    vectors: Vec<half::f16>,
     /// The vocabulary's whole words (no pieces, marks or symbols) with their ids, in
     /// alphabetical order: where typos are corrected from.
     words: Vec<(String, u32)>,
@@ -198,7 +199,7 @@ impl Model {
             let row = &self.vectors[id as usize * self.dims..(id as usize + 1) * self.dims];
             let weight = token_weight(id);
             for (s, v) in sum.iter_mut().zip(row) {
-                *s += weight * v;
+                *s += weight * v.to_f32();
             }
             n += 1;
         }
@@ -318,7 +319,7 @@ fn normalize(v: &mut [f32]) -> bool {
 
 /// `vectors.bin`: "SPSTATIC", rows and dims as little-endian u32, then rows × dims
 /// little-endian float16.
-fn read_vectors(raw: &[u8]) -> Result<(Vec<f32>, usize, usize), Unavailable> {
+fn read_vectors(raw: &[u8]) -> Result<(Vec<half::f16>, usize, usize), Unavailable> {
     let bad = |why: &str| Unavailable::Unreadable(format!("{VECTORS_FILE}: {why}"));
     if raw.len() < 16 || &raw[..8] != MAGIC {
         return Err(bad("not a Signpost vector file"));
@@ -331,7 +332,7 @@ fn read_vectors(raw: &[u8]) -> Result<(Vec<f32>, usize, usize), Unavailable> {
     }
     let vectors = body
         .chunks_exact(2)
-        .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+        .map(|b| half::f16::from_le_bytes([b[0], b[1]]))
         .collect();
     Ok((vectors, rows, dims))
 }

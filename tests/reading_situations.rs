@@ -53,9 +53,10 @@ fn judged_queries_keep_their_bar_with_meaning_on() {
     );
 }
 
-/// The issue asks for success@3 ≥ 0.90 and MRR ≥ 0.80 here; this session reached 0.75 and
-/// 0.72 (keywords alone: 0.43 and 0.37). The bar below is what was reached, so that it can
-/// only rise: see the README's "How search works" for what is left.
+/// The issue asks for success@3 ≥ 0.90 and MRR ≥ 0.80 here; this session reached 0.85 and
+/// 0.82 (keywords alone: 0.50 and 0.44 with today's ranking, 0.43 and 0.37 before it). The
+/// MRR floor holds; success@3 is held just under what was reached, so that it can only
+/// rise: see the README's "How search works" for what is left.
 #[test]
 fn judged_situations_are_read_far_better_by_meaning_than_by_words() {
     let Some(path) = common::shared("relevance/situations.jsonl") else {
@@ -66,11 +67,11 @@ fn judged_situations_are_read_far_better_by_meaning_than_by_words() {
     let (_d2, dir) = with_meaning();
     let s = scores(&dir, &path);
     assert!(
-        s.success_at_3 >= 0.75 && s.mrr >= 0.70 && s.zero == 0.0,
+        s.success_at_3 >= 0.825 && s.mrr >= 0.80 && s.zero == 0.0,
         "with meaning: {s}"
     );
     assert!(
-        s.success_at_3 >= by_words.success_at_3 + 0.25,
+        s.success_at_3 >= by_words.success_at_3 + 0.2,
         "with meaning: {s}; by words: {by_words}"
     );
 }

@@ -47,6 +47,22 @@ async fn search_for(app: &App, text: &str) {
     app.type_query(text).await;
 }
 
+/// Empty the search box without searching (the next key typed searches).
+async fn clear_query(app: &App) {
+    app.eval("document.getElementById('q').value = ''").await;
+}
+
+/// Open About and read it once its meaning line is drawn.
+async fn about_text(app: &App) -> String {
+    app.click("#show-about").await;
+    app.wait_for(
+        "document.getElementById('about-body').textContent.includes('Search by meaning')",
+        "About",
+    )
+    .await;
+    app.text("#about-body").await
+}
+
 /// Open the first result's details and wait until they are drawn.
 async fn open_first_result(app: &App) {
     app.click("#results .card-open").await;
@@ -1372,19 +1388,13 @@ async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_withou
         app.eval("document.getElementById('unserved').hidden").await,
         json!(true)
     );
-    app.eval("document.getElementById('q').value = ''").await;
+    clear_query(&app).await;
     search_for(&app, "revenge porn").await;
     assert_eq!(
         app.text("#unserved").await,
         "No service in the directory specialises in image-based abuse. The general routes come first."
     );
-    app.click("#show-about").await;
-    app.wait_for(
-        "document.getElementById('about-body').textContent.includes('Search by meaning')",
-        "About",
-    )
-    .await;
-    let about = app.text("#about-body").await;
+    let about = about_text(&app).await;
     assert!(about.contains("on: all-MiniLM-L6-v2"), "{about}");
     app.quit().await;
 
@@ -1404,19 +1414,13 @@ async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_withou
     search_for(&app, "stalking").await;
     let names = app.result_names().await;
     assert!(names.iter().any(|n| n.contains("Stalking")), "{names:?}");
-    app.eval("document.getElementById('q').value = ''").await;
+    clear_query(&app).await;
     search_for(&app, telling).await;
     assert!(!app.result_names().await.is_empty());
     open_first_result(&app).await;
     let why = app.text("#detail-body").await;
     assert!(!why.contains("by meaning"), "{why}");
-    app.click("#show-about").await;
-    app.wait_for(
-        "document.getElementById('about-body').textContent.includes('Search by meaning')",
-        "About",
-    )
-    .await;
-    let about = app.text("#about-body").await;
+    let about = about_text(&app).await;
     assert!(
         about.contains("off: the meaning model is not installed")
             && about.contains("searching by words only"),

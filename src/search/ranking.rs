@@ -19,7 +19,7 @@
 //! | | in a telling, a concept of who the person is or the kind of service (men, children, helpline, police) | [`NOT_A_NEED`] 0.3 |
 //! | | a need asked about that no service carries: the general routes join the query at full weight, and the results say so | [`GENERAL_ROUTES`] |
 //! | | a service whose name says it is for a particular group (men, women, a community, older people, LGBT+, visitors) the query does not name | [`FOR_ANOTHER_GROUP`] 0.6 of [`GROUPS`] |
-//! | | a word expressing no concept, when a need was read by meaning | [`CONTEXT`] 0.5 |
+//! | | a word expressing no concept, when a need was read by meaning | [`CONTEXT`] 0.25 |
 //! | | a service carrying none of the needs said or read (when there are any) | [`OFF_NEED`] 0.5 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
