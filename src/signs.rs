@@ -50,7 +50,7 @@ struct Sign {
 /// The signs of every need, embedded by one model.
 pub struct Signs {
     signs: Vec<Sign>,
-    /// Words that say nothing of what happened ("my", "keeps", "said"): left out of runs
+    /// Words that say nothing of what happened ("my", "the", "and"): left out of runs
     /// and signs alike, so two texts meet on what they are about.
     ignore: HashSet<String>,
 }

@@ -143,9 +143,7 @@ impl Document {
                         || w.prefixes.iter().chain(&w.typos).any(|t| self.has_word(t))))
         })
     }
-}
 
-impl Document {
     fn carries(&self, c: &QueryConcept) -> bool {
         self.holds(&self.concepts, self.fields.concepts, &c.id)
     }
