@@ -563,6 +563,7 @@ async function startUp() {
   } catch (e) {
     $('status-line').textContent = e.message;
     showError(e);
+    requestAnimationFrame(() => setTimeout(loadMeaning, 0));
     return;
   }
   try {

@@ -219,6 +219,14 @@ impl Driver {
             "the directory to open",
         )
         .await;
+        // The meaning model loads after the first paint and then searches again: wait for
+        // it to be loaded (or found missing), so that a test's keystrokes are its only
+        // searches.
+        app.wait_for(
+            "document.body.dataset.meaning !== undefined",
+            "the meaning model to load or be found missing",
+        )
+        .await;
         app
     }
 }
