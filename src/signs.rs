@@ -27,7 +27,7 @@ const SHORTEST_RUN: usize = 2;
 
 /// How much closer than [`SIGN_FLOOR`] a run must come to a sign for each word it is
 /// shorter than [`RUN`]: two ordinary words ("mum house") otherwise meet a sign by chance.
-const SHORT_RUN_PENALTY: f32 = 0.05;
+const SHORT_RUN_PENALTY: f32 = 0.025;
 
 /// A run this close to a sign (cosine similarity of the two embeddings) reads as its need.
 /// Below it, runs of ordinary words meet unrelated signs about as closely as related ones:
