@@ -3,8 +3,8 @@
 //!
 //! The model is all-MiniLM-L6-v2 distilled into static token vectors (`model/distill.py`,
 //! the model2vec method): every token of its WordPiece vocabulary was run through the full
-//! transformer once, when Signpost was built, and a sentence is the mean of its tokens'
-//! vectors. Embedding a query therefore costs microseconds, on any CPU, in pure Rust: the
+//! transformer once, when Signpost was built, and a sentence is the rarity-weighted mean
+//! of its tokens' vectors. Embedding a query therefore costs microseconds, on any CPU, in pure Rust: the
 //! `tokenizers` crate reads the model's own tokenizer, and the vectors are one float16
 //! matrix.
 //!
@@ -293,8 +293,10 @@ impl ServiceVectors {
 /// How much a token counts in a sentence's mean: the rarer, the more. The WordPiece
 /// vocabulary lists its words by how common they are, after [`FIRST_WORD`] ids of padding,
 /// unused slots and single characters, so a token's id stands for its frequency rank and
-/// its weight grows with the logarithm of that rank (the smooth-inverse-frequency idea
-/// behind static sentence embeddings): "passport" outweighs "the", "took" and "when".
+/// its weight grows with the logarithm of that rank: "passport" outweighs "the", "took"
+/// and "when". The distilled vectors already damp the commonest tokens (SIF weighting in
+/// `model/distill.py`); this further weighting, at query time, measured better at telling
+/// a run of words that names a sign from one of ordinary words.
 fn token_weight(id: u32) -> f32 {
     (id.saturating_sub(FIRST_WORD).max(2) as f32).ln()
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, Term};
 
 use super::query::{QueryConcept, Understood};
-use super::ranking::TELLING_NEED_SHARE;
+use super::ranking::{is_kind_of_service, TELLING_NEED_SHARE};
 use crate::error::Result;
 use crate::index::{texts, Fields, Generation};
 
@@ -157,26 +157,6 @@ impl Document {
     }
 }
 
-/// True when the query says or reads needs and the service carries none of them, nor the
-/// broader needs they imply (an IDVA service is for domestic abuse), nor a kind of service
-/// the query names ("999 stabbed": the 999 line is what was asked for).
-pub(super) fn off_need(
-    searcher: &Searcher,
-    gen: &Generation,
-    address: DocAddress,
-    u: &Understood,
-) -> Result<bool> {
-    if u.needs(true).next().is_none() {
-        return Ok(false);
-    }
-    let doc = Document::new(searcher, gen, address)?;
-    let asked_for = |c: &&QueryConcept| c.direct && u.is_kind_of_service(c);
-    Ok(!u
-        .needs(false)
-        .chain(u.concepts.iter().filter(asked_for))
-        .any(|c| doc.carries(c)))
-}
-
 /// Explain one hit from the index itself: does the service's document hold the word, its
 /// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(
@@ -219,15 +199,37 @@ pub(super) fn explain(
     Ok((matched, partial))
 }
 
-/// True when the service matches every unit of meaning in the query (see
-/// `Document::matches_meaning`): the condition for lifting a local service to the top.
-pub(super) fn matches_meaning(
+/// How a candidate fits the query, read from one look at its document.
+pub(super) struct Fit {
+    /// It matches every unit of meaning in the query (see `Document::matches_meaning`):
+    /// the condition for lifting a local service to the top. Only asked of local ones.
+    pub matches_meaning: bool,
+    /// The query says or reads needs and the service carries none of them, nor the
+    /// broader needs they imply (an IDVA service is for domestic abuse), nor a kind of
+    /// service the query names ("999 stabbed": the 999 line is what was asked for).
+    pub off_need: bool,
+}
+
+/// How the service at `address` fits `u`; `local` says whether to ask if it matches every
+/// unit of meaning.
+pub(super) fn fit(
     searcher: &Searcher,
     gen: &Generation,
     address: DocAddress,
     u: &Understood,
-) -> Result<bool> {
-    Ok(Document::new(searcher, gen, address)?.matches_meaning(u))
+    local: bool,
+) -> Result<Fit> {
+    let doc = Document::new(searcher, gen, address)?;
+    let asked_for = |c: &&QueryConcept| c.direct && is_kind_of_service(&c.id);
+    let off_need = u.needs(true).next().is_some()
+        && !u
+            .needs(false)
+            .chain(u.concepts.iter().filter(asked_for))
+            .any(|c| doc.carries(c));
+    Ok(Fit {
+        matches_meaning: local && doc.matches_meaning(u),
+        off_need,
+    })
 }
 
 /// A hit's indexed texts, read from its record on disk the first time a stem match needs

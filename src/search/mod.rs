@@ -329,8 +329,9 @@ pub(crate) fn run(
         let ord = ords.get_val(address.doc_id) as usize;
         let place_match = place_mask.map(|m| gen.ranks[ord].place_match(m));
         // Only a local service that means what was asked is lifted above better matches.
-        let meaningful = place_match == Some(PlaceMatch::Local)
-            && explain::matches_meaning(&searcher, gen, address, &understood)?;
+        let local = place_match == Some(PlaceMatch::Local);
+        let fit = explain::fit(&searcher, gen, address, &understood, local)?;
+        let meaningful = fit.matches_meaning;
         let mut candidate = Candidate::new(
             ord,
             address,
@@ -344,7 +345,7 @@ pub(crate) fn run(
         if for_another_group(&gen.summaries[ord].name, &understood, thesaurus) {
             candidate.for_another_group();
         }
-        if explain::off_need(&searcher, gen, address, &understood)? {
+        if fit.off_need {
             candidate.off_need();
         }
         candidates.push(candidate);

@@ -116,8 +116,10 @@ pub(super) fn understand(
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let is_known = known(w);
-        let english = || meaning.is_some_and(|m| m.model.is_english(w));
-        let typos = if is_known || (long && english()) {
+        // In a telling, an everyday English word the directory lacks ("left", "shouting")
+        // is no typo.
+        let english = long && !is_known && meaning.is_some_and(|m| m.model.is_english(w));
+        let typos = if is_known || english {
             Vec::new()
         } else {
             typo_terms(&vocabulary, w)?
@@ -127,9 +129,8 @@ pub(super) fn understand(
         } else {
             Vec::new()
         };
-        // A last word that begins known words is being typed, not misspelt; in a telling, an
-        // everyday English word the directory lacks ("left", "shouting") is no typo either.
-        let corrected = if is_known || !prefixes.is_empty() || (long && english()) {
+        // A last word that begins known words is being typed, not misspelt.
+        let corrected = if is_known || !prefixes.is_empty() || english {
             None
         } else {
             correct(w, &typos, thesaurus)
@@ -255,12 +256,6 @@ pub(super) fn understand(
 }
 
 impl Understood {
-    /// True for a concept naming a kind of service (police, helpline, advocacy), not a
-    /// need and not a group of people.
-    pub(super) fn is_kind_of_service(&self, c: &QueryConcept) -> bool {
-        is_not_a_need(&c.id) && !GROUPS.contains(&c.id.as_str())
-    }
-
     /// The needs in the query (not who the person is, not the kind of service): said or
     /// read only when `direct`, else with the broader ones they imply.
     pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {

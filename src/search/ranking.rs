@@ -161,6 +161,12 @@ pub(crate) fn is_not_a_need(id: &str) -> bool {
     NOT_NEEDS.contains(&id)
 }
 
+/// True for a concept naming a kind of service (police, helpline, advocacy): not a need
+/// and not a group of people.
+pub(crate) fn is_kind_of_service(id: &str) -> bool {
+    is_not_a_need(id) && !GROUPS.contains(&id)
+}
+
 /// The weight of a concept that is not a need, in a telling.
 pub(crate) const NOT_A_NEED: f32 = 0.3;
 
