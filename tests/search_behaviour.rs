@@ -435,3 +435,47 @@ fn a_bare_number_beside_words_of_need_is_left_out() {
         "met-police-999-emergency"
     );
 }
+
+#[test]
+fn an_age_in_the_query_ranks_services_that_cannot_take_the_person_lower() {
+    let (_d, dir) = bundled();
+    // The 24/7 Rape Crisis line is for people aged 16 and over; "15F" is a 15-year-old
+    // girl, in the shorthand clinicians write.
+    let line = "rape-crisis-247-support-line";
+    let ids = |q: &str| -> Vec<String> {
+        dir.search(&SearchRequest {
+            limit: 20,
+            ..text(q)
+        })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+    };
+    let without = rank(&ids("raped"), line);
+    let with = rank(&ids("15F raped"), line);
+    assert!(
+        with > without + 2,
+        "rank {without} without the age, {with} with it"
+    );
+    // The same age written out, and the hits say the age was read as who the person is.
+    let r = dir
+        .search(&text("my 15 year old daughter was raped"))
+        .unwrap();
+    assert!(rank(&ids("my 15 year old daughter was raped"), line) > 3);
+    assert!(
+        r.hits.iter().any(
+            |h| h.matched.iter().any(|m| m.query.starts_with("15 year old")
+                && m.matched == "young-people"
+                && m.how == MatchKind::Concept)
+        ),
+        "{:?}",
+        r.hits[0].matched
+    );
+    // An age given for the past does not stand for the present one.
+    let adult = dir
+        .search(&text("abused from age 8 to 12, she is 43 now"))
+        .unwrap();
+    assert_eq!(adult.understood.age, Some(43));
+}

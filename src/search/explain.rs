@@ -106,7 +106,10 @@ impl Document {
             matched: m.to_string(),
             how,
         };
-        Ok(if self.has_word(&w.text) {
+        let age = w.states_age.then(|| self.concept(u, i)).flatten();
+        Ok(if let Some(c) = age {
+            Some(found(MatchKind::Concept, &c.id))
+        } else if self.has_word(&w.text) {
             Some(found(MatchKind::Exact, &w.text))
         } else if self.holds(&self.stems, self.fields.stems, &w.stem) {
             // Name the service's own form of the word, from its record.
@@ -168,15 +171,31 @@ pub(super) fn explain(
 ) -> Result<(Vec<MatchedWord>, bool)> {
     let doc = Document::new(searcher, gen, address)?;
     let mut texts = ServiceTexts { ord, texts: None };
-    let mut matched = Vec::new();
+    let mut matched: Vec<MatchedWord> = Vec::new();
     let mut partial = false;
+    let mut last = None;
     for (i, w) in u.words.iter().enumerate() {
         match doc.explain_word(&mut texts, gen, u, i)? {
             Some(m) => {
                 // A word read as a correction ("stalkng") matched approximately, whatever
                 // it matched through.
                 partial |= m.how == MatchKind::Typo || w.corrected.is_some();
-                matched.push(m);
+                // Words in a row expressing one concept read as one phrase: "15 year old
+                // → young people", "knife crime → youth violence".
+                let same_phrase = |prev: &MatchedWord| {
+                    m.how == MatchKind::Concept
+                        && prev.how == MatchKind::Concept
+                        && prev.matched == m.matched
+                        && last == i.checked_sub(1)
+                };
+                if let Some(prev) = matched.last_mut().filter(|p| same_phrase(p)) {
+                    prev.query.push(' ');
+                    prev.query.push_str(&m.query);
+                } else if !matched.contains(&m) {
+                    // A word said twice ("next door … the door") is explained once.
+                    matched.push(m);
+                }
+                last = Some(i);
             }
             // A word that carries no need ("incident", "17") may go unmatched.
             None => partial |= w.carries_need,

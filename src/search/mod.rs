@@ -5,6 +5,7 @@
 //! place factor: services covering the place searched for first, London-wide next,
 //! national after; services elsewhere still show, lower.
 
+mod age;
 mod collect;
 mod explain;
 mod query;
@@ -347,6 +348,9 @@ pub(crate) fn run(
         }
         if fit.off_need {
             candidate.off_need();
+        }
+        if understood.age.is_some_and(|a| !gen.ranks[ord].takes_age(a)) {
+            candidate.outside_stated_age();
         }
         candidates.push(candidate);
     }

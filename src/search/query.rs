@@ -9,6 +9,7 @@ use tantivy::{Searcher, Term};
 
 use std::cmp::Reverse;
 
+use super::age;
 use super::ranking::{
     is_not_a_need, meaning_weight, word_share, BROADER, CONTEXT, GENERAL_ROUTES, GROUPS, IN_PHRASE,
     NOT_A_NEED, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO,
@@ -47,6 +48,10 @@ pub struct QueryWord {
     /// that does: see `ranking::NO_NEED`.
     #[serde(skip)]
     pub carries_need: bool,
+    /// Part of an age stated ("15F", "13 yr old"): it says who the person is, and is
+    /// explained as that, not as the literal word.
+    #[serde(skip)]
+    pub states_age: bool,
 }
 
 /// A thesaurus concept found in the query.
@@ -89,6 +94,9 @@ pub struct Understood {
     /// Needs asked about that no service in the directory covers ("image-based abuse"):
     /// said above the results, which lead with the general routes instead.
     pub unserved: Vec<String>,
+    /// The age of the person, when the query states it ("15F", "my 13 yr old"): services
+    /// whose stated ages exclude it rank lower (see `ranking::OUTSIDE_STATED_AGES`).
+    pub age: Option<u32>,
 }
 
 pub(super) fn understand(
@@ -113,9 +121,12 @@ pub(super) fn understand(
     let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
     let last = words.len().saturating_sub(1);
     let long = words.len() > TELLING_WORDS;
+    let age = age::stated(&words);
+    let age_word = |i: usize| age.as_ref().is_some_and(|a| a.words.contains(&i));
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        let is_known = known(w);
+        // "15F" is an age, not a misspelling.
+        let is_known = known(w) || age_word(i);
         // In a telling, an everyday English word the directory lacks ("left", "shouting")
         // is no typo.
         let english = long && !is_known && meaning.is_some_and(|m| m.model.is_english(w));
@@ -148,14 +159,19 @@ pub(super) fn understand(
             corrected,
             in_phrase: false,
             carries_need: true,
+            states_age: age_word(i),
         });
     }
-    let no_need = |w: &QueryWord| {
-        NO_NEED_WORDS.contains(&w.text.as_str()) || is_bare_number(&w.text, thesaurus)
+    let no_need = |i: usize, w: &QueryWord| {
+        NO_NEED_WORDS.contains(&w.text.as_str())
+            || is_bare_number(&w.text, thesaurus)
+            || age_word(i)
     };
-    if out.iter().any(|w| !no_need(w)) {
-        for w in out.iter_mut().filter(|w| no_need(w)) {
-            w.carries_need = false;
+    if out.iter().enumerate().any(|(i, w)| !no_need(i, w)) {
+        for (i, w) in out.iter_mut().enumerate() {
+            if no_need(i, w) {
+                w.carries_need = false;
+            }
         }
     }
 
@@ -172,24 +188,22 @@ pub(super) fn understand(
             }
         }
         for (c, depth) in thesaurus.with_broader(m.concept) {
-            let weight = BROADER.powi(depth as i32);
             // Broader concepts are expressed by the same words.
             let positions: Vec<usize> = (m.start..m.start + m.len).collect();
-            match concepts.iter_mut().find(|q| q.concept == c) {
-                Some(q) => {
-                    q.weight = q.weight.max(weight);
-                    q.words.extend(positions);
-                    q.direct |= depth == 0;
-                }
-                None => concepts.push(QueryConcept {
-                    id: thesaurus.concept(c).id.clone(),
-                    concept: c,
-                    weight,
-                    words: positions,
-                    about: None,
-                    direct: depth == 0,
-                }),
-            }
+            said(
+                &mut concepts,
+                thesaurus,
+                c,
+                BROADER.powi(depth as i32),
+                positions,
+                depth == 0,
+            );
+        }
+    }
+    // An age says who the person is: a young person, a child, an older person.
+    for id in age.iter().flat_map(|a| a.concepts()) {
+        if let (Some(c), Some(a)) = (thesaurus.find_id(id), &age) {
+            said(&mut concepts, thesaurus, c, 1.0, a.words.clone(), true);
         }
     }
     if let Some(meaning) = meaning {
@@ -252,7 +266,35 @@ pub(super) fn understand(
         unserved,
         telling,
         by_meaning: meaning.is_some(),
+        age: age.map(|a| a.years),
     })
+}
+
+/// Concept `c` expressed by the query words at `positions` (`direct`ly, or implied by a
+/// narrower one): added, or merged with the same concept found already.
+fn said(
+    concepts: &mut Vec<QueryConcept>,
+    thesaurus: &Thesaurus,
+    c: ConceptId,
+    weight: f32,
+    positions: Vec<usize>,
+    direct: bool,
+) {
+    match concepts.iter_mut().find(|q| q.concept == c) {
+        Some(q) => {
+            q.weight = q.weight.max(weight);
+            q.words.extend(positions);
+            q.direct |= direct;
+        }
+        None => concepts.push(QueryConcept {
+            id: thesaurus.concept(c).id.clone(),
+            concept: c,
+            weight,
+            words: positions,
+            about: None,
+            direct,
+        }),
+    }
 }
 
 impl Understood {

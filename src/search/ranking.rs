@@ -21,6 +21,7 @@
 //! | | a service whose name says it is for a particular group (men, women, a community, older people, LGBT+, visitors) the query does not name | [`FOR_ANOTHER_GROUP`] 0.6 of [`GROUPS`] |
 //! | | a word expressing no concept, when a need was read by meaning | [`CONTEXT`] 0.25 |
 //! | | a service carrying none of the needs said or read (when there are any) | [`OFF_NEED`] 0.5 |
+//! | | a service whose stated ages exclude the age the query gives ("15F", "my 13 yr old") | [`OUTSIDE_STATED_AGES`] 0.5 |
 //! | place factor | works in the borough searched for | [`LOCAL`] 2.0 |
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
@@ -156,6 +157,11 @@ pub(crate) const CONTEXT: f32 = 0.25;
 /// abuse line for men that matches "gay" and "man" comes after the hate crime services.
 pub(crate) const OFF_NEED: f32 = 0.5;
 
+/// The factor for a service whose stated ages exclude the age the query gives ("15F",
+/// "my 13 yr old"): it can still be right (a 16+ line may advise a parent), so it is
+/// ranked lower, not hidden; the age filter hides.
+pub(crate) const OUTSIDE_STATED_AGES: f32 = 0.5;
+
 /// True for a concept of who the person is or the kind of service ([`NOT_NEEDS`]).
 pub(crate) fn is_not_a_need(id: &str) -> bool {
     NOT_NEEDS.contains(&id)
@@ -222,6 +228,11 @@ impl<'a> Candidate<'a> {
     /// belongs to: it comes after the general route for the same need.
     pub(super) fn for_another_group(&mut self) {
         self.score *= FOR_ANOTHER_GROUP;
+    }
+
+    /// The service's stated ages exclude the age the query gives ("15F" and a 16+ line).
+    pub(super) fn outside_stated_age(&mut self) {
+        self.score *= OUTSIDE_STATED_AGES;
     }
 
     /// `score` as collected, with the place factor of `place_match`. A local service that
