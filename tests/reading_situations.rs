@@ -245,3 +245,45 @@ fn a_typo_in_a_telling_is_read_by_the_models_words() {
         .iter()
         .any(|c| c.id == "mental-health-crisis" && c.about.is_some()));
 }
+
+/// Every result says why it is there, including a service carrying only a broader need of
+/// the one read ("says she's staying with friends" → child sexual exploitation, and a
+/// youth service for exploitation).
+#[test]
+fn every_result_for_a_situation_says_why_it_matched() {
+    let (_d, dir) = with_meaning();
+    let own =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more-situations.jsonl");
+    let files: Vec<std::path::PathBuf> = common::shared("relevance/situations.jsonl")
+        .into_iter()
+        .chain([own])
+        .collect();
+    let mut searched = 0;
+    for file in files {
+        let judged = signpost::eval::read_judged(&std::fs::read_to_string(file).unwrap()).unwrap();
+        for j in judged {
+            let r = dir.search(&text(&j.query)).unwrap();
+            for h in &r.hits {
+                assert!(
+                    !h.matched.is_empty(),
+                    "{} for {:?}: no reason",
+                    h.id,
+                    j.query
+                );
+            }
+            searched += 1;
+        }
+    }
+    assert!(searched >= 20);
+    // The broader need is what is named.
+    let r = dir
+        .search(&text(
+            "15F brought into A&E by a man who looks mid 20s, love bites, brand new iphone, \
+             says she's staying with friends",
+        ))
+        .unwrap();
+    assert!(r.hits.iter().any(|h| h
+        .matched
+        .iter()
+        .any(|m| m.how == MatchKind::Meaning && m.matched != "cse")));
+}

@@ -201,8 +201,14 @@ pub(super) fn explain(
             None => partial |= w.carries_need,
         }
     }
+    // The narrowest need read from each run that the service carries: concepts are in
+    // the order read, each before the broader ones it implies.
     for c in u.concepts.iter().filter(|c| doc.carries(c)) {
-        if let Some(about) = &c.about {
+        if let Some(about) = c.about.as_ref().filter(|a| {
+            !matched
+                .iter()
+                .any(|m| m.how == MatchKind::Meaning && m.query == a.said)
+        }) {
             matched.push(MatchedWord {
                 query: about.said.clone(),
                 matched: c.id.clone(),

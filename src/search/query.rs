@@ -64,7 +64,8 @@ pub struct QueryConcept {
     /// Positions of the query words that expressed it (or the narrower concept implying it).
     #[serde(skip)]
     pub words: Vec<usize>,
-    /// Read by meaning, not from the words: what was said and the sign it meant.
+    /// Read by meaning, not from the words: what was said and the sign it meant (for a
+    /// broader need, the sign of the narrower one read).
     pub about: Option<About>,
     /// Said (or read by meaning) itself, not implied by a narrower concept.
     #[serde(skip)]
@@ -228,7 +229,9 @@ pub(super) fn understand(
         }) {
             for (c, depth) in thesaurus.with_broader(m.concept) {
                 let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
-                let about = (depth == 0).then(|| About {
+                // Broader needs keep what was said, so a service carrying only them says
+                // why it matched.
+                let about = Some(About {
                     said: m.said.clone(),
                     sign: m.sign.clone(),
                 });
@@ -253,7 +256,7 @@ pub(super) fn understand(
         // Said in passing ("police have been round"); read by meaning, it is the need.
         for c in concepts
             .iter_mut()
-            .filter(|c| is_not_a_need(&c.id) && c.about.is_none())
+            .filter(|c| is_not_a_need(&c.id) && !(c.direct && c.about.is_some()))
         {
             c.weight *= NOT_A_NEED;
         }
