@@ -275,15 +275,66 @@ def schedules(owner_id, text, *, link):
     return out
 
 
+# Each taxonomy term's name and description, as HSDS 3.0 requires them. Category names are
+# the app's labels (src/model.rs `category_label`).
+CATEGORY_LABELS = {
+    "domestic-abuse": "Domestic abuse",
+    "sexual-violence": "Sexual violence",
+    "hate-crime": "Hate crime",
+    "terrorism-major-incident": "Terrorism and major incidents",
+    "general-victim-support": "Victim support",
+    "youth-violence-exploitation": "Youth violence and exploitation",
+    "restorative-justice": "Restorative justice",
+    "fraud-cybercrime": "Fraud and cybercrime",
+    "modern-slavery": "Modern slavery",
+    "mental-health-crisis": "Mental health crisis",
+    "emergency-reporting": "Emergency and reporting",
+    "witness-support": "Witness support",
+    "stalking-harassment": "Stalking and harassment",
+    "children-families": "Children and families",
+    "lgbtq": "LGBTQ+",
+    "other": "Other",
+}
+REFERRAL_NAMES = {
+    "self": "Self-referral",
+    "professional": "Professional referral only",
+    "both": "Self-referral or professional referral",
+}
+
+
+def term(taxonomy, code):
+    """The taxonomy term: id, code, name and description (HSDS 3.0)."""
+    if taxonomy == TAX_CATEGORY:
+        name = CATEGORY_LABELS[code]
+        description = f"Signpost London type of help: {name.lower() if name != 'LGBTQ+' else name}."
+    elif taxonomy == TAX_REFERRAL:
+        name = REFERRAL_NAMES[code]
+        description = "How people reach the service: " + REFERRAL_TEXT[code]
+    else:
+        name = "Source"
+        description = "A public page where the record's facts were seen (the attribute's value)."
+    return {"id": f"{taxonomy}/{code}", "code": code, "name": name, "description": description,
+            "taxonomy": taxonomy}
+
+
 def attribute(owner_id, entity, taxonomy, code, value=None, n=0):
     return {
         "id": f"{owner_id}-{taxonomy.split(':')[1]}-{n}",
         "link_entity": entity,
         "link_id": owner_id,
         "taxonomy_term_id": f"{taxonomy}/{code}",
-        "taxonomy_term": {"id": f"{taxonomy}/{code}", "code": code, "term": code, "taxonomy": taxonomy},
+        "taxonomy_term": term(taxonomy, code),
         **({"value": value} if value is not None else {}),
     }
+
+
+def without_empty(value):
+    """HSDS wants an optional field absent, not null."""
+    if isinstance(value, dict):
+        return {k: without_empty(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_empty(v) for v in value]
+    return value
 
 
 def assured_date(verified_on):
@@ -298,7 +349,7 @@ def assured_date(verified_on):
     raise SystemExit(f"unreadable verified_on {verified_on!r}")
 
 
-def service(rec, gss_by_name, report):
+def service(rec, gss_by_name, report, runs):
     sid = rec["id"]
     areas = []
     for i, b in enumerate(rec["boroughs"]):
@@ -329,7 +380,12 @@ def service(rec, gss_by_name, report):
         "description": rec["description"],
         "url": rec["website"] or None,
         "email": rec["email"] or None,
-        "organization": {"id": slug(rec["organisation"]), "name": rec["organisation"]},
+        "organization": {
+            "id": slug(rec["organisation"]),
+            "name": rec["organisation"],
+            # HSDS requires a description; the records describe services, so it says which.
+            "description": "Runs " + "; ".join(runs[rec["organisation"]]) + ".",
+        },
         "phones": phones,
         "schedules": schedules(sid, rec["hours"], link="service_id"),
         "service_areas": areas,
@@ -351,7 +407,7 @@ def service(rec, gss_by_name, report):
             out["minimum_age"], out["maximum_age"] = lo, hi
         else:
             report.append(f"{sid}: eligibility no longer says {phrase!r}; age dropped")
-    return out
+    return without_empty(out)
 
 
 def main():
@@ -361,7 +417,10 @@ def main():
     report = []
     with open(os.path.join(SHARED, "services.jsonl"), encoding="utf-8") as f:
         records = [json.loads(l) for l in f if l.strip()]
-    services = [service(r, gss_by_name, report) for r in records]
+    runs = {}
+    for r in records:
+        runs.setdefault(r["organisation"], []).append(r["name"])
+    services = [service(r, gss_by_name, report, runs) for r in records]
     feed = {
         "version": "3.0",
         "publisher": {"name": "Signpost London", "description": "Bundled snapshot built from shared/data"},

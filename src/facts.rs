@@ -16,6 +16,9 @@ pub struct Coverage {
     pub london_wide: bool,
     /// GSS codes of the boroughs named.
     pub boroughs: Vec<String>,
+    /// Areas named that Signpost cannot place ("MyCity area", "Atlantis"), as written: the
+    /// service is kept, and says its area is not recognised.
+    pub unrecognised: Vec<String>,
 }
 
 /// How a service's coverage relates to the place searched for.
@@ -68,8 +71,9 @@ const NATIONAL: &[&str] = &[
 ];
 
 impl Coverage {
-    /// Read `service_areas`; an area naming nothing Signpost knows is an error.
-    pub fn of(service: &Service, geo: &Geography) -> Result<Coverage, String> {
+    /// Read `service_areas`; an area naming nothing Signpost knows is kept in
+    /// `unrecognised`.
+    pub fn of(service: &Service, geo: &Geography) -> Coverage {
         let mut c = Coverage::default();
         for area in &service.service_areas {
             let code = area
@@ -94,10 +98,10 @@ impl Coverage {
                     c.boroughs.push(b.gss_code.clone());
                 }
             } else {
-                return Err(format!("unknown borough \"{}\"", area.name));
+                c.unrecognised.push(area.name.clone());
             }
         }
-        Ok(c)
+        c
     }
 
     /// Where the service works in one short phrase a caller can repeat: "Bexley",
@@ -113,6 +117,7 @@ impl Coverage {
         }
         let names = self.labels(geo);
         match names.as_slice() {
+            [] if !self.unrecognised.is_empty() => "Area not recognised".into(),
             [] => "Area not stated".into(),
             [one] => one.clone(),
             [a, b] => format!("{a} and {b}"),
@@ -170,7 +175,7 @@ impl Facts {
                 .collect();
             hours = Hours::from_schedules(&phone_schedules).unwrap_or_default();
         }
-        let coverage = Coverage::of(service, geo).unwrap_or_default();
+        let coverage = Coverage::of(service, geo);
         let categories: Vec<String> = service.categories().into_iter().map(String::from).collect();
         Facts {
             coverage,

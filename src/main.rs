@@ -374,6 +374,12 @@ fn validate(path: &Path) -> Result<ExitCode, Error> {
                     .map(|d| format!(" (feed dated {d})"))
                     .unwrap_or_default()
             );
+            if f.meta.generated_at.is_none() {
+                println!(
+                    "It has no generated_at date, so it can be read but not applied as a feed: \
+                     `signpost import` turns an Open Referral API into a feed to sign."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

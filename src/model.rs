@@ -79,6 +79,21 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A field HSDS types as a number that other publishers write as text, or the reverse:
+/// read as text.
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        None | Some(serde_json::Value::Null) => None,
+        Some(other) => {
+            return Err(serde::de::Error::custom(format!(
+                "expected text or a number, found {other}"
+            )))
+        }
+    })
+}
+
 /// One support service (HSDS `service`, with its nested objects).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -131,6 +146,8 @@ pub struct Phone {
     pub id: Option<String>,
     #[serde(deserialize_with = "null_default")]
     pub number: String,
+    /// A number in HSDS 3.0 (`100`); text in other feeds. Read as either.
+    #[serde(deserialize_with = "text_or_number")]
     pub extension: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -234,12 +251,17 @@ pub struct Attribute {
     pub value: Option<String>,
 }
 
+/// An HSDS 3.0 taxonomy term. `term` is the older field for its label (HSDS 2 and early
+/// Signpost feeds), still read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct TaxonomyTerm {
     pub id: Option<String>,
     pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
+    pub description: Option<String>,
     pub taxonomy: Option<String>,
 }
 
@@ -258,11 +280,11 @@ impl Attribute {
             })
     }
 
-    /// The term's code (falling back to its label, then the id's last part).
+    /// The term's code (falling back to its name, then the id's last part).
     pub fn code(&self) -> Option<&str> {
         let term = self.taxonomy_term.as_ref();
         term.and_then(|t| t.code.as_deref())
-            .or_else(|| term.and_then(|t| t.term.as_deref()))
+            .or_else(|| term.and_then(|t| t.name.as_deref().or(t.term.as_deref())))
             .or_else(|| {
                 self.taxonomy_term_id
                     .as_deref()

@@ -63,10 +63,12 @@ fn validate_lists_broken_records_and_keeps_the_rest() {
     let o = signpost(d.path(), &["validate", path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("record 2 (\"bad-phone\"): phones: phone 1 \"ring us\" is not usable: it has characters other than digits, spaces, dots, dashes and brackets — set aside"), "{out}");
+    // One odd field never costs a whole service: the number and the area are reported and
+    // left out, the services kept.
+    assert!(out.contains("record 2 (\"bad-phone\"): phones: phone 1 \"ring us\" is not usable: it has characters other than digits, spaces, dots, dashes and brackets — field dropped"), "{out}");
     assert!(
         out.contains(
-            "record 3 (\"ok-2\"): service_areas: unknown borough \"Nowhereshire\" — set aside"
+            "record 3 (\"ok-2\"): service_areas: area \"Nowhereshire\" is not one Signpost can place; shown as \"area not recognised\" — field dropped"
         ),
         "{out}"
     );
@@ -75,7 +77,7 @@ fn validate_lists_broken_records_and_keeps_the_rest() {
         "{out}"
     );
     assert!(
-        out.contains("1 services kept, 3 records set aside"),
+        out.contains("3 services kept, 1 records set aside, 2 fields dropped"),
         "{out}"
     );
 }

@@ -44,7 +44,21 @@ fn broken_records_are_set_aside_and_the_rest_kept() {
     );
     let f = read(&bytes).unwrap();
     let kept: Vec<&str> = f.services.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(kept, ["good-1", "good-2", "extra"]);
+    // One odd field never costs a whole service: an unusable number, impossible hours, an
+    // area Signpost cannot place and a field of the wrong type are each left out and
+    // reported, and the service kept.
+    assert_eq!(
+        kept,
+        [
+            "good-1",
+            "good-2",
+            "bad-phone",
+            "bad-hours",
+            "atlantis",
+            "extra",
+            "wrong-type"
+        ]
+    );
 
     let aside: Vec<(usize, Option<&str>, &str)> = f
         .set_aside()
@@ -56,11 +70,7 @@ fn broken_records_are_set_aside_and_the_rest_kept() {
             (2, None, "id"),
             (4, Some("good-1"), "id"),
             (5, Some("nameless"), "name"),
-            (6, Some("bad-phone"), "phones"),
-            (7, Some("bad-hours"), "schedules"),
-            (8, Some("atlantis"), "service_areas"),
             (10, None, ""),
-            (11, Some("wrong-type"), ""),
         ]
     );
     let reasons: Vec<String> = f.set_aside().map(|p| p.to_string()).collect();
@@ -68,18 +78,29 @@ fn broken_records_are_set_aside_and_the_rest_kept() {
         reasons[1].contains("duplicate id, already used by record 1"),
         "{reasons:?}"
     );
-    assert!(
-        reasons[3].contains("phone 1 \"call the office\" is not usable"),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons[4].contains("\"25:00\" is not a time of day"),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons[5].contains("unknown borough \"Atlantis\""),
-        "{reasons:?}"
-    );
+    let dropped: Vec<String> = f
+        .problems
+        .iter()
+        .filter(|p| p.action == Action::FieldDropped)
+        .map(|p| p.to_string())
+        .collect();
+    for (i, expected) in [
+        "phone 1 \"call the office\" is not usable",
+        "\"25:00\" is not a time of day",
+        "area \"Atlantis\" is not one Signpost can place",
+        "phones: wrong type",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(dropped[i].contains(expected), "{i}: {dropped:?}");
+    }
+    let by_id = |id: &str| f.services.iter().find(|s| s.id == id).unwrap();
+    assert!(by_id("bad-phone").phones.is_empty());
+    assert!(by_id("bad-hours").schedules.is_empty());
+    assert!(by_id("wrong-type").phones.is_empty());
+    let atlantis = signpost::facts::Coverage::of(by_id("atlantis"), Geography::bundled());
+    assert_eq!(atlantis.phrase(Geography::bundled()), "Area not recognised");
 }
 
 #[test]

@@ -96,6 +96,16 @@ fn split_document(doc: Value) -> Result<(FeedMeta, Vec<Value>)> {
             services,
         ));
     }
+    // One service, as an API's `/services/{id}` gives it (and the standards' examples).
+    if obj.contains_key("id") && obj.contains_key("name") {
+        return Ok((
+            FeedMeta {
+                version: Some("hsds".into()),
+                ..Default::default()
+            },
+            vec![Value::Object(obj)],
+        ));
+    }
     // Open Referral UK pages: legacy `content`, 3.0 `contents`.
     for key in ["contents", "content"] {
         if obj.contains_key(key) {
@@ -110,6 +120,6 @@ fn split_document(doc: Value) -> Result<(FeedMeta, Vec<Value>)> {
         }
     }
     Err(Error::FeedShape(
-        "expected an object with a \"services\" list, or an Open Referral UK page with \"content\" or \"contents\"".into(),
+        "expected an object with a \"services\" list, an Open Referral UK page with \"content\" or \"contents\", or one service".into(),
     ))
 }

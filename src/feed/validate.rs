@@ -75,17 +75,17 @@ pub(super) fn records(records: Vec<Value>, geo: &Geography) -> (Vec<Service>, Ve
             problems.push(set_aside("", "is not a JSON object".into()));
             continue;
         }
-        let mut service: Service = match serde_json::from_value(value) {
+        let mut dropped = Vec::new();
+        let mut service = match parse(value, &mut dropped) {
             Ok(s) => s,
-            Err(e) => {
+            Err((field, e)) => {
                 problems.push(set_aside(
-                    "",
+                    &field,
                     format!("has a field of the wrong type ({e})"),
                 ));
                 continue;
             }
         };
-        let mut dropped = Vec::new();
         match check(&mut service, geo, &mut dropped) {
             Err((field, reason)) => problems.push(set_aside(field, reason)),
             Ok(()) => {
@@ -113,6 +113,37 @@ pub(super) fn records(records: Vec<Value>, geo: &Geography) -> (Vec<Service>, Ve
 
 type Check = Result<(), (&'static str, String)>;
 
+/// The record as a service. A field of the wrong type is dropped and reported, the rest
+/// kept: one odd field never costs a whole service. Only an unreadable `id` or `name`
+/// sets it aside (returned as the field and serde's reason).
+fn parse(value: Value, dropped: &mut Vec<(String, String)>) -> Result<Service, (String, String)> {
+    let first_error = match serde_json::from_value::<Service>(value.clone()) {
+        Ok(s) => return Ok(s),
+        Err(e) => e.to_string(),
+    };
+    let Value::Object(mut fields) = value else {
+        return Err((String::new(), first_error));
+    };
+    // Every field is optional in `Service`, so each can be tried on its own.
+    let bad: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let alone = Value::Object([(k.clone(), v.clone())].into_iter().collect());
+            serde_json::from_value::<Service>(alone)
+                .err()
+                .map(|e| (k.clone(), e.to_string()))
+        })
+        .collect();
+    if let Some((field, e)) = bad.iter().find(|(k, _)| k == "id" || k == "name") {
+        return Err((field.clone(), e.clone()));
+    }
+    for (field, e) in bad {
+        fields.remove(&field);
+        dropped.push((field, format!("wrong type ({e})")));
+    }
+    serde_json::from_value(Value::Object(fields)).map_err(|e| (String::new(), e.to_string()))
+}
+
 fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) -> Check {
     s.id = s.id.trim().to_string();
     s.name = s.name.trim().to_string();
@@ -127,27 +158,50 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
             return Err(("status", format!("the publisher marks it {status}")));
         }
     }
-    for (i, p) in s.phones.iter_mut().enumerate() {
-        p.number = p.number.trim().to_string();
-        if let Err(why) = PhoneNumber::parse(&p.number, p.extension.as_deref()) {
-            return Err((
-                "phones",
-                format!("phone {} \"{}\" is not usable: {why}", i + 1, p.number),
-            ));
-        }
-        Hours::from_schedules(&p.schedules).map_err(|e| {
-            (
-                "phones",
-                format!("phone {} has impossible hours: {}", i + 1, e.0),
-            )
-        })?;
-    }
-    Hours::from_schedules(&s.schedules)
-        .map_err(|e| ("schedules", format!("impossible hours: {}", e.0)))?;
-    Coverage::of(s, geo).map_err(|e| ("service_areas", e))?;
-
     let mut drop =
         |field: &str, reason: &str| dropped.push((field.to_string(), reason.to_string()));
+    // A number that cannot be dialled as shown is left out, never guessed at; the other
+    // numbers and the service stay.
+    let mut n = 0;
+    s.phones.retain_mut(|p| {
+        n += 1;
+        // Some exports wrap the number in quotes ("\"+44 1234 234567\""): not part of it.
+        p.number = p.number.trim().trim_matches(['"', '\'']).trim().to_string();
+        if let Err(why) = PhoneNumber::parse(&p.number, p.extension.as_deref()) {
+            drop(
+                "phones",
+                &format!("phone {n} \"{}\" is not usable: {why}", p.number),
+            );
+            return false;
+        }
+        if let Err(e) = Hours::from_schedules(&p.schedules) {
+            drop(
+                "phones",
+                &format!(
+                    "phone {n} has impossible hours: {}; its hours are unknown",
+                    e.0
+                ),
+            );
+            p.schedules.clear();
+        }
+        true
+    });
+    if let Err(e) = Hours::from_schedules(&s.schedules) {
+        drop(
+            "schedules",
+            &format!("impossible hours: {}; the hours are unknown", e.0),
+        );
+        s.schedules.clear();
+    }
+    for area in Coverage::of(s, geo).unrecognised {
+        drop(
+            "service_areas",
+            &format!(
+                "area \"{area}\" is not one Signpost can place; shown as \"area not recognised\""
+            ),
+        );
+    }
+
     if s.url.as_deref().is_some_and(|u| !is_web_address(u)) {
         drop("url", "website is not an http(s) address");
         s.url = None;

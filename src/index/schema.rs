@@ -224,6 +224,8 @@ pub fn document(
 /// GSS codes (lower case, as the index stores tokens) of the boroughs a service names.
 pub fn area_tokens(s: &Service, geo: &Geography) -> Vec<String> {
     crate::facts::Coverage::of(s, geo)
-        .map(|c| c.boroughs.iter().map(|g| g.to_lowercase()).collect())
-        .unwrap_or_default()
+        .boroughs
+        .iter()
+        .map(|g| g.to_lowercase())
+        .collect()
 }
