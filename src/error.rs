@@ -83,6 +83,9 @@ pub enum Error {
     /// No feed address has been set up.
     #[error("no feed address is set; add one in Settings to receive updates")]
     NoFeed,
+
+    #[error("the import stopped: {0}; no feed was written")]
+    Import(String),
     /// A query parameter could not be understood.
     #[error("{0}")]
     InvalidQuery(String),
@@ -139,6 +142,7 @@ impl Error {
                 | Error::HttpStatus { .. }
                 | Error::FeedTooLarge { .. }
                 | Error::NoFeed
+                | Error::Import(_)
         )
     }
 

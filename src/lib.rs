@@ -49,6 +49,7 @@ pub mod facts;
 pub mod feed;
 pub mod geo;
 pub mod hours;
+pub mod import;
 pub mod index;
 pub mod map;
 pub mod meaning;

@@ -103,6 +103,20 @@ enum Command {
     },
     /// Check a feed file: list each record set aside and why; exit 1 if it is refused.
     Validate { feed_file: PathBuf },
+    /// Import an Open Referral (ORUK or HSDS 3.0) API as a feed for review and signing:
+    /// pages through BASE_URL/services, maps taxonomy terms to categories
+    /// (index-data/taxonomy-map.json) and lists the terms it could not map. Never signs.
+    Import {
+        /// The API's root, e.g. https://directory.example.gov.uk/api (https; http only for
+        /// this computer).
+        base_url: String,
+        /// Where to write the feed.
+        #[arg(long, value_name = "FEED_FILE")]
+        out: PathBuf,
+        /// The publisher named in the feed.
+        #[arg(long, value_name = "NAME", default_value = "Imported directory")]
+        publisher: String,
+    },
     /// Score search quality on judged queries (JSON lines).
     Eval {
         queries_file: PathBuf,
@@ -270,6 +284,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coverage(&dir, category.as_deref(), json)
         }
         Command::Validate { feed_file } => validate(&feed_file),
+        Command::Import {
+            base_url,
+            out,
+            publisher,
+        } => import(&base_url, &out, &publisher),
         Command::Sync { feed, pubkey } => sync(&data_dir(cli.data_dir)?, feed, pubkey),
         Command::Status { json } => status(&data_dir(cli.data_dir)?, json),
         Command::Feed { action } => publish(action),
@@ -666,7 +685,12 @@ fn print_details(d: &signpost::ServiceDetails, at: Timestamp) {
     if !d.hours_text.is_empty() {
         println!("Hours as published: {}", d.hours_text.join("; "));
     }
-    println!("Covers: {}", d.coverage.join(", "));
+    if d.coverage.is_empty() {
+        // "Area not stated", or "Area not recognised" for areas Signpost cannot place.
+        println!("Covers: {}", d.covers);
+    } else {
+        println!("Covers: {}", d.coverage.join(", "));
+    }
     println!("Categories: {}", d.categories.join(", "));
     let langs: Vec<&str> = s
         .languages
@@ -713,6 +737,82 @@ fn open_store(data_dir: &Path) -> Result<signpost::store::Store, Error> {
         eprintln!("signpost: {what}.");
     }
     Ok(store)
+}
+
+fn import(base_url: &str, out: &Path, publisher: &str) -> Result<ExitCode, Error> {
+    use signpost::import::{import, Progress, TaxonomyMap};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Import(format!("the network runtime could not start ({e})")))?;
+    let progress = |p: Progress| match p {
+        Progress::Page { page, of, services } => {
+            let of = of.map(|n| format!(" of {n}")).unwrap_or_default();
+            eprintln!("page {page}{of}, {services} services");
+        }
+    };
+    let imported = runtime.block_on(import(
+        base_url,
+        publisher,
+        &TaxonomyMap::bundled(),
+        Default::default(),
+        jiff::Timestamp::now(),
+        &progress,
+    ))?;
+    let mut bytes = serde_json::to_vec_pretty(&imported.feed).expect("JSON values serialise");
+    bytes.push(b'\n');
+    // Written whole or not at all: a half-written feed must never be signed by mistake.
+    let tmp = out.with_extension("json.part");
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io {
+            action: "write",
+            path,
+            source,
+        }
+    };
+    std::fs::write(&tmp, &bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, out).map_err(io(out))?;
+    println!(
+        "{} services from {} pages ({} fetched whole) written to {}",
+        imported.services,
+        imported.pages,
+        imported.fetched_whole,
+        out.display()
+    );
+    if !imported.unmapped.is_empty() {
+        println!(
+            "{} taxonomy terms are not mapped to a Signpost category (add them to \
+             index-data/taxonomy-map.json if they are):",
+            imported.unmapped.len()
+        );
+        for (term, n) in &imported.unmapped {
+            println!("  {term} ({n} services)");
+        }
+    }
+    if imported.uncategorised > 0 {
+        println!(
+            "{} services have no Signpost category: they are found by their words only.",
+            imported.uncategorised
+        );
+    }
+    // What the app will make of it, before anyone signs it.
+    match feed::read(&bytes, Geography::bundled()) {
+        Ok(f) => {
+            for p in &f.problems {
+                println!("{p}");
+            }
+            println!(
+                "Checked: {} services kept, {} records set aside. Review it, then sign it \
+                 with `signpost feed sign {} --key SECRET_KEY_FILE`.",
+                f.services.len(),
+                f.set_aside().count(),
+                out.display()
+            );
+        }
+        Err(e) => println!("Checked: {}", sentence(&e.to_string())),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result<ExitCode, Error> {

@@ -12,7 +12,7 @@
 //! The same [`Syncer`] serves the CLI (`signpost sync`, one run) and the app (a loop driven
 //! by [`Schedule`]).
 
-mod fetch;
+pub(crate) mod fetch;
 mod schedule;
 
 use std::sync::{Arc, RwLock};

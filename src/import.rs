@@ -1,0 +1,362 @@
+//! Importing an Open Referral directory (an ORUK or HSDS 3.0 API) as a Signpost feed for a
+//! publisher to review and sign: page through `BASE/services` in either list shape, fetch
+//! `BASE/services/{id}` for list items without their nested parts, map taxonomy terms to
+//! Signpost's categories through `index-data/taxonomy-map.json`, and write the feed. It
+//! never signs: a person reads what changed first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::Timestamp;
+use reqwest::Url;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, Result};
+use crate::model::{Attribute, CATEGORIES, TAXONOMY_CATEGORY};
+use crate::sync::fetch::{check_url, Fetched, Fetcher, Limits, Validators};
+use crate::text;
+
+/// Most pages read: a directory larger than this is not one borough's.
+pub const MAX_PAGES: u32 = 500;
+/// Largest page or service document accepted.
+const MAX_PAGE_BYTES: u64 = 32 << 20;
+
+/// What a list item must carry to be used without fetching the whole service.
+const NESTED_PARTS: &[&str] = &["service_areas", "attributes"];
+
+/// How taxonomy terms map to Signpost's categories (`index-data/taxonomy-map.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TaxonomyMap {
+    terms: HashMap<String, String>,
+}
+
+impl TaxonomyMap {
+    /// The map shipped in `index-data/`.
+    pub fn bundled() -> TaxonomyMap {
+        TaxonomyMap::from_json(crate::bundled::TAXONOMY_MAP).expect("bundled taxonomy map")
+    }
+
+    /// Read a map; every category it names must be one of Signpost's.
+    pub fn from_json(json: &str) -> std::result::Result<TaxonomyMap, String> {
+        let mut map: TaxonomyMap = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if let Some((term, c)) = map
+            .terms
+            .iter()
+            .find(|(_, c)| !CATEGORIES.contains(&c.as_str()))
+        {
+            return Err(format!(
+                "\"{term}\" maps to \"{c}\", not a Signpost category"
+            ));
+        }
+        map.terms = map
+            .terms
+            .into_iter()
+            .map(|(t, c)| (text::normalize(&t), c))
+            .collect();
+        Ok(map)
+    }
+
+    /// The category for a term, by its name, then its code.
+    fn category<'a>(&'a self, a: &'a Attribute) -> Option<&'a str> {
+        if a.taxonomy() == Some(TAXONOMY_CATEGORY) {
+            return a.code().filter(|c| CATEGORIES.contains(c));
+        }
+        let term = a.taxonomy_term.as_ref()?;
+        [&term.name, &term.term, &term.code]
+            .into_iter()
+            .flatten()
+            .find_map(|t| self.terms.get(&text::normalize(t)))
+            .map(String::as_str)
+    }
+}
+
+/// What an import found.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// The feed document, ready to write.
+    pub feed: Value,
+    pub services: usize,
+    pub pages: u32,
+    /// Services fetched whole because their list item lacked nested parts.
+    pub fetched_whole: usize,
+    /// Terms not in the map, with how many services carry each, by name.
+    pub unmapped: BTreeMap<String, usize>,
+    /// Services left with no Signpost category (no term mapped).
+    pub uncategorised: usize,
+}
+
+/// Progress, for the command line.
+pub enum Progress {
+    Page {
+        page: u32,
+        of: Option<u32>,
+        services: usize,
+    },
+}
+
+/// One page of an API's service list, in either shape.
+struct Page {
+    items: Vec<Value>,
+    total_pages: Option<u32>,
+    last: bool,
+}
+
+fn page_of(doc: Value, url: &Url) -> Result<Page> {
+    let Value::Object(mut obj) = doc else {
+        return Err(shape(url, "the page is not a JSON object"));
+    };
+    let items = match obj.remove("contents").or_else(|| obj.remove("content")) {
+        Some(Value::Array(items)) => items,
+        _ => {
+            return Err(shape(
+                url,
+                "the page has no \"contents\" (ORUK 3.0) or \"content\" (earlier ORUK) list",
+            ))
+        }
+    };
+    let number = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| obj.get(*k).and_then(Value::as_u64))
+            .map(|n| n.min(u64::from(u32::MAX)) as u32)
+    };
+    let total_pages = number(&["total_pages", "totalPages"]);
+    let last = ["last_page", "last"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_bool))
+        .unwrap_or(false);
+    Ok(Page {
+        items,
+        total_pages,
+        last,
+    })
+}
+
+fn shape(url: &Url, why: &str) -> Error {
+    Error::Import(format!("{url}: {why}"))
+}
+
+/// Import the directory at `base` (the API root, without `/services`).
+pub async fn import(
+    base: &str,
+    publisher: &str,
+    map: &TaxonomyMap,
+    limits: Limits,
+    now: Timestamp,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Imported> {
+    let base = check_url(base.trim_end_matches('/'))?;
+    let fetcher = Fetcher::new(limits, &base)?;
+    let get = |url: Url| {
+        let fetcher = &fetcher;
+        async move {
+            match fetcher
+                .get(&url, &Validators::default(), MAX_PAGE_BYTES, &|_| {})
+                .await?
+            {
+                Fetched::Body { bytes, .. } => serde_json::from_slice::<Value>(&bytes)
+                    .map_err(|e| shape(&url, &format!("not valid JSON ({e})"))),
+                Fetched::NotModified => Err(shape(&url, "answered 304 to a plain request")),
+            }
+        }
+    };
+    let services_url = |rest: &str| -> Result<Url> {
+        Url::parse(&format!(
+            "{}/services{rest}",
+            base.as_str().trim_end_matches('/')
+        ))
+        .map_err(|_| shape(&base, "cannot make the services address"))
+    };
+
+    let mut out = Imported::default();
+    let mut services: Vec<Value> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for page in 1.. {
+        if page > MAX_PAGES {
+            return Err(Error::Import(format!(
+                "{base}: more than {MAX_PAGES} pages of services; stopped (no feed was written)"
+            )));
+        }
+        let url = services_url(&format!("?page={page}"))?;
+        let p = page_of(get(url.clone()).await?, &url)?;
+        let empty = p.items.is_empty();
+        for item in p.items {
+            let Some(id) = item.get("id").and_then(Value::as_str).map(String::from) else {
+                // Kept as it is: the feed's reader sets it aside and says why.
+                services.push(item);
+                continue;
+            };
+            // Some APIs repeat an item across pages when the list changes under them.
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let whole = NESTED_PARTS.iter().all(|k| item.get(*k).is_some());
+            let service = if whole {
+                item
+            } else {
+                out.fetched_whole += 1;
+                let id_path: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+                get(services_url(&format!("/{id_path}"))?).await?
+            };
+            services.push(service);
+        }
+        out.pages = page;
+        progress(Progress::Page {
+            page,
+            of: p.total_pages,
+            services: services.len(),
+        });
+        if empty || p.last || p.total_pages.is_some_and(|t| page >= t) {
+            break;
+        }
+    }
+    for s in &mut services {
+        categorise(s, map, &mut out);
+    }
+    out.services = services.len();
+    out.feed = json!({
+        "version": "3.0",
+        "publisher": {
+            "name": publisher,
+            "description": format!("Imported from {base} by signpost import"),
+        },
+        "generated_at": now.to_string(),
+        "services": services,
+    });
+    Ok(out)
+}
+
+/// Add Signpost category attributes for the service's mapped terms, and count the rest.
+fn categorise(service: &mut Value, map: &TaxonomyMap, out: &mut Imported) {
+    let Some(obj) = service.as_object_mut() else {
+        return;
+    };
+    let id = obj
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let attributes: Vec<Attribute> = obj
+        .get("attributes")
+        .and_then(|a| serde_json::from_value(a.clone()).ok())
+        .unwrap_or_default();
+    let mut categories: Vec<&str> = Vec::new();
+    for a in &attributes {
+        match map.category(a) {
+            Some(c) => categories.push(c),
+            // A Signpost code outside the vocabulary: the reader ignores it too.
+            None if a.taxonomy() == Some(TAXONOMY_CATEGORY) => {}
+            None => {
+                let name = a
+                    .taxonomy_term
+                    .as_ref()
+                    .and_then(|t| t.name.clone().or(t.term.clone()).or(t.code.clone()))
+                    .unwrap_or_else(|| a.taxonomy_term_id.clone().unwrap_or_default());
+                if !name.is_empty() {
+                    *out.unmapped.entry(name).or_default() += 1;
+                }
+            }
+        }
+    }
+    let already: Vec<&str> = attributes
+        .iter()
+        .filter(|a| a.taxonomy() == Some(TAXONOMY_CATEGORY))
+        .filter_map(Attribute::code)
+        .collect();
+    let mut added: Vec<Value> = Vec::new();
+    for (n, c) in categories.iter().enumerate() {
+        if already.contains(c) || added.iter().any(|a| a["taxonomy_term"]["code"] == *c) {
+            continue;
+        }
+        added.push(category_attribute(&id, c, n));
+    }
+    if categories.is_empty() {
+        out.uncategorised += 1;
+    }
+    if !added.is_empty() {
+        let list = obj
+            .entry("attributes")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if !list.is_array() {
+            *list = Value::Array(Vec::new());
+        }
+        list.as_array_mut().expect("just made a list").extend(added);
+    }
+}
+
+/// A Signpost category as an HSDS 3.0 attribute with its taxonomy term.
+fn category_attribute(service_id: &str, code: &str, n: usize) -> Value {
+    let label = crate::model::category_label(code);
+    let mut term = Map::new();
+    term.insert("id".into(), json!(format!("{TAXONOMY_CATEGORY}/{code}")));
+    term.insert("code".into(), json!(code));
+    term.insert("name".into(), json!(label));
+    term.insert(
+        "description".into(),
+        json!(format!("Signpost London type of help: {label}.")),
+    );
+    term.insert("taxonomy".into(), json!(TAXONOMY_CATEGORY));
+    json!({
+        "id": format!("{service_id}-category-imported-{n}"),
+        "link_entity": "service",
+        "link_id": service_id,
+        "taxonomy_term_id": format!("{TAXONOMY_CATEGORY}/{code}"),
+        "taxonomy_term": Value::Object(term),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute(taxonomy: &str, name: &str) -> Attribute {
+        serde_json::from_value(json!({
+            "id": "a",
+            "taxonomy_term": {"id": "t", "name": name, "description": "d", "taxonomy": taxonomy}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn terms_map_by_name_whatever_their_case_and_punctuation() {
+        let map = TaxonomyMap::bundled();
+        assert_eq!(
+            map.category(&attribute("esdNeeds", "Domestic Abuse")),
+            Some("domestic-abuse")
+        );
+        assert_eq!(
+            map.category(&attribute("x", "Honour-based abuse")),
+            Some("domestic-abuse")
+        );
+        assert_eq!(map.category(&attribute("x", "Knitting")), None);
+    }
+
+    #[test]
+    fn a_map_naming_an_unknown_category_is_refused() {
+        let err = TaxonomyMap::from_json(r#"{"terms": {"knitting": "crafts"}}"#).unwrap_err();
+        assert!(err.contains("not a Signpost category"), "{err}");
+    }
+
+    #[test]
+    fn both_list_shapes_are_read() {
+        let url = Url::parse("http://127.0.0.1/services").unwrap();
+        let new = page_of(
+            json!({"contents": [{"id": "a"}], "total_pages": 3, "last_page": false}),
+            &url,
+        )
+        .unwrap();
+        assert_eq!(
+            (new.items.len(), new.total_pages, new.last),
+            (1, Some(3), false)
+        );
+        let old = page_of(
+            json!({"content": [{"id": "a"}, {"id": "b"}], "totalPages": 2, "last": true}),
+            &url,
+        )
+        .unwrap();
+        assert_eq!(
+            (old.items.len(), old.total_pages, old.last),
+            (2, Some(2), true)
+        );
+        assert!(page_of(json!({"items": []}), &url).is_err());
+    }
+}
