@@ -288,6 +288,23 @@ impl Directory {
         )
     }
 
+    /// The publisher's to-do list: see [`crate::review::due`].
+    pub fn due_for_review(
+        &self,
+        older_than: Option<jiff::Span>,
+        borough: Option<&str>,
+        today: jiff::civil::Date,
+    ) -> Result<Vec<crate::review::Due>> {
+        let b = borough.map(|b| self.borough(b)).transpose()?;
+        Ok(crate::review::due(
+            &self.generation,
+            self.geo,
+            older_than,
+            b,
+            today,
+        ))
+    }
+
     fn borough(&self, name: &str) -> Result<&'static crate::geo::Borough> {
         self.geo
             .find_borough(name)

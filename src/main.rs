@@ -103,6 +103,20 @@ enum Command {
     },
     /// Check a feed file: list each record set aside and why; exit 1 if it is refused.
     Validate { feed_file: PathBuf },
+    /// The publisher's to-do list: services by how long since their last review, those
+    /// never reviewed first.
+    Review {
+        /// Only services last reviewed longer ago than this (e.g. 6m, 1y, 90d), and those
+        /// never reviewed.
+        #[arg(long, value_name = "PERIOD")]
+        older_than: Option<String>,
+        /// Only services that name this borough as where they work.
+        #[arg(long)]
+        borough: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import an Open Referral (ORUK or HSDS 3.0) API as a feed for review and signing:
     /// pages through BASE_URL/services, maps taxonomy terms to categories
     /// (index-data/taxonomy-map.json) and lists the terms it could not map. Never signs.
@@ -284,6 +298,40 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coverage(&dir, category.as_deref(), json)
         }
         Command::Validate { feed_file } => validate(&feed_file),
+        Command::Review {
+            older_than,
+            borough,
+            json,
+        } => {
+            let older_than = older_than
+                .as_deref()
+                .map(signpost::review::parse_period)
+                .transpose()
+                .map_err(Error::InvalidQuery)?;
+            let dir = Directory::open(&data_dir(cli.data_dir)?)?;
+            let today = jiff::Zoned::now()
+                .with_time_zone(signpost::hours::london().clone())
+                .date();
+            let due = dir.due_for_review(older_than, borough.as_deref(), today)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&due).expect("serialisable")
+                );
+            } else {
+                for d in &due {
+                    println!("{} · {} · {}", d.name, d.covers, d.review.text);
+                    println!("    {}", d.id);
+                }
+                let never = due.iter().filter(|d| d.review.date.is_none()).count();
+                println!(
+                    "{} services to review ({never} never reviewed) in a directory of {}",
+                    due.len(),
+                    dir.info().services
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import {
             base_url,
             out,

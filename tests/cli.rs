@@ -129,3 +129,44 @@ fn eval_prints_the_summary_line_last() {
         "{out}"
     );
 }
+
+#[test]
+fn review_lists_never_reviewed_services_first_then_the_oldest() {
+    let d = data_dir();
+    let o = signpost(d.path(), &["review", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let due: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(due.len(), 231);
+    let dates: Vec<Option<&str>> = due.iter().map(|d| d["review"]["date"].as_str()).collect();
+    let first_dated = dates.iter().position(Option::is_some).unwrap();
+    assert!(first_dated > 0);
+    assert!(dates[first_dated..].iter().all(Option::is_some));
+    assert!(
+        dates[first_dated..].windows(2).all(|w| w[0] <= w[1]),
+        "{dates:?}"
+    );
+
+    // Reviewed more than 15 years ago, or never; then one borough's own services.
+    let o = signpost(d.path(), &["review", "--older-than", "15y", "--json"]);
+    let old: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        old.len() > first_dated && old.len() < due.len(),
+        "{}",
+        old.len()
+    );
+    assert!(old[first_dated..]
+        .iter()
+        .all(|d| d["review"]["date"].as_str().unwrap() < "2011-12-01"));
+    let o = signpost(d.path(), &["review", "--borough", "Hackney"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("Domestic Abuse Intervention Service (DAIS) · Hackney ·"),
+        "{text}"
+    );
+    assert!(!text.contains("Croydon ·"), "{text}");
+    assert!(text.contains("services to review"), "{text}");
+
+    let o = signpost(d.path(), &["review", "--older-than", "soon"]);
+    assert_plain_error(&o);
+    assert!(stderr(&o).contains("not a period"), "{}", stderr(&o));
+}
