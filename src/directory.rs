@@ -74,6 +74,8 @@ pub struct ServiceDetails {
     /// Where the facts were seen.
     pub sources: Vec<Link>,
     pub review: Review,
+    /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
+    pub phone_changed: Option<String>,
 }
 
 /// One phone number with what a caller needs to know.
@@ -176,11 +178,16 @@ impl Directory {
                         .find(|k| &k.name == name)
                         .and_then(|k| k.signed_by)
                 });
+                let changes = candidate
+                    .as_ref()
+                    .map(|name| index::kept_phone_changes(&root, name))
+                    .unwrap_or_default();
                 let kept = candidate.map(|name| root.join(name).join("feed.json"));
                 let rebuilt = kept.and_then(|p| fs::read(p).ok()).and_then(|bytes| {
                     let feed = feed::read(&bytes, geo).ok()?;
-                    let name =
-                        index::build(&root, &bytes, &feed, signer.as_deref(), thesaurus).ok()?;
+                    let signer = signer.as_deref();
+                    let name = index::build_with(&root, &bytes, &feed, signer, thesaurus, &changes)
+                        .ok()?;
                     index::open(&root, &name, geo).ok()
                 });
                 match rebuilt {
@@ -402,6 +409,7 @@ impl Directory {
                 .collect(),
             sources: links(service.sources()),
             review: review::of(service.assured_date.as_deref(), today),
+            phone_changed: crate::changed::notice(&self.generation.phone_changes, id, today),
             service,
         })
     }
@@ -501,7 +509,23 @@ impl Directory {
         feed: &Feed,
         signer: Option<&str>,
     ) -> Result<Generation> {
-        let name = index::build(&self.root, bytes, feed, signer, self.thesaurus)?;
+        // Which services' numbers this update changes, said on them for a while.
+        let old = (0..self.generation.len())
+            .map(|i| self.generation.records.read(i))
+            .collect::<Result<Vec<Service>>>()?;
+        let diff = feed::diff::diff(&old, &feed.services, self.geo);
+        let ids: std::collections::HashSet<&str> =
+            feed.services.iter().map(|s| s.id.as_str()).collect();
+        let today = Timestamp::now()
+            .to_zoned(crate::hours::london().clone())
+            .date();
+        let changes = crate::changed::record(
+            &self.generation.phone_changes,
+            &diff,
+            |id| ids.contains(id),
+            today,
+        );
+        let name = index::build_with(&self.root, bytes, feed, signer, self.thesaurus, &changes)?;
         index::open(&self.root, &name, self.geo)
     }
 

@@ -40,6 +40,7 @@
 //! - [`eval`]: search quality against judged queries.
 
 pub mod bundled;
+pub mod changed;
 pub mod contact;
 pub mod coverage;
 pub mod directory;

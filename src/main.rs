@@ -171,6 +171,14 @@ enum FeedCommand {
         #[arg(long, value_name = "KEY")]
         pubkey: String,
     },
+    /// What changed from OLD to NEW: services added and removed, and per service its
+    /// phone numbers, website, hours, coverage and referral route. Read it before signing.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -1014,8 +1022,54 @@ fn publish(action: FeedCommand) -> Result<ExitCode, Error> {
                 feed_file.display()
             );
         }
+        FeedCommand::Diff { old, new, json } => {
+            let services = |path: &Path| -> Result<Vec<signpost::model::Service>, Error> {
+                let bytes = std::fs::read(path).map_err(|e| Error::Io {
+                    action: "read",
+                    path: path.to_path_buf(),
+                    source: e,
+                })?;
+                Ok(feed::read(&bytes, Geography::bundled())?.services)
+            };
+            let d = feed::diff::diff(&services(&old)?, &services(&new)?, Geography::bundled());
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&d).expect("serialisable")
+                );
+            } else {
+                print_diff(&d);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_diff(d: &feed::diff::FeedDiff) {
+    for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !list.is_empty() {
+            println!("{what} ({}):", list.len());
+            for s in list {
+                println!("  {} ({})", s.name, s.id);
+            }
+        }
+    }
+    if !d.changed.is_empty() {
+        println!("Changed ({}):", d.changed.len());
+        for c in &d.changed {
+            println!("  {} ({})", c.name, c.id);
+            for f in &c.changes {
+                println!("    {}: {} → {}", f.field, f.before, f.after);
+            }
+        }
+    }
+    let numbers = d.changed.iter().filter(|c| c.numbers_changed()).count();
+    println!(
+        "{} added, {} removed, {} changed ({numbers} with new phone numbers)",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    );
 }
 
 fn no_password() -> Error {

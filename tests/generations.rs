@@ -151,7 +151,15 @@ fn crash_before_the_switch_leaves_the_previous_generation_serving() {
 
     let bytes = newer_feed();
     let f = feeds::read(&bytes, Geography::bundled()).unwrap();
-    let staged = Staged::build(&root, &bytes, &f, None, Thesaurus::bundled()).unwrap();
+    let staged = Staged::build(
+        &root,
+        &bytes,
+        &f,
+        None,
+        Thesaurus::bundled(),
+        &Default::default(),
+    )
+    .unwrap();
     // Simulate the process dying here: the staging folder stays on disk.
     std::mem::forget(staged);
     assert!(fs::read_dir(&root)
@@ -177,10 +185,17 @@ fn crash_between_move_and_pointer_update_leaves_the_previous_generation_serving(
 
     let bytes = newer_feed();
     let f = feeds::read(&bytes, Geography::bundled()).unwrap();
-    let new_name = Staged::build(&root, &bytes, &f, None, Thesaurus::bundled())
-        .unwrap()
-        .commit()
-        .unwrap();
+    let new_name = Staged::build(
+        &root,
+        &bytes,
+        &f,
+        None,
+        Thesaurus::bundled(),
+        &Default::default(),
+    )
+    .unwrap()
+    .commit()
+    .unwrap();
     // Undo the pointer switch, as if the process had died just before the rename, and
     // leave a half-written pointer file behind.
     fs::write(root.join(CURRENT_FILE), &current).unwrap();

@@ -464,3 +464,77 @@ async fn a_plain_http_feed_elsewhere_is_refused() {
     let err = Source::new("http://feeds.example.org/feed.json", &env.key.public).unwrap_err();
     assert!(err.to_string().contains("only https"), "{err}");
 }
+
+/// The bundled feed dated `generated_at` with the Samaritans' first number replaced.
+fn with_samaritans_number(generated_at: &str, number: &str) -> Vec<u8> {
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&bundled_feed_plus(generated_at, vec![])).unwrap();
+    let s = doc["services"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "samaritans")
+        .unwrap();
+    s["phones"][0]["number"] = serde_json::json!(number);
+    serde_json::to_vec(&doc).unwrap()
+}
+
+#[tokio::test]
+async fn a_service_whose_number_an_update_changed_says_so_for_thirty_days() {
+    let env = Env::new();
+    env.publish(
+        &with_samaritans_number(&common::publisher::soon(60), "0800 000 0001"),
+        None,
+    );
+    env.sync().await.unwrap();
+    let today = jiff::Zoned::now()
+        .with_time_zone(signpost::hours::london().clone())
+        .date();
+    let expected = format!("Phone number changed on {}", today.strftime("%-d %b %Y"));
+    let hit = |at: Option<jiff::Timestamp>| {
+        let dir = env.dir.read().unwrap();
+        let r = dir
+            .search(&signpost::SearchRequest {
+                at,
+                ..text("samaritans")
+            })
+            .unwrap();
+        let h = r
+            .hits
+            .iter()
+            .find(|h| h.id == "samaritans")
+            .unwrap()
+            .clone();
+        let others: Vec<String> = r
+            .hits
+            .iter()
+            .filter(|h| h.phone_changed.is_some() && h.id != "samaritans")
+            .map(|h| h.id.clone())
+            .collect();
+        (h, others)
+    };
+    let (h, others) = hit(None);
+    assert_eq!(h.phone.unwrap().number, "0800 000 0001");
+    assert_eq!(h.phone_changed.as_deref(), Some(expected.as_str()));
+    assert!(others.is_empty(), "{others:?}");
+    let details = env.dir.read().unwrap().service("samaritans", None).unwrap();
+    assert_eq!(details.phone_changed.as_deref(), Some(expected.as_str()));
+    // A month and a day on, it is no longer pointed out.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(31 * 24);
+    assert_eq!(hit(Some(later)).0.phone_changed, None);
+
+    // A later update that leaves the number alone keeps the notice; a fresh open too.
+    env.publish(
+        &with_samaritans_number(&common::publisher::soon(120), "0800 000 0001"),
+        None,
+    );
+    env.sync().await.unwrap();
+    assert_eq!(
+        hit(None).0.phone_changed.as_deref(),
+        Some(expected.as_str())
+    );
+    let reopened = Directory::open(env.data.path()).unwrap();
+    let r = reopened.search(&text("samaritans")).unwrap();
+    let h = r.hits.iter().find(|h| h.id == "samaritans").unwrap();
+    assert_eq!(h.phone_changed.as_deref(), Some(expected.as_str()));
+}

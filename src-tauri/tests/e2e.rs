@@ -661,6 +661,15 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
     });
     let nameless = json!({"id": "nameless", "description": "No name given"});
     let newer = publisher::bundled_feed_plus(&publisher::soon(60), vec![quokka, nameless]);
+    // The update also changes the Samaritans' number: the app points that out.
+    let mut doc: serde_json::Value = serde_json::from_slice(&newer).unwrap();
+    doc["services"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "samaritans")
+        .unwrap()["phones"][0]["number"] = json!("0800 000 0001");
+    let newer = serde_json::to_vec(&doc).unwrap();
     server.set("/feed.json", Reply::ok(&newer));
     server.set(
         "/feed.json.minisig",
@@ -761,6 +770,24 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
 
     search_for(&app, "quokka").await;
     assert_eq!(app.result_names().await, ["Quokka advice line"]);
+    clear_query(&app).await;
+    search_for(&app, "samaritans").await;
+    let today = jiff::Zoned::now()
+        .with_time_zone(signpost::hours::london().clone())
+        .date()
+        .strftime("%-d %b %Y")
+        .to_string();
+    let notices: Vec<String> = serde_json::from_value(
+        app.eval(
+            "[...document.querySelectorAll('#results .card')].filter(c => c.querySelector('.phone-changed')).map(c => c.querySelector('.card-open').textContent + ' | ' + c.querySelector('.phone-changed').textContent)",
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(
+        notices,
+        [format!("Samaritans | Phone number changed on {today}")]
+    );
 
     // About lists the record the sync set aside, and where updates come from.
     app.click("#show-about").await;

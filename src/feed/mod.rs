@@ -3,6 +3,7 @@
 //! bad record is set aside with a reason while good ones are kept; a document that is not
 //! JSON, or has no usable record, is refused whole.
 
+pub mod diff;
 mod validate;
 
 use jiff::Timestamp;

@@ -40,7 +40,14 @@ struct Meta {
     /// `None` from versions before it was recorded.
     #[serde(default)]
     indexed_with: Option<String>,
+    /// Services whose phone numbers changed in a recent update, with the day (see
+    /// [`crate::changed`]).
+    #[serde(default)]
+    phone_changes: PhoneChanges,
 }
+
+/// Service id → the day (`YYYY-MM-DD`, London) an update changed its phone numbers.
+pub type PhoneChanges = std::collections::BTreeMap<String, String>;
 
 /// A complete generation on disk, as its `meta.json` describes it.
 #[derive(Debug, Clone)]
@@ -70,6 +77,8 @@ pub struct Generation {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Services whose numbers an update changed lately (see [`crate::changed`]).
+    pub phone_changes: PhoneChanges,
     by_id: HashMap<String, usize>,
 }
 
@@ -156,6 +165,7 @@ impl Staged {
         feed: &Feed,
         signed_by: Option<&str>,
         thesaurus: &Thesaurus,
+        phone_changes: &PhoneChanges,
     ) -> Result<Staged> {
         let geo = Geography::bundled();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -217,6 +227,7 @@ impl Staged {
             problems: feed.problems.clone(),
             signed_by: signed_by.map(String::from),
             indexed_with: Some(schema::indexed_with(thesaurus)),
+            phone_changes: phone_changes.clone(),
         };
         let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
         write_synced(&staged.path.join(META_FILE), &meta)?;
@@ -262,18 +273,49 @@ pub fn build(
     signed_by: Option<&str>,
     thesaurus: &Thesaurus,
 ) -> Result<String> {
+    build_with(
+        root,
+        bytes,
+        feed,
+        signed_by,
+        thesaurus,
+        &PhoneChanges::new(),
+    )
+}
+
+/// [`build`], recording which services' phone numbers the update changed.
+pub fn build_with(
+    root: &Path,
+    bytes: &[u8],
+    feed: &Feed,
+    signed_by: Option<&str>,
+    thesaurus: &Thesaurus,
+    phone_changes: &PhoneChanges,
+) -> Result<String> {
     let previous = current_name(root);
-    let staged = Staged::build(root, bytes, feed, signed_by, thesaurus).map_err(|e| match e {
-        Error::Index(t) if is_disk_full(&t) => Error::io(
-            "write the new directory in",
-            root,
-            std::io::ErrorKind::StorageFull.into(),
-        ),
-        e => e,
-    })?;
+    let staged = Staged::build(root, bytes, feed, signed_by, thesaurus, phone_changes).map_err(
+        |e| match e {
+            Error::Index(t) if is_disk_full(&t) => Error::io(
+                "write the new directory in",
+                root,
+                std::io::ErrorKind::StorageFull.into(),
+            ),
+            e => e,
+        },
+    )?;
     let name = staged.commit()?;
     collect_garbage(root, &name, previous.as_deref());
     Ok(name)
+}
+
+/// The phone changes recorded with generation `name`, when its meta can be read (kept when
+/// an upgrade rebuilds it); none otherwise.
+pub fn kept_phone_changes(root: &Path, name: &str) -> PhoneChanges {
+    fs::read(root.join(name).join(META_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
+        .map(|m| m.phone_changes)
+        .unwrap_or_default()
 }
 
 /// The generation named in CURRENT, if the file is there and readable.
@@ -368,6 +410,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         meta: meta.meta,
         problems: meta.problems,
         signed_by: meta.signed_by,
+        phone_changes: meta.phone_changes,
         records,
         summaries,
         ranks: facts

@@ -113,6 +113,8 @@ pub struct Hit {
     pub assured_date: Option<String>,
     /// How long ago the record was reviewed, with its warning.
     pub review: Review,
+    /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
+    pub phone_changed: Option<String>,
     /// Query words and what they matched.
     pub matched: Vec<MatchedWord>,
     /// True when some query word matched only approximately (a typo) or not at all.
@@ -148,6 +150,7 @@ impl Hit {
             referral: f.referral,
             assured_date: s.assured_date.clone(),
             review: review::of(s.assured_date.as_deref(), today),
+            phone_changed: crate::changed::notice(&gen.phone_changes, &s.id, today),
             matched: Vec::new(),
             partial: false,
             score: 0.0,

@@ -58,6 +58,7 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
       }, saved ? '★ On your shortlist' : '☆ Add to shortlist')),
     s.alert ? el('div', { class: 'callout', role: 'note' }, el('strong', { text: 'Note: ' }), s.alert) : null,
     el('h4', { text: 'Contact' }),
+    d.phone_changed ? el('p', { class: 'callout phone-changed', role: 'note', text: `${d.phone_changed}: the number below is the new one.` }) : null,
     phones,
     el('p', { class: 'hint', text: 'Numbers are as published by the service; check them before giving them out.' }),
     el('dl', { class: 'summary-list' },

@@ -54,7 +54,9 @@ export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, onLink, onCopy,
       hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null,
       // A warning only where it tells something: the record's date is known and over a
       // year old. "No review date" is said in Details, not on every card.
-      hit.review.state === 'red' ? el('span', { class: 'tag review-red', title: hit.review.text, text: hit.review.short }) : null),
+      hit.review.state === 'red' ? el('span', { class: 'tag review-red', title: hit.review.text, text: hit.review.short }) : null,
+      // Someone who remembers the old number learns why this one differs.
+      hit.phone_changed ? el('span', { class: 'tag phone-changed', text: hit.phone_changed }) : null),
     el('div', { class: 'card-phone' },
       hit.phone
         ? [el('span', { class: 'number', text: hit.phone.number }),
