@@ -4,6 +4,7 @@
 pub const FEED: &str = include_str!("../index-data/feed.json");
 pub const THESAURUS: &str = include_str!("../index-data/thesaurus.json");
 pub const SIGNS: &str = include_str!("../index-data/signs.json");
+pub const REVIEWED_AGES: &str = include_str!("../index-data/reviewed-ages.json");
 pub const TAXONOMY_MAP: &str = include_str!("../index-data/taxonomy-map.json");
 pub const BOROUGHS: &str = include_str!("../index-data/boroughs.json");
 pub const DISTRICTS: &str = include_str!("../index-data/postcode-districts.json");

@@ -86,6 +86,9 @@ pub enum Error {
 
     #[error("the import stopped: {0}; no feed was written")]
     Import(String),
+
+    #[error("{0}; no feed was written")]
+    SourceInvalid(String),
     /// A query parameter could not be understood.
     #[error("{0}")]
     InvalidQuery(String),
@@ -143,6 +146,7 @@ impl Error {
                 | Error::FeedTooLarge { .. }
                 | Error::NoFeed
                 | Error::Import(_)
+                | Error::SourceInvalid(_)
         )
     }
 

@@ -57,6 +57,7 @@ pub mod meaning;
 pub mod model;
 pub mod phone;
 pub mod policy;
+pub mod publish;
 pub mod review;
 pub mod search;
 pub mod signing;

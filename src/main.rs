@@ -171,6 +171,22 @@ enum FeedCommand {
         #[arg(long, value_name = "KEY")]
         pubkey: String,
     },
+    /// Build a feed from the publisher's sources: source records (JSON lines, the shape of
+    /// shared/data/services.jsonl; see the README's "Publishing") and imported feeds, in
+    /// order. Deterministic for the same sources and --generated-at. Never signs.
+    Build {
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<PathBuf>,
+        #[arg(long, value_name = "FEED_FILE")]
+        out: PathBuf,
+        /// The feed's date, RFC 3339 (default: now). Sync applies only a newer feed.
+        #[arg(long, value_name = "RFC3339")]
+        generated_at: Option<String>,
+        #[arg(long, value_name = "NAME", default_value = "Signpost London")]
+        publisher: String,
+        #[arg(long, value_name = "TEXT")]
+        publisher_description: Option<String>,
+    },
     /// What changed from OLD to NEW: services added and removed, and per service its
     /// phone numbers, website, hours, coverage and referral route. Read it before signing.
     Diff {
@@ -1020,6 +1036,64 @@ fn publish(action: FeedCommand) -> Result<ExitCode, Error> {
             println!(
                 "Signature good: {} was signed with this key.",
                 feed_file.display()
+            );
+        }
+        FeedCommand::Build {
+            sources,
+            out,
+            generated_at,
+            publisher,
+            publisher_description,
+        } => {
+            use signpost::publish::{self, Publisher, Source};
+            let generated_at = match generated_at {
+                Some(t) => t.parse().map_err(|_| {
+                    Error::InvalidQuery(format!(
+                        "--generated-at \"{t}\" is not an RFC 3339 date-time"
+                    ))
+                })?,
+                None => jiff::Timestamp::now(),
+            };
+            let sources = sources
+                .iter()
+                .map(|path| {
+                    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+                        action: "read",
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                    Source::read(&bytes, &path.display().to_string(), Geography::bundled())
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let (built, report) = publish::build(
+                &sources,
+                Publisher {
+                    name: publisher,
+                    description: publisher_description,
+                },
+                generated_at,
+                Geography::bundled(),
+            )?;
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            let bytes = publish::to_json(&built);
+            let tmp = out.with_extension("json.part");
+            let io = |path: &Path| {
+                let path = path.to_path_buf();
+                move |source| Error::Io {
+                    action: "write",
+                    path,
+                    source,
+                }
+            };
+            std::fs::write(&tmp, &bytes).map_err(io(&tmp))?;
+            std::fs::rename(&tmp, &out).map_err(io(&out))?;
+            println!(
+                "{} services written to {} ({} warnings). Review it (`signpost feed diff`), then sign it.",
+                built.services.len(),
+                out.display(),
+                report.warnings.len()
             );
         }
         FeedCommand::Diff { old, new, json } => {
