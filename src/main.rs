@@ -833,18 +833,7 @@ fn import(base_url: &str, out: &Path, publisher: &str) -> Result<ExitCode, Error
     ))?;
     let mut bytes = serde_json::to_vec_pretty(&imported.feed).expect("JSON values serialise");
     bytes.push(b'\n');
-    // Written whole or not at all: a half-written feed must never be signed by mistake.
-    let tmp = out.with_extension("json.part");
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io {
-            action: "write",
-            path,
-            source,
-        }
-    };
-    std::fs::write(&tmp, &bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, out).map_err(io(out))?;
+    write_whole(out, &bytes)?;
     println!(
         "{} services from {} pages ({} fetched whole) written to {}",
         imported.services,
@@ -885,6 +874,21 @@ fn import(base_url: &str, out: &Path, publisher: &str) -> Result<ExitCode, Error
         Err(e) => println!("Checked: {}", sentence(&e.to_string())),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Write a feed whole or not at all: a half-written feed must never be signed by mistake.
+fn write_whole(out: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = out.with_extension("json.part");
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io {
+            action: "write",
+            path,
+            source,
+        }
+    };
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, out).map_err(io(out))
 }
 
 fn sync(data_dir: &Path, feed: Option<String>, pubkey: Option<String>) -> Result<ExitCode, Error> {
@@ -1077,18 +1081,7 @@ fn publish(action: FeedCommand) -> Result<ExitCode, Error> {
             for w in &report.warnings {
                 eprintln!("warning: {w}");
             }
-            let bytes = publish::to_json(&built);
-            let tmp = out.with_extension("json.part");
-            let io = |path: &Path| {
-                let path = path.to_path_buf();
-                move |source| Error::Io {
-                    action: "write",
-                    path,
-                    source,
-                }
-            };
-            std::fs::write(&tmp, &bytes).map_err(io(&tmp))?;
-            std::fs::rename(&tmp, &out).map_err(io(&out))?;
+            write_whole(&out, &publish::to_json(&built))?;
             println!(
                 "{} services written to {} ({} warnings). Review it (`signpost feed diff`), then sign it.",
                 built.services.len(),

@@ -275,3 +275,26 @@ fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn an_unreadable_item_in_a_list_costs_only_that_item() {
+    let mut s = service("two-phones", "Two phones", "hate-crime", &["National"]);
+    s["phones"] = json!([{"number": "0800 000 0000"}, {"number": 8000000001u64}]);
+    s["languages"] = json!("English");
+    let f = read(&feed("2030-01-01T00:00:00Z", vec![s])).unwrap();
+    let svc = &f.services[0];
+    assert_eq!(svc.phones.len(), 1);
+    assert_eq!(svc.phones[0].number, "0800 000 0000");
+    assert!(svc.languages.is_empty());
+    let dropped: Vec<String> = f.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        dropped
+            .iter()
+            .any(|p| p.contains("phones: 1 of 2 left out: wrong type")),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped.iter().any(|p| p.contains("languages: wrong type")),
+        "{dropped:?}"
+    );
+}

@@ -125,19 +125,36 @@ fn parse(value: Value, dropped: &mut Vec<(String, String)>) -> Result<Service, (
         return Err((String::new(), first_error));
     };
     // Every field is optional in `Service`, so each can be tried on its own.
+    let alone = |k: &str, v: &Value| {
+        serde_json::from_value::<Service>(Value::Object(
+            [(k.to_string(), v.clone())].into_iter().collect(),
+        ))
+        .err()
+        .map(|e| e.to_string())
+    };
     let bad: Vec<(String, String)> = fields
         .iter()
-        .filter_map(|(k, v)| {
-            let alone = Value::Object([(k.clone(), v.clone())].into_iter().collect());
-            serde_json::from_value::<Service>(alone)
-                .err()
-                .map(|e| (k.clone(), e.to_string()))
-        })
+        .filter_map(|(k, v)| alone(k, v).map(|e| (k.clone(), e)))
         .collect();
     if let Some((field, e)) = bad.iter().find(|(k, _)| k == "id" || k == "name") {
         return Err((field.clone(), e.clone()));
     }
     for (field, e) in bad {
+        // In a list (phones, areas), only the items that cannot be read go.
+        if let Some(Value::Array(items)) = fields.get_mut(&field) {
+            let before = items.len();
+            items.retain(|item| alone(&field, &Value::Array(vec![item.clone()])).is_none());
+            if items.len() < before && alone(&field, &Value::Array(items.clone())).is_none() {
+                dropped.push((
+                    field.clone(),
+                    format!(
+                        "{} of {before} left out: wrong type ({e})",
+                        before - items.len()
+                    ),
+                ));
+                continue;
+            }
+        }
         fields.remove(&field);
         dropped.push((field, format!("wrong type ({e})")));
     }

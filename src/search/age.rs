@@ -58,8 +58,17 @@ const PEOPLE: &[&str] = &[
     "aged",
     "age",
 ];
-/// Words after a number that make it an age: "13 yr old", "16 years old", "15 yo".
-const YEARS: &[&str] = &["yo", "yr", "yrs", "year", "years", "yrold", "yearold"];
+/// Words after a number that make it an age when "old" follows: "13 yr old", "16 years
+/// old" ("with him 16 years" is not an age).
+const YEARS: &[&str] = &["yr", "yrs", "year", "years"];
+/// Suffixes of a number that make it an age on their own: "16yo", "16 yo", "16yrs".
+const AGE_SUFFIXES: &[&str] = &["yo", "yrs", "yr"];
+/// Words after a number that make it a count, not an age: "im 5 months pregnant".
+const COUNTS: &[&str] = &[
+    "month", "months", "week", "weeks", "day", "days", "hour", "hours", "hrs", "min", "mins",
+    "minutes", "times", "years", "year", "yrs", "yr", "am", "pm", "miles", "pounds", "quid",
+    "grand", "k", "floors", "stone", "kg",
+];
 
 /// The age stated in `words`, if any: the last one, since a telling gives the past before
 /// the present ("abused from age 8 to 12, she's 43 now"). Ages above 110 are not ages.
@@ -77,7 +86,7 @@ fn stated_at(words: &[String], i: usize) -> Option<StatedAge> {
         let sex = match suffix {
             "f" => Some("women"),
             "m" => Some("men"),
-            s if YEARS.contains(&s) => None,
+            s if AGE_SUFFIXES.contains(&s) => None,
             _ => return None,
         };
         return number(n).map(|years| StatedAge {
@@ -87,19 +96,23 @@ fn stated_at(words: &[String], i: usize) -> Option<StatedAge> {
         });
     }
     let years = number(w)?;
-    if words
-        .get(i + 1)
-        .is_some_and(|a| YEARS.contains(&a.as_str()))
-    {
-        let mut at = vec![i, i + 1];
-        if words.get(i + 2).is_some_and(|o| o == "old") {
-            at.push(i + 2);
-        }
+    let next = words.get(i + 1).map(String::as_str);
+    if next == Some("yo") {
         return Some(StatedAge {
             years,
             sex: None,
-            words: at,
+            words: vec![i, i + 1],
         });
+    }
+    if next.is_some_and(|n| YEARS.contains(&n)) && words.get(i + 2).is_some_and(|o| o == "old") {
+        return Some(StatedAge {
+            years,
+            sex: None,
+            words: vec![i, i + 1, i + 2],
+        });
+    }
+    if next.is_some_and(|n| COUNTS.contains(&n)) {
+        return None;
     }
     let after_person = i > 0 && PEOPLE.contains(&words[i - 1].as_str());
     after_person.then(|| StatedAge {
@@ -161,6 +174,11 @@ mod tests {
         assert_eq!(age("bus 25 at 2am"), None);
         assert_eq!(age("4 days"), None);
         assert_eq!(age("E8 4QT"), None);
+        // Counts beside a person are not ages; years without "old" are a duration.
+        assert_eq!(age("im 5 months pregnant and he hits me"), None);
+        assert_eq!(age("been with him 16 years, he controls everything"), None);
+        assert_eq!(age("she 3 weeks out of hospital"), None);
+        assert_eq!(age("my son 15 yo"), Some((15, None)));
     }
 
     #[test]
