@@ -76,6 +76,9 @@ pub struct ServiceDetails {
     pub review: Review,
     /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
     pub phone_changed: Option<String>,
+    /// What the reader left out of this record, and why ("phones: phone 2 \"ring us\" is
+    /// not usable …"): missing stays missing, and says so.
+    pub left_out: Vec<String>,
 }
 
 /// One phone number with what a caller needs to know.
@@ -410,6 +413,13 @@ impl Directory {
             sources: links(service.sources()),
             review: review::of(service.assured_date.as_deref(), today),
             phone_changed: crate::changed::notice(&self.generation.phone_changes, id, today),
+            left_out: self
+                .generation
+                .problems
+                .iter()
+                .filter(|p| p.action == feed::Action::FieldDropped && p.id.as_deref() == Some(id))
+                .map(|p| format!("{}: {}", p.field, p.reason))
+                .collect(),
             service,
         })
     }

@@ -777,6 +777,10 @@ fn print_details(d: &signpost::ServiceDetails, at: Timestamp) {
         review_note(s.assured_date.as_deref(), at)
     );
     field("Note", s.alert.as_deref());
+    field("Phone numbers", d.phone_changed.as_deref());
+    for l in &d.left_out {
+        println!("Left out: {l}");
+    }
     for src in s.sources() {
         println!("Source: {src}");
     }

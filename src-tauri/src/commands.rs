@@ -460,6 +460,21 @@ pub fn hide_window(window: WebviewWindow, hidden: bool) -> Result<()> {
         })
 }
 
+/// The current feed's problems of one kind, for About.
+fn problems(dir: &signpost::Directory, action: Action) -> Vec<SetAside> {
+    dir.problems()
+        .iter()
+        .filter(|p| p.action == action)
+        .map(|p| SetAside {
+            record: p.record,
+            id: p.id.clone(),
+            field: p.field.clone(),
+            reason: p.reason.clone(),
+        })
+        .collect()
+}
+
+/// One problem with one record of the feed in use.
 #[derive(Serialize)]
 pub struct SetAside {
     pub record: usize,
@@ -477,6 +492,8 @@ pub struct About {
     pub attributions: &'static [&'static str],
     /// Records of the current feed that were set aside, and why.
     pub set_aside: Vec<SetAside>,
+    /// Fields left out of records that were kept, and why.
+    pub left_out: Vec<SetAside>,
     pub data_dir: String,
     /// Where updates come from, and when the last one was applied.
     pub feed_url: Option<String>,
@@ -504,17 +521,8 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
         directory_date: info.generated_at.map(|d| in_london(d, "%-d %B %Y")),
         services: info.services,
         attributions: signpost::bundled::ATTRIBUTIONS,
-        set_aside: dir
-            .problems()
-            .iter()
-            .filter(|p| p.action == Action::SetAside)
-            .map(|p| SetAside {
-                record: p.record,
-                id: p.id.clone(),
-                field: p.field.clone(),
-                reason: p.reason.clone(),
-            })
-            .collect(),
+        set_aside: problems(&dir, Action::SetAside),
+        left_out: problems(&dir, Action::FieldDropped),
         data_dir: state.data_dir.display().to_string(),
         feed_url: sync.feed_url,
         last_update: sync.last_update.map(|t| in_london(t, "%-d %B %Y at %H:%M")),

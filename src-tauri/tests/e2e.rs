@@ -655,7 +655,7 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         "id": "quokka-advice", "name": "Quokka advice line",
         "description": "Advice after a scam.",
         "organization": {"name": "Quokka Trust"},
-        "phones": [{"number": "0800 000 0000"}],
+        "phones": [{"number": "0800 000 0000"}, {"number": "ring the office"}],
         "service_areas": [{"name": "National"}],
         "attributes": [{"taxonomy_term": {"taxonomy": "signpost:category", "code": "fraud-cybercrime"}}]
     });
@@ -770,6 +770,19 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
 
     search_for(&app, "quokka").await;
     assert_eq!(app.result_names().await, ["Quokka advice line"]);
+    // Its second number could not be used: left out, and the record says so.
+    app.click("#results .card-open").await;
+    app.wait_for(
+        "document.getElementById('detail-body').textContent.includes('Left out of this record')",
+        "the left-out note",
+    )
+    .await;
+    let detail = app.text("#detail-body").await;
+    assert!(
+        detail.contains("phone 2 \"ring the office\" is not usable"),
+        "{detail}"
+    );
+    assert!(detail.contains("0800 000 0000"), "{detail}");
     clear_query(&app).await;
     search_for(&app, "samaritans").await;
     let today = jiff::Zoned::now()
@@ -795,6 +808,8 @@ async fn updates_come_from_a_signed_feed_set_in_settings_and_a_bad_update_change
         .await;
     let about = app.text("#about-body").await;
     assert!(about.contains("nameless"), "{about}");
+    assert!(about.contains("Details left out"), "{about}");
+    assert!(about.contains("(quokka-advice): phones"), "{about}");
     assert!(about.contains(&server.url("/feed.json")), "{about}");
     app.click("#about-dialog [data-close]").await;
     app.wait_for(

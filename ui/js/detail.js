@@ -59,6 +59,10 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
     s.alert ? el('div', { class: 'callout', role: 'note' }, el('strong', { text: 'Note: ' }), s.alert) : null,
     el('h4', { text: 'Contact' }),
     d.phone_changed ? el('p', { class: 'callout phone-changed', role: 'note', text: `${d.phone_changed}: the number below is the new one.` }) : null,
+    // What the publisher sent but could not be used: said, never silently missing.
+    d.left_out.length ? el('div', { class: 'callout left-out', role: 'note' },
+      el('strong', { text: 'Left out of this record: ' }),
+      d.left_out.join('; ')) : null,
     phones,
     el('p', { class: 'hint', text: 'Numbers are as published by the service; check them before giving them out.' }),
     el('dl', { class: 'summary-list' },

@@ -516,15 +516,16 @@ async function openAbout() {
         row('Dated', a.directory_date || 'unknown'),
         row('Services', String(a.services)),
         row('Records set aside', a.set_aside.length ? `${a.set_aside.length} (listed below)` : 'none'),
+        row('Details left out', a.left_out.length ? `${a.left_out.length} (listed below)` : 'none'),
         row('Updates from', a.feed_url || 'no feed set (the directory shipped with the app)'),
         row('Last update', a.last_update || 'never'),
         row('Search by meaning', !a.meaning ? 'starting…'
           : a.meaning.on ? `on: ${a.meaning.detail}` : `off: ${a.meaning.detail}`),
         row('Kept in', a.data_dir),
         row('App version', a.version)),
-      a.set_aside.length ? el('ul', { class: 'set-aside' }, a.set_aside.map((p) => el('li', {
+      ...[a.set_aside, a.left_out].map((list) => list.length ? el('ul', { class: 'set-aside' }, list.map((p) => el('li', {
         text: `Record ${p.record}${p.id ? ` (${p.id})` : ''}: ${p.field} — ${p.reason}`,
-      }))) : null,
+      }))) : null),
       el('h3', { text: 'Privacy' }),
       el('p', { text: 'No search history is kept, nothing you type leaves this computer, and there is no tracking. Only your shortlist, your borough, your zoom level and your update settings are saved. The only network traffic is the check for directory updates at the feed address you set.' }),
       el('h3', { text: 'Data sources and licences' }),
