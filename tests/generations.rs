@@ -149,17 +149,7 @@ fn crash_before_the_switch_leaves_the_previous_generation_serving() {
     let before = dir.info().generation;
     drop(dir);
 
-    let bytes = newer_feed();
-    let f = feeds::read(&bytes, Geography::bundled()).unwrap();
-    let staged = Staged::build(
-        &root,
-        &bytes,
-        &f,
-        None,
-        Thesaurus::bundled(),
-        &Default::default(),
-    )
-    .unwrap();
+    let staged = stage_newer_feed(&root);
     // Simulate the process dying here: the staging folder stays on disk.
     std::mem::forget(staged);
     assert!(fs::read_dir(&root)
@@ -173,6 +163,21 @@ fn crash_before_the_switch_leaves_the_previous_generation_serving() {
     assert_eq!(dir.info().services, 231);
 }
 
+/// A newer feed built in a staging folder under `root`, not yet committed.
+fn stage_newer_feed(root: &std::path::Path) -> Staged {
+    let bytes = newer_feed();
+    let f = feeds::read(&bytes, Geography::bundled()).unwrap();
+    Staged::build(
+        root,
+        &bytes,
+        &f,
+        None,
+        Thesaurus::bundled(),
+        &Default::default(),
+    )
+    .unwrap()
+}
+
 /// A crash after the new generation was moved into place but before CURRENT named it.
 #[test]
 fn crash_between_move_and_pointer_update_leaves_the_previous_generation_serving() {
@@ -183,19 +188,7 @@ fn crash_between_move_and_pointer_update_leaves_the_previous_generation_serving(
     drop(dir);
     let current = fs::read(root.join(CURRENT_FILE)).unwrap();
 
-    let bytes = newer_feed();
-    let f = feeds::read(&bytes, Geography::bundled()).unwrap();
-    let new_name = Staged::build(
-        &root,
-        &bytes,
-        &f,
-        None,
-        Thesaurus::bundled(),
-        &Default::default(),
-    )
-    .unwrap()
-    .commit()
-    .unwrap();
+    let new_name = stage_newer_feed(&root).commit().unwrap();
     // Undo the pointer switch, as if the process had died just before the rename, and
     // leave a half-written pointer file behind.
     fs::write(root.join(CURRENT_FILE), &current).unwrap();
