@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::Timestamp;
 use reqwest::Url;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::model::{Attribute, CATEGORIES, TAXONOMY_CATEGORY};
@@ -262,13 +262,20 @@ fn categorise(service: &mut Value, map: &TaxonomyMap, out: &mut Imported) {
         .filter(|a| a.taxonomy() == Some(TAXONOMY_CATEGORY))
         .filter_map(Attribute::code)
         .collect();
-    let mut added: Vec<Value> = Vec::new();
-    for (n, c) in categories.iter().enumerate() {
-        if already.contains(c) || added.iter().any(|a| a["taxonomy_term"]["code"] == *c) {
-            continue;
+    let mut new: Vec<&str> = Vec::new();
+    for c in &categories {
+        if !already.contains(c) && !new.contains(c) {
+            new.push(c);
         }
-        added.push(category_attribute(&id, c, n));
     }
+    let added: Vec<Value> = new
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let a = crate::publish::category_attribute(&id, c, n);
+            serde_json::to_value(a).expect("attributes serialise")
+        })
+        .collect();
     if categories.is_empty() {
         out.uncategorised += 1;
     }
@@ -281,27 +288,6 @@ fn categorise(service: &mut Value, map: &TaxonomyMap, out: &mut Imported) {
         }
         list.as_array_mut().expect("just made a list").extend(added);
     }
-}
-
-/// A Signpost category as an HSDS 3.0 attribute with its taxonomy term.
-fn category_attribute(service_id: &str, code: &str, n: usize) -> Value {
-    let label = crate::model::category_label(code);
-    let mut term = Map::new();
-    term.insert("id".into(), json!(format!("{TAXONOMY_CATEGORY}/{code}")));
-    term.insert("code".into(), json!(code));
-    term.insert("name".into(), json!(label));
-    term.insert(
-        "description".into(),
-        json!(format!("Signpost London type of help: {label}.")),
-    );
-    term.insert("taxonomy".into(), json!(TAXONOMY_CATEGORY));
-    json!({
-        "id": format!("{service_id}-category-imported-{n}"),
-        "link_entity": "service",
-        "link_id": service_id,
-        "taxonomy_term_id": format!("{TAXONOMY_CATEGORY}/{code}"),
-        "taxonomy_term": Value::Object(term),
-    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
-use signpost::feed::{self, Action};
+use signpost::feed;
 use signpost::geo::Geography;
 use signpost::meaning;
 use signpost::search::MatchKind;
@@ -451,11 +451,7 @@ fn validate(path: &Path) -> Result<ExitCode, Error> {
             for p in &f.problems {
                 println!("{p}");
             }
-            let set_aside = f
-                .problems
-                .iter()
-                .filter(|p| p.action == Action::SetAside)
-                .count();
+            let set_aside = f.set_aside().count();
             let dropped = f.problems.len() - set_aside;
             println!(
                 "{} services kept, {set_aside} records set aside, {dropped} fields dropped{}",

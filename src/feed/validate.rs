@@ -117,7 +117,8 @@ type Check = Result<(), (&'static str, String)>;
 /// kept: one odd field never costs a whole service. Only an unreadable `id` or `name`
 /// sets it aside (returned as the field and serde's reason).
 fn parse(value: Value, dropped: &mut Vec<(String, String)>) -> Result<Service, (String, String)> {
-    let first_error = match serde_json::from_value::<Service>(value.clone()) {
+    // Read from a borrow: the usual, whole record costs no copy.
+    let first_error = match Service::deserialize(&value) {
         Ok(s) => return Ok(s),
         Err(e) => e.to_string(),
     };

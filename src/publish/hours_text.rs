@@ -76,6 +76,37 @@ static SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| re(r"^([a-z]+)\s*[-–]\s*([a-z]+)$"));
+static REMARK: LazyLock<Regex> = LazyLock::new(|| re(r"\(([^()]*)\)"));
+static TIMELY: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\d\s*(?:am|pm)\b|\d[:.]\d\d|\b{}\b|\bweekends?\b|\bweekdays?\b",
+        *DAY_WORD
+    ))
+});
+static SPACES: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
+static CHANNELS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:helpline|phone|telephone|live chat|web chat|chat|email|online|text)\b")
+});
+static ALL_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"^24/7, 365 days(?: a year)?$"));
+static TRAILING_EVERY_DAY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(.*?),\s*(365 days(?: a year)?|daily|every day)$"));
+static CLAUSES: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[,;]\s*|\s+and\s+"));
+/// Long forms rewritten as short ones, in order.
+static LONG_FORMS: LazyLock<[(Regex, &'static str); 5]> = LazyLock::new(|| {
+    let d = &*DAY_WORD;
+    [
+        (re(&format!(r"\b({d})\s*(?:to|-|–)\s*({d})\b")), "${1}-${2}"),
+        (
+            re(&format!(
+                r"\b(?:from|between)\s+({TIME})\s*(?:to|and|-|–)\s*"
+            )),
+            "${1}-",
+        ),
+        (re(r"(\d(?:am|pm))\s+to\s+(\d)"), "${1}-${2}"),
+        (re(&format!(r"\b({d}):")), "${1}"),
+        (re(&format!(r"\bon\s+({d})\b")), "${1}"),
+    ]
+});
 
 /// Why a text was not read.
 type Unclear = ();
@@ -184,21 +215,14 @@ pub fn parse(text: &str) -> Option<Vec<Rule>> {
     if t.is_empty() {
         return None;
     }
-    let day_word = &*DAY_WORD;
     // A remark about times or days may change the hours ("12pm-5pm on the first Wednesday").
-    let timely = re(&format!(
-        r"\d\s*(?:am|pm)\b|\d[:.]\d\d|\b{day_word}\b|\bweekends?\b|\bweekdays?\b"
-    ));
-    let remark = re(r"\(([^()]*)\)");
-    if remark.captures_iter(&t).any(|c| timely.is_match(&c[1])) {
+    if REMARK.captures_iter(&t).any(|c| TIMELY.is_match(&c[1])) {
         return None;
     }
-    let t = remark.replace_all(&t, " ");
-    let t = re(r"\s+").replace_all(&t, " ");
+    let t = REMARK.replace_all(&t, " ");
+    let t = SPACES.replace_all(&t, " ");
     let t = t.trim_matches([' ', ',', ';']).to_string();
-    let channels =
-        re(r"\b(?:helpline|phone|telephone|live chat|web chat|chat|email|online|text)\b");
-    if channels.find_iter(&t).count() > 1 {
+    if CHANNELS.find_iter(&t).count() > 1 {
         return None;
     }
     let t = CHANNEL.replace(&t, "").into_owned();
@@ -206,41 +230,23 @@ pub fn parse(text: &str) -> Option<Vec<Rule>> {
         .replace("24 hours, 365 days", "24/7")
         .replace("24 hours a day, every day", "24/7")
         .replace("24 hours a day, 365 days a year", "24/7");
-    let t = re(r"^24/7, 365 days(?: a year)?$")
-        .replace(&t, "24/7")
-        .into_owned();
-    let t = match re(r"^(.*?),\s*(365 days(?: a year)?|daily|every day)$").captures(&t) {
+    let t = ALL_YEAR.replace(&t, "24/7").into_owned();
+    let t = match TRAILING_EVERY_DAY.captures(&t) {
         Some(c) if !ROUND_THE_CLOCK.is_match(&c[1]) => format!("{} {}", &c[1], &c[2]),
         _ => t,
     };
     // Long forms as the short ones: "Monday to Friday" is "monday-friday", "from 9am to
     // 5pm" and "between 9am and 5pm" are "9am-5pm", "Friday: 9am" is "friday 9am", "on
     // Fridays" is "fridays".
-    let t = re(&format!(r"\b({day_word})\s*(?:to|-|–)\s*({day_word})\b"))
-        .replace_all(&t, "${1}-${2}")
-        .into_owned();
-    let t = re(&format!(
-        r"\b(?:from|between)\s+({TIME})\s*(?:to|and|-|–)\s*"
-    ))
-    .replace_all(&t, "${1}-")
-    .into_owned();
-    let t = re(r"(\d(?:am|pm))\s+to\s+(\d)")
-        .replace_all(&t, "${1}-${2}")
-        .into_owned();
-    let t = re(&format!(r"\b({day_word}):"))
-        .replace_all(&t, "${1}")
-        .into_owned();
-    let t = re(&format!(r"\bon\s+({day_word})\b"))
-        .replace_all(&t, "${1}")
-        .into_owned();
+    let mut t = t;
+    for (pattern, with) in LONG_FORMS.iter() {
+        t = pattern.replace_all(&t, *with).into_owned();
+    }
 
     // A clause of days alone next to a clause of times alone ("Monday-Friday, 9am-5pm",
     // "8am-5.15pm, Monday-Thursday") is one rule.
     let mut merged: Vec<String> = Vec::new();
-    for part in re(r"\s*[,;]\s*|\s+and\s+")
-        .split(&t)
-        .filter(|p| !p.is_empty())
-    {
+    for part in CLAUSES.split(&t).filter(|p| !p.is_empty()) {
         match merged.last_mut() {
             Some(last)
                 if is_days(last) != is_days(part)

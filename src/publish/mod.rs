@@ -24,7 +24,8 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::geo::Geography;
 use crate::model::{
-    category_label, Referral, CATEGORIES, TAXONOMY_CATEGORY, TAXONOMY_REFERRAL, TAXONOMY_SOURCE,
+    category_in_sentence, category_label, Referral, CATEGORIES, TAXONOMY_CATEGORY,
+    TAXONOMY_REFERRAL, TAXONOMY_SOURCE,
 };
 
 /// One source record, as researchers write them.
@@ -203,7 +204,7 @@ struct BuiltLanguage {
 }
 
 #[derive(Debug, Serialize)]
-struct BuiltAttribute {
+pub(crate) struct BuiltAttribute {
     id: String,
     link_entity: &'static str,
     link_id: String,
@@ -231,6 +232,11 @@ fn referral_text(r: Referral) -> &'static str {
     }
 }
 
+/// A Signpost category of a service, as an HSDS 3.0 attribute with its taxonomy term.
+pub(crate) fn category_attribute(service_id: &str, code: &str, n: usize) -> BuiltAttribute {
+    attribute(service_id, "service", TAXONOMY_CATEGORY, code, None, n)
+}
+
 fn attribute(
     owner: &str,
     entity: &'static str,
@@ -240,18 +246,13 @@ fn attribute(
     n: usize,
 ) -> BuiltAttribute {
     let (name, description) = match taxonomy {
-        TAXONOMY_CATEGORY => {
-            let label = category_label(code);
-            let lower = if label == "LGBTQ+" {
-                label.to_string()
-            } else {
-                label.to_lowercase()
-            };
-            (
-                label.to_string(),
-                format!("Signpost London type of help: {lower}."),
-            )
-        }
+        TAXONOMY_CATEGORY => (
+            category_label(code).to_string(),
+            format!(
+                "Signpost London type of help: {}.",
+                category_in_sentence(code)
+            ),
+        ),
         TAXONOMY_REFERRAL => {
             let r = Referral::parse(code).expect("checked by the caller");
             let mut name = r.describe().to_string();
@@ -438,7 +439,7 @@ fn service(
         if !CATEGORIES.contains(&c.as_str()) {
             return Err(bad(format!("\"{c}\" is not a category")));
         }
-        attributes.push(attribute(sid, "service", TAXONOMY_CATEGORY, c, None, i));
+        attributes.push(category_attribute(sid, c, i));
     }
     attributes.push(attribute(
         sid,
