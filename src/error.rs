@@ -1,9 +1,14 @@
-//! The engine's one error type.
+//! The engine's one error type, with a stable code for each kind of failure.
 //!
-//! Like Meilisearch's milli, errors are split by who can act on them: a *user* error
-//! (a bad feed, an unknown borough, an invalid postcode) is the caller's to fix and its
-//! message says how; an *internal* error (disk, a corrupt index) is the machine's, and
-//! its message says what failed and where. Every message is one plain sentence.
+//! Like Meilisearch's milli, errors are split by who can act on them ([`Kind`]): a *user*
+//! error (a bad feed, an unknown borough, an invalid postcode) is the caller's to fix and its
+//! message says how; an *internal* error (disk, a corrupt index) is the machine's, and its
+//! message says what failed and where. Every message is one plain sentence.
+//!
+//! Like GitButler's command layer, a program reading an error switches on [`Error::code`]
+//! (stable, kebab-case) and [`Error::field`] (the input it concerns), never on the message:
+//! the wording may improve, the codes do not change. [`Error::describe`] is one exhaustive
+//! match, so a new variant cannot be added without deciding its code and kind.
 
 use std::path::PathBuf;
 
@@ -83,15 +88,39 @@ pub enum Error {
     /// No feed address has been set up.
     #[error("no feed address is set; add one in Settings to receive updates")]
     NoFeed,
-
+    /// Importing from an Open Referral API stopped part-way.
     #[error("the import stopped: {0}; no feed was written")]
     Import(String),
-
+    /// A publisher's source records could not be built into a feed.
     #[error("{0}; no feed was written")]
     SourceInvalid(String),
-    /// A query parameter could not be understood.
+    /// A command-line argument (a date, a period) could not be understood.
     #[error("{0}")]
     InvalidQuery(String),
+    /// The postcode filter is not a UK postcode or district.
+    #[error("\"{input}\" {why}")]
+    InvalidPostcode { input: String, why: String },
+    /// A category filter that is not one of the directory's categories.
+    #[error("\"{given}\" is not a category; use one of: {known}")]
+    UnknownCategory { given: String, known: String },
+    /// A referral filter that is not one of the three routes.
+    #[error("\"{0}\" is not a referral route; use self, professional or professional-only")]
+    UnknownReferral(String),
+    /// The shortlist already holds as many services as it can.
+    #[error("the shortlist holds at most {max} services; remove one first")]
+    ShortlistFull { max: usize },
+    /// A service was named by an empty id.
+    #[error("a shortlist entry needs a service id")]
+    MissingServiceId,
+    /// No data folder was given and none could be found for this user.
+    #[error("no app data folder could be found for this user; pass --data-dir DIR")]
+    NoDataDir,
+    /// A line of a judged-queries file is not a judged query.
+    #[error("line {line} is not a judged query: {why}")]
+    JudgedQuery { line: usize, why: String },
+    /// The on-device model is needed for this and could not be loaded.
+    #[error("{0}")]
+    ModelUnavailable(String),
     /// A borough name, alias or GSS code that is not one of the 33 London authorities.
     #[error(
         "\"{0}\" is not a London borough; use a name such as \"Hackney\" or \"Tower Hamlets\""
@@ -119,35 +148,120 @@ pub enum Error {
     Index(#[from] tantivy::TantivyError),
 }
 
+/// Who can act on an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The person, or the feed's publisher, can fix it by changing what they gave.
+    User,
+    /// Something failed on this machine (disk, index, a crashed worker).
+    Internal,
+}
+
+/// The input an error concerns, so a form can show the message beside that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Field {
+    /// The postcode filter.
+    Postcode,
+    /// The borough filter.
+    Borough,
+    /// A category filter.
+    Category,
+    /// The referral-route filter.
+    Referral,
+    /// The feed address in settings.
+    FeedUrl,
+    /// The publisher key in settings.
+    PublisherKey,
+}
+
+impl Field {
+    /// The field's stable name (`postcode`, `publisher-key`…), as the UI receives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Postcode => "postcode",
+            Field::Borough => "borough",
+            Field::Category => "category",
+            Field::Referral => "referral",
+            Field::FeedUrl => "feed-url",
+            Field::PublisherKey => "publisher-key",
+        }
+    }
+}
+
 impl Error {
+    /// The stable code and the kind of this error: one exhaustive match, so every variant
+    /// has both. Codes are kebab-case and never change once published.
+    pub fn describe(&self) -> (&'static str, Kind) {
+        use Kind::{Internal, User};
+        match self {
+            Error::FeedNotJson(_) => ("feed-not-json", User),
+            Error::FeedShape(_) => ("feed-shape", User),
+            Error::FeedEmpty { .. } => ("feed-empty", User),
+            Error::FeedNotNewer { .. } => ("feed-not-newer", User),
+            Error::FeedFromFuture { .. } => ("feed-from-future", User),
+            Error::ClockWrong { .. } => ("clock-wrong", User),
+            Error::UpdatesOff(_) => ("updates-off", Internal),
+            Error::LockedByPolicy(_) => ("locked-by-policy", User),
+            Error::KeyNotConfirmed { .. } => ("key-not-confirmed", User),
+            Error::PolicyInvalid { .. } => ("policy-invalid", User),
+            Error::KeyInvalid(_) => ("invalid-key", User),
+            Error::SignatureInvalid(_) => ("signature-invalid", User),
+            Error::SignatureMissing(_) => ("signature-missing", User),
+            Error::FeedUrl { .. } => ("invalid-feed-url", User),
+            Error::Network { .. } => ("network", Internal),
+            Error::HttpStatus { .. } => ("http-status", User),
+            Error::FeedTooLarge { .. } => ("feed-too-large", User),
+            Error::UpdateInterrupted(_) => ("update-interrupted", Internal),
+            Error::NoFeed => ("no-feed", User),
+            Error::Import(_) => ("import", User),
+            Error::SourceInvalid(_) => ("source-invalid", User),
+            Error::InvalidQuery(_) => ("invalid-input", User),
+            Error::InvalidPostcode { .. } => ("invalid-postcode", User),
+            Error::UnknownCategory { .. } => ("unknown-category", User),
+            Error::UnknownReferral(_) => ("unknown-referral", User),
+            Error::ShortlistFull { .. } => ("shortlist-full", User),
+            Error::MissingServiceId => ("missing-service-id", User),
+            Error::NoDataDir => ("no-data-dir", User),
+            Error::JudgedQuery { .. } => ("judged-query", User),
+            Error::ModelUnavailable(_) => ("model-unavailable", Internal),
+            Error::UnknownBorough(_) => ("unknown-borough", User),
+            Error::NotFound(_) => ("not-found", User),
+            Error::Io { .. } => ("io", Internal),
+            Error::StoreInUse(_) => ("store-in-use", User),
+            Error::Store(_) => ("store", Internal),
+            Error::Index(_) => ("index", Internal),
+        }
+    }
+
+    /// The stable code a program switches on (`feed-not-newer`, `invalid-postcode`…).
+    pub fn code(&self) -> &'static str {
+        self.describe().0
+    }
+
+    /// Whether the person (or publisher) or this machine can act on it.
+    pub fn kind(&self) -> Kind {
+        self.describe().1
+    }
+
     /// True when the caller (the person, or the feed's publisher) can fix this by
     /// changing their input; false when something went wrong on this machine.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
-            Error::FeedNotJson(_)
-                | Error::FeedShape(_)
-                | Error::FeedEmpty { .. }
-                | Error::FeedNotNewer { .. }
-                | Error::FeedFromFuture { .. }
-                | Error::ClockWrong { .. }
-                | Error::LockedByPolicy(_)
-                | Error::KeyNotConfirmed { .. }
-                | Error::PolicyInvalid { .. }
-                | Error::InvalidQuery(_)
-                | Error::UnknownBorough(_)
-                | Error::NotFound(_)
-                | Error::StoreInUse(_)
-                | Error::KeyInvalid(_)
-                | Error::SignatureInvalid(_)
-                | Error::SignatureMissing(_)
-                | Error::FeedUrl { .. }
-                | Error::HttpStatus { .. }
-                | Error::FeedTooLarge { .. }
-                | Error::NoFeed
-                | Error::Import(_)
-                | Error::SourceInvalid(_)
-        )
+        self.kind() == Kind::User
+    }
+
+    /// The input this error is about, when it is about one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::InvalidPostcode { .. } => Some(Field::Postcode),
+            Error::UnknownBorough(_) => Some(Field::Borough),
+            Error::UnknownCategory { .. } => Some(Field::Category),
+            Error::UnknownReferral(_) => Some(Field::Referral),
+            Error::FeedUrl { .. } | Error::NoFeed => Some(Field::FeedUrl),
+            Error::KeyInvalid(_) | Error::KeyNotConfirmed { .. } => Some(Field::PublisherKey),
+            _ => None,
+        }
     }
 
     pub(crate) fn store(path: &std::path::Path, e: sled::Error) -> Self {
@@ -175,5 +289,128 @@ fn plain_io(e: &std::io::Error) -> String {
         }
         std::io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of every variant: adding a variant without adding it here fails `describe`'s
+    /// exhaustive match first, and this list keeps the codes honest.
+    fn one_of_each() -> Vec<Error> {
+        let t = jiff::Timestamp::UNIX_EPOCH;
+        let io = || std::io::Error::other("x");
+        vec![
+            Error::FeedNotJson("x".into()),
+            Error::FeedShape("x".into()),
+            Error::FeedEmpty { set_aside: 1 },
+            Error::FeedNotNewer {
+                feed: t,
+                current: t,
+            },
+            Error::FeedFromFuture { feed: t, now: t },
+            Error::ClockWrong { now: t, bundled: t },
+            Error::UpdatesOff("x".into()),
+            Error::LockedByPolicy("p".into()),
+            Error::KeyNotConfirmed {
+                fingerprint: "f".into(),
+            },
+            Error::PolicyInvalid {
+                path: "p".into(),
+                why: "x".into(),
+            },
+            Error::KeyInvalid("x".into()),
+            Error::SignatureInvalid("x"),
+            Error::SignatureMissing("x".into()),
+            Error::FeedUrl {
+                url: "x".into(),
+                why: "x",
+            },
+            Error::Network {
+                host: "h".into(),
+                why: "x".into(),
+            },
+            Error::HttpStatus {
+                host: "h".into(),
+                status: "404".into(),
+                url: "u".into(),
+            },
+            Error::FeedTooLarge { limit_mb: 1 },
+            Error::UpdateInterrupted("x".into()),
+            Error::NoFeed,
+            Error::Import("x".into()),
+            Error::SourceInvalid("x".into()),
+            Error::InvalidQuery("x".into()),
+            Error::InvalidPostcode {
+                input: "x".into(),
+                why: "x".into(),
+            },
+            Error::UnknownCategory {
+                given: "x".into(),
+                known: "y".into(),
+            },
+            Error::UnknownReferral("x".into()),
+            Error::ShortlistFull { max: 1 },
+            Error::MissingServiceId,
+            Error::NoDataDir,
+            Error::JudgedQuery {
+                line: 1,
+                why: "x".into(),
+            },
+            Error::ModelUnavailable("x".into()),
+            Error::UnknownBorough("x".into()),
+            Error::NotFound("x".into()),
+            Error::io("read", "p", io()),
+            Error::StoreInUse("p".into()),
+            Error::Store("x".into()),
+            Error::Index(tantivy::TantivyError::InternalError("x".into())),
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_error_has_its_own_stable_kebab_case_code() {
+        let all = one_of_each();
+        let mut codes: Vec<&str> = all.iter().map(Error::code).collect();
+        for c in &codes {
+            assert!(
+                !c.is_empty() && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{c}"
+            );
+        }
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "two kinds of error share a code");
+    }
+
+    #[test]
+    fn machine_failures_are_internal_and_bad_input_is_the_users() {
+        let all = one_of_each();
+        let kind = |code: &str| all.iter().find(|e| e.code() == code).unwrap().kind();
+        for code in ["io", "store", "index", "network", "update-interrupted"] {
+            assert_eq!(kind(code), Kind::Internal, "{code}");
+        }
+        for code in [
+            "invalid-postcode",
+            "feed-not-newer",
+            "signature-invalid",
+            "shortlist-full",
+        ] {
+            assert_eq!(kind(code), Kind::User, "{code}");
+        }
+    }
+
+    #[test]
+    fn errors_about_an_input_name_that_input() {
+        let postcode = Error::InvalidPostcode {
+            input: "E8 1A".into(),
+            why: "x".into(),
+        };
+        assert_eq!(postcode.field(), Some(Field::Postcode));
+        assert_eq!(
+            Error::KeyInvalid("x".into()).field(),
+            Some(Field::PublisherKey)
+        );
+        assert_eq!(Error::NoDataDir.field(), None);
     }
 }

@@ -59,8 +59,9 @@ pub fn read_judged(text: &str) -> Result<Vec<Judged>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| {
-                Error::InvalidQuery(format!("line {} is not a judged query: {e}", i + 1))
+            serde_json::from_str(l).map_err(|e| Error::JudgedQuery {
+                line: i + 1,
+                why: e.to_string(),
             })
         })
         .collect()

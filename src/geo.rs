@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::text;
 
-/// GSS code of the London region, used for "London-wide" coverage.
-pub const LONDON_GSS: &str = "E12000007";
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Borough {
     pub gss_code: String,
@@ -28,9 +25,6 @@ pub struct District {
     /// GSS codes of the boroughs holding at least 5% of its postcodes.
     pub boroughs: Vec<String>,
     pub share_in_london: f64,
-    /// False for terminated and non-geographic districts (W1M–W1Y, SE99…): searchable,
-    /// but never a place a person lives.
-    pub residential: bool,
 }
 
 /// A place a search is about: ranks services covering it first.

@@ -242,11 +242,7 @@ fn sentence(s: &str) -> String {
 fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Error> {
     given
         .or_else(signpost::directory::default_data_dir)
-        .ok_or_else(|| {
-            Error::InvalidQuery(
-                "no app data folder could be found for this user; pass --data-dir DIR".into(),
-            )
-        })
+        .ok_or(Error::NoDataDir)
 }
 
 fn parse_at(at: Option<&str>) -> Result<Option<Timestamp>, Error> {
@@ -378,7 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let (outcomes, scores) = if by_meaning {
                 let model = meaning::Model::load(&meaning::default_dir())
-                    .map_err(|e| Error::InvalidQuery(e.to_string()))?;
+                    .map_err(|e| Error::ModelUnavailable(e.to_string()))?;
                 let services = meaning::ServiceVectors::of(&model, dir.generation())?;
                 signpost::eval::score(&judged, |j| {
                     Ok(model.embed(&j.query).map_or_else(Vec::new, |q| {
@@ -496,11 +492,9 @@ fn coverage(dir: &Directory, category: Option<&str>, json: bool) -> Result<ExitC
     let m = dir.coverage();
     let column = category
         .map(|c| {
-            m.column(c).ok_or_else(|| {
-                Error::InvalidQuery(format!(
-                    "\"{c}\" is not a category; use one of: {}",
-                    m.categories.join(", ")
-                ))
+            m.column(c).ok_or_else(|| Error::UnknownCategory {
+                given: c.to_string(),
+                known: m.categories.join(", "),
             })
         })
         .transpose()?;

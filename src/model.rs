@@ -315,13 +315,6 @@ impl Referral {
             _ => None,
         }
     }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Referral::SelfReferral => "self",
-            Referral::Professional => "professional",
-            Referral::Both => "both",
-        }
-    }
     /// Plain words for people.
     pub fn describe(self) -> &'static str {
         match self {

@@ -195,18 +195,14 @@ impl Store {
     pub fn add_to_shortlist(&self, id: &str) -> Result<Vec<String>> {
         let id = id.trim();
         if id.is_empty() {
-            return Err(Error::InvalidQuery(
-                "a shortlist entry needs a service id".into(),
-            ));
+            return Err(Error::MissingServiceId);
         }
         self.update(SHORTLIST, |list: &mut Vec<String>| {
             if list.iter().any(|x| x == id) {
                 return Ok(());
             }
             if list.len() >= SHORTLIST_MAX {
-                return Err(Error::InvalidQuery(format!(
-                    "the shortlist holds at most {SHORTLIST_MAX} services; remove one first"
-                )));
+                return Err(Error::ShortlistFull { max: SHORTLIST_MAX });
             }
             list.push(id.to_string());
             Ok(())

@@ -314,7 +314,8 @@ fn bad_parameters_are_clear_errors() {
         })
         .unwrap_err();
     assert!(
-        matches!(e, Error::InvalidQuery(_)) && e.to_string().contains("is not a UK postcode"),
+        matches!(e, Error::InvalidPostcode { .. })
+            && e.to_string().contains("is not a UK postcode"),
         "{e}"
     );
     let e = dir

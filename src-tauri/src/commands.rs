@@ -433,7 +433,7 @@ pub fn open_link(app: AppHandle, url: String) -> Result<()> {
     };
     if !allowed {
         return Err(AppError::new(
-            "invalid-input",
+            "link-not-allowed",
             "only https web pages, phone numbers and email addresses can be opened",
         ));
     }

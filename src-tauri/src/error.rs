@@ -5,17 +5,23 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AppError {
-    /// Stable, for the UI to choose how to show it: `invalid-input`, `unknown-borough`, `not-found`,
-    /// `store-in-use`, `feed`, `invalid-key`, `key-not-confirmed`, `locked-by-policy`,
-    /// `updates-off`, `no-phone-app`, `opening-failed`, `internal`.
+    /// Stable, for the UI to switch on: the engine's [`signpost::Error::code`] (`invalid-postcode`,
+    /// `feed-not-newer`, `invalid-key`…), or one of the shell's own: `link-not-allowed`,
+    /// `no-phone-app`, `opening-failed`, `internal`.
     pub code: &'static str,
+    /// The input the error is about (`postcode`, `publisher-key`…), for showing it beside
+    /// that field; absent when it is about none.
+    pub field: Option<&'static str>,
+    /// One plain sentence a person can act on.
     pub message: String,
 }
 
 impl AppError {
+    /// One of the shell's own errors (the engine's come through `From`).
     pub fn new(code: &'static str, message: impl Into<String>) -> AppError {
         AppError {
             code,
+            field: None,
             message: sentence(&message.into()),
         }
     }
@@ -23,25 +29,12 @@ impl AppError {
 
 impl From<signpost::Error> for AppError {
     fn from(e: signpost::Error) -> AppError {
-        use signpost::Error as E;
-        let code = match &e {
-            E::InvalidQuery(_) => "invalid-input",
-            E::UnknownBorough(_) => "unknown-borough",
-            E::NotFound(_) => "not-found",
-            E::StoreInUse(_) => "store-in-use",
-            E::FeedNotJson(_)
-            | E::FeedShape(_)
-            | E::FeedEmpty { .. }
-            | E::FeedNotNewer { .. }
-            | E::FeedFromFuture { .. }
-            | E::ClockWrong { .. } => "feed",
-            E::KeyInvalid(_) => "invalid-key",
-            E::KeyNotConfirmed { .. } => "key-not-confirmed",
-            E::LockedByPolicy(_) | E::PolicyInvalid { .. } => "locked-by-policy",
-            E::UpdatesOff(_) => "updates-off",
-            _ => "internal",
-        };
-        AppError::new(code, e.to_string())
+        // The engine's code and field are exhaustive over its variants: nothing to guess here.
+        AppError {
+            code: e.code(),
+            field: e.field().map(signpost::error::Field::as_str),
+            message: sentence(&e.to_string()),
+        }
     }
 }
 

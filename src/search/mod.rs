@@ -49,9 +49,7 @@ impl ReferralFilter {
             "self" | "self-referral" => Ok(ReferralFilter::SelfReferral),
             "professional" => Ok(ReferralFilter::Professional),
             "professional-only" => Ok(ReferralFilter::ProfessionalOnly),
-            other => Err(Error::InvalidQuery(format!(
-                "\"{other}\" is not a referral route; use self, professional or professional-only"
-            ))),
+            other => Err(Error::UnknownReferral(other.to_string())),
         }
     }
 
@@ -234,16 +232,18 @@ pub(crate) fn run(
         .as_deref()
         .filter(|p| !p.trim().is_empty())
         .map(|p| {
-            geo.parse_postcode(p)
-                .map_err(|e| Error::InvalidQuery(format!("\"{}\" {e}", p.trim())))
+            geo.parse_postcode(p).map_err(|e| Error::InvalidPostcode {
+                input: p.trim().to_string(),
+                why: e.to_string(),
+            })
         })
         .transpose()?;
     for c in &req.categories {
         if !CATEGORIES.contains(&c.as_str()) {
-            return Err(Error::InvalidQuery(format!(
-                "\"{c}\" is not a category; use one of: {}",
-                CATEGORIES.join(", ")
-            )));
+            return Err(Error::UnknownCategory {
+                given: c.clone(),
+                known: CATEGORIES.join(", "),
+            });
         }
     }
     let searcher = gen.reader.searcher();

@@ -1,4 +1,5 @@
-// The only way the UI reaches the app: Tauri commands. Errors arrive as {code, message}.
+// The only way the UI reaches the app: Tauri commands. Errors arrive as {code, field, message}:
+// switch on `code` and `field` (stable), never on the message's words.
 
 const invoke = window.__TAURI__.core.invoke;
 

@@ -142,7 +142,7 @@ async function search(strict = false) {
   } catch (e) {
     if (seq <= state.rendered) return;
     state.rendered = seq;
-    if (e.code === 'invalid-input' && req.postcode && e.message.includes(`"${req.postcode}"`)) {
+    if (e.field === 'postcode' && req.postcode) {
       // Said beside the field; the results then show what the other filters find, so the
       // summary never claims "near" a place that was not understood.
       state.badPostcode = req.postcode;

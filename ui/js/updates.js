@@ -103,7 +103,7 @@ async function submitSettings(e) {
       : 'Saved. No feed address: the directory stays as it is.';
     await refreshStatus();
   } catch (err) {
-    const onKey = /publisher key/.test(err.message);
+    const onKey = err.field === 'publisher-key';
     fieldError(onKey ? 's-key' : 's-feed', err.message);
     $(onKey ? 's-key' : 's-feed').focus();
   }
