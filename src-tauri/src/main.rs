@@ -9,7 +9,16 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[macro_use]
+mod command_names;
 mod commands;
+
+/// Registers the named commands with Tauri; the names come from `for_each_command!`.
+macro_rules! handler {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
 mod error;
 mod lean_processes;
 mod state;
@@ -104,30 +113,7 @@ fn main() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::start,
-            commands::search,
-            commands::service,
-            commands::borough,
-            commands::coverage,
-            commands::status,
-            commands::shortlist,
-            commands::shortlist_add,
-            commands::shortlist_remove,
-            commands::settings,
-            commands::save_settings,
-            commands::describe_key,
-            commands::slip_text,
-            commands::copy_text,
-            commands::print_page,
-            commands::zoom,
-            commands::open_link,
-            commands::hide_window,
-            commands::about,
-            commands::load_meaning,
-            commands::update_now,
-            commands::network_back,
-        ])
+        .invoke_handler(for_each_command!(handler))
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("signpost-app: the window could not be opened: {e}.");
