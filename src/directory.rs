@@ -257,12 +257,7 @@ impl Directory {
             publisher: self.generation.meta.publisher.clone(),
             generated_at: self.generation.meta.generated_at,
             services: self.generation.len(),
-            set_aside: self
-                .generation
-                .problems
-                .iter()
-                .filter(|p| p.action == feed::Action::SetAside)
-                .count(),
+            set_aside: feed::with_action(&self.generation.problems, feed::Action::SetAside).count(),
             generation: self.generation.name.clone(),
         }
     }
@@ -413,11 +408,8 @@ impl Directory {
             sources: links(service.sources()),
             review: review::of(service.assured_date.as_deref(), today),
             phone_changed: crate::changed::notice(&self.generation.phone_changes, id, today),
-            left_out: self
-                .generation
-                .problems
-                .iter()
-                .filter(|p| p.action == feed::Action::FieldDropped && p.id.as_deref() == Some(id))
+            left_out: feed::with_action(&self.generation.problems, feed::Action::FieldDropped)
+                .filter(|p| p.id.as_deref() == Some(id))
                 .map(|p| format!("{}: {}", p.field, p.reason))
                 .collect(),
             service,

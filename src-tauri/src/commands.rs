@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use signpost::feed::Action;
+use serde::Serialize;
+use signpost::feed::{Action, Problem};
 use signpost::geo::Geography;
 use signpost::hours::in_london;
 use signpost::map::Map;
@@ -14,8 +14,8 @@ use signpost::signing::PublicKey;
 use signpost::store::{zoom_step, Settings};
 use signpost::sync::{Source, Trigger};
 use signpost::{
-    contact, phone, slip, BoroughView, CoverageMatrix, Directory, ReferralFilter, SearchRequest,
-    SearchResults, ServiceDetails,
+    contact, phone, slip, BoroughView, CoverageMatrix, Directory, SearchRequest, SearchResults,
+    ServiceDetails,
 };
 use tauri::{AppHandle, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -71,42 +71,18 @@ pub fn start() -> Start {
     }
 }
 
-/// A search as the UI sends it.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SearchArgs {
-    pub text: String,
-    /// GSS code or name.
-    pub borough: Option<String>,
-    pub postcode: Option<String>,
-    pub categories: Vec<String>,
-    pub open_now: bool,
-    /// `self`, `professional` or `professional-only`.
-    pub referral: Option<String>,
-    pub age: Option<u32>,
-    pub limit: Option<usize>,
-}
-
+/// A search as the UI sends it: the engine's own request. The time is always now, and a
+/// page holds at most 200 (25 unless asked).
 #[tauri::command]
-pub async fn search(state: AppStateRef<'_>, args: SearchArgs) -> Result<SearchResults> {
+pub async fn search(state: AppStateRef<'_>, args: SearchRequest) -> Result<SearchResults> {
     let dir = state.directory().await?;
-    let referral = args
-        .referral
-        .as_deref()
-        .filter(|r| !r.is_empty())
-        .map(ReferralFilter::parse)
-        .transpose()?;
     let req = SearchRequest {
-        text: args.text,
-        borough: args.borough,
-        postcode: args.postcode,
-        categories: args.categories,
-        open_now: args.open_now,
         at: None,
-        referral,
-        age: args.age,
-        language: None,
-        limit: args.limit.unwrap_or(25).min(200),
+        limit: match args.limit {
+            0 => 25,
+            n => n.min(200),
+        },
+        ..args
     };
     guarded("search", || read(&dir).search(&req))
 }
@@ -461,26 +437,10 @@ pub fn hide_window(window: WebviewWindow, hidden: bool) -> Result<()> {
 }
 
 /// The current feed's problems of one kind, for About.
-fn problems(dir: &signpost::Directory, action: Action) -> Vec<SetAside> {
-    dir.problems()
-        .iter()
-        .filter(|p| p.action == action)
-        .map(|p| SetAside {
-            record: p.record,
-            id: p.id.clone(),
-            field: p.field.clone(),
-            reason: p.reason.clone(),
-        })
+fn problems(dir: &signpost::Directory, action: Action) -> Vec<Problem> {
+    signpost::feed::with_action(dir.problems(), action)
+        .cloned()
         .collect()
-}
-
-/// One problem with one record of the feed in use.
-#[derive(Serialize)]
-pub struct SetAside {
-    pub record: usize,
-    pub id: Option<String>,
-    pub field: String,
-    pub reason: String,
 }
 
 #[derive(Serialize)]
@@ -491,9 +451,9 @@ pub struct About {
     pub services: usize,
     pub attributions: &'static [&'static str],
     /// Records of the current feed that were set aside, and why.
-    pub set_aside: Vec<SetAside>,
+    pub set_aside: Vec<Problem>,
     /// Fields left out of records that were kept, and why.
-    pub left_out: Vec<SetAside>,
+    pub left_out: Vec<Problem>,
     pub data_dir: String,
     /// Where updates come from, and when the last one was applied.
     pub feed_url: Option<String>,

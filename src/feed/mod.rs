@@ -36,10 +36,14 @@ pub struct Feed {
 impl Feed {
     /// Records set aside (not the fields dropped from kept records).
     pub fn set_aside(&self) -> impl Iterator<Item = &Problem> {
-        self.problems
-            .iter()
-            .filter(|p| p.action == Action::SetAside)
+        with_action(&self.problems, Action::SetAside)
     }
+}
+
+/// The problems that led to `action`: the one place "records set aside" and "fields left
+/// out" are told apart, for every count and list of them.
+pub fn with_action(problems: &[Problem], action: Action) -> impl Iterator<Item = &Problem> {
+    problems.iter().filter(move |p| p.action == action)
 }
 
 /// Parse and validate feed bytes.
@@ -52,10 +56,7 @@ pub fn read(bytes: &[u8], geo: &Geography) -> Result<Feed> {
     let (services, problems) = validate::records(records, geo);
     if services.is_empty() {
         return Err(Error::FeedEmpty {
-            set_aside: problems
-                .iter()
-                .filter(|p| p.action == Action::SetAside)
-                .count(),
+            set_aside: with_action(&problems, Action::SetAside).count(),
         });
     }
     Ok(Feed {

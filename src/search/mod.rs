@@ -13,7 +13,7 @@ pub(crate) mod ranking;
 mod vocabulary;
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::facts::{Facts, PlaceMatch, Rank};
@@ -31,11 +31,13 @@ pub use explain::{MatchKind, MatchedWord};
 pub use query::{About, Understood};
 use ranking::{keep_room_for_wider_services, order, Candidate};
 
-/// Referral route filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Referral route filter: `self`, `professional` or `professional-only`, as
+/// [`ReferralFilter::parse`] reads them and the app's filter sends them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReferralFilter {
     /// People can refer themselves (self or both).
+    #[serde(alias = "self")]
     SelfReferral,
     /// Takes referrals from professionals (professional or both).
     Professional,
@@ -63,8 +65,9 @@ impl ReferralFilter {
     }
 }
 
-/// What to search for.
-#[derive(Debug, Clone, Default)]
+/// What to search for. The app sends it as JSON; every field may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchRequest {
     /// The words typed; may hold a postcode, district or borough ("idva e8").
     pub text: String,
@@ -78,6 +81,7 @@ pub struct SearchRequest {
     pub open_now: bool,
     /// The instant for "open now" and hours shown; now when `None`.
     pub at: Option<Timestamp>,
+    /// Only services taking referrals by this route.
     pub referral: Option<ReferralFilter>,
     /// Only services whose age range includes this age (no stated range passes).
     pub age: Option<u32>,
