@@ -268,11 +268,8 @@ impl Error {
         Error::Store(format!("{e} (in {})", path.display()))
     }
 
-    pub(crate) fn io(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-        source: std::io::Error,
-    ) -> Self {
+    /// A file that could not be read or written: `action` is the verb ("read", "write").
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             action,
             path: path.into(),

@@ -25,6 +25,8 @@ pub struct Review {
     pub date: Option<String>,
     /// "reviewed 3 Jan 2025, over 12 months ago: check before use".
     pub text: String,
+    /// The same after "Last reviewed:": "3 Jan 2025, over 12 months ago: check before use".
+    pub since: String,
     /// The same in a few words, for a result card: "not checked since Jan 2025".
     pub short: String,
 }
@@ -36,34 +38,36 @@ pub fn of(date: Option<&str>, today: Date) -> Review {
             state: ReviewState::Unknown,
             date: None,
             text: "no review date on record: check before use".into(),
+            since: "no date on record: check before use".into(),
             short: "no review date".into(),
         };
     };
     let shown = parsed.strftime("%-d %b %Y");
     let month = parsed.strftime("%b %Y");
-    let (state, text, short) = if parsed.saturating_add(12.months()) < today {
+    let (state, since, short) = if parsed.saturating_add(12.months()) < today {
         (
             ReviewState::Red,
-            format!("reviewed {shown}, over 12 months ago: check before use"),
+            format!("{shown}, over 12 months ago: check before use"),
             format!("not checked since {month}"),
         )
     } else if parsed.saturating_add(6.months()) < today {
         (
             ReviewState::Amber,
-            format!("reviewed {shown}, over 6 months ago"),
+            format!("{shown}, over 6 months ago"),
             format!("checked {month}"),
         )
     } else {
         (
             ReviewState::Recent,
-            format!("reviewed {shown}"),
+            shown.to_string(),
             format!("checked {month}"),
         )
     };
     Review {
         state,
         date: Some(parsed.to_string()),
-        text,
+        text: format!("reviewed {since}"),
+        since,
         short,
     }
 }

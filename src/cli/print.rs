@@ -1,0 +1,322 @@
+//! Printing for people: what each command shows on the terminal. The words themselves
+//! come from the engine (`signpost::present`, the review and referral wording) so the
+//! command line and the app say the same thing.
+
+use signpost::feed;
+use signpost::search::MatchKind;
+use signpost::{Directory, Error, SearchRequest};
+
+pub(super) fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    let first = c
+        .next()
+        .map(|f| f.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    let rest: String = c.collect();
+    if rest.ends_with('.') {
+        format!("{first}{rest}")
+    } else {
+        format!("{first}{rest}.")
+    }
+}
+
+pub(super) fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("plain data serialises")
+    );
+}
+
+/// Two-letter column heads for the coverage table, in the vocabulary's order.
+const COVERAGE_HEADS: &[(&str, &str)] = &[
+    ("domestic-abuse", "DA"),
+    ("sexual-violence", "SV"),
+    ("hate-crime", "HC"),
+    ("terrorism-major-incident", "TM"),
+    ("general-victim-support", "VS"),
+    ("youth-violence-exploitation", "YV"),
+    ("restorative-justice", "RJ"),
+    ("fraud-cybercrime", "FC"),
+    ("modern-slavery", "MS"),
+    ("mental-health-crisis", "MH"),
+    ("emergency-reporting", "ER"),
+    ("witness-support", "WS"),
+    ("stalking-harassment", "SH"),
+    ("children-families", "CF"),
+    ("lgbtq", "LG"),
+    ("other", "OT"),
+];
+
+/// One type of help: each borough's count and its services by name.
+pub(super) fn print_coverage_of(
+    dir: &Directory,
+    m: &signpost::CoverageMatrix,
+    col: usize,
+    heading: &str,
+) -> Result<(), Error> {
+    let what = &m.in_sentence[col];
+    println!("Local {what} services by borough · {heading}");
+    println!();
+    for b in &m.boroughs {
+        let names: Vec<String> = dir
+            .local_services(&b.gss_code, &m.categories[col])?
+            .into_iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let listed = if names.is_empty() {
+            "none on record".to_string()
+        } else {
+            names.join("; ")
+        };
+        println!("{:<24} {:>2}  {listed}", b.name, b.by_category[col]);
+    }
+    println!();
+    println!(
+        "{} of {} authorities have no local {what} service on record.",
+        m.gaps(col).len(),
+        m.boroughs.len()
+    );
+    Ok(())
+}
+
+/// Every borough × every type of help, as a table with two-letter column heads.
+pub(super) fn print_coverage_matrix(m: &signpost::CoverageMatrix, heading: &str) {
+    println!("Local services by borough and type of help · {heading}");
+    println!(
+        "({} services work in named boroughs only; {} work London-wide or nationally and are counted in no row.)",
+        m.borough_services, m.wider_services
+    );
+    println!();
+    let head = |c: &String| {
+        COVERAGE_HEADS
+            .iter()
+            .find(|(id, _)| id == c)
+            .map_or("??", |(_, h)| h)
+    };
+    let heads: String = m
+        .categories
+        .iter()
+        .map(|c| format!("{:>3}", head(c)))
+        .collect();
+    println!("{:<24} {:>3} {heads}", "", "all");
+    for b in &m.boroughs {
+        let cells: String = b
+            .by_category
+            .iter()
+            .map(|n| match n {
+                0 => "  ·".to_string(),
+                n => format!("{n:>3}"),
+            })
+            .collect();
+        println!("{:<24} {:>3} {cells}", b.name, b.local);
+    }
+    println!();
+    let key: Vec<String> = m
+        .categories
+        .iter()
+        .zip(&m.in_sentence)
+        .map(|(c, what)| format!("{} {what}", head(c)))
+        .collect();
+    println!("Key: {}; · none on record.", key.join(", "));
+    let gaps: Vec<String> = (0..m.categories.len())
+        .filter(|&i| m.categories[i] != "other")
+        .map(|i| (m.gaps(i).len(), &m.in_sentence[i]))
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{what} {n}"))
+        .collect();
+    println!(
+        "Authorities with no local service on record, by type of help: {}.",
+        gaps.join(", ")
+    );
+}
+
+pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResults) {
+    let info = dir.info();
+    let date = info
+        .generated_at
+        .map(|d| d.strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|| "unknown date".into());
+    let place = r
+        .place
+        .as_ref()
+        .map(|p| format!(" near {}", p.label))
+        .unwrap_or_default();
+    println!(
+        "{} result{} for \"{}\"{place} · directory of {date}, {} services",
+        r.hits.len(),
+        if r.hits.len() == 1 { "" } else { "s" },
+        req.text,
+        info.services
+    );
+    let corrections: Vec<String> = r
+        .understood
+        .words
+        .iter()
+        .filter_map(|w| {
+            w.corrected
+                .as_ref()
+                .map(|c| format!("\"{}\" as \"{c}\"", w.text))
+        })
+        .collect();
+    if !corrections.is_empty() {
+        println!("(read {})", corrections.join(", "));
+    }
+    if !r.understood.unserved.is_empty() {
+        println!(
+            "No service in the directory specialises in {}. The general routes come first.",
+            r.understood.unserved.join(" or ")
+        );
+    }
+    if r.hits.is_empty() {
+        println!("No service matches. Try fewer words, or remove a filter. In immediate danger call 999.");
+    }
+    for (i, h) in r.hits.iter().enumerate() {
+        println!();
+        println!("{:>2}. {} — {}", i + 1, h.name, h.organisation);
+        let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
+        if let Some(r) = h.referral {
+            facts.push(r.describe().to_string());
+        }
+        println!("    {}", facts.join(" · "));
+        if let Ok(d) = dir.service(&h.id, Some(r.at)) {
+            match d.service.phones.first() {
+                Some(p) => println!(
+                    "    ☎ {} {}",
+                    h.phone
+                        .as_ref()
+                        .map_or(p.number.as_str(), |d| d.number.as_str()),
+                    p.description
+                        .as_deref()
+                        .map(|l| format!("({l})"))
+                        .unwrap_or_default()
+                ),
+                None => println!(
+                    "    no phone number on record{}",
+                    d.service.url.map(|u| format!(" · {u}")).unwrap_or_default()
+                ),
+            }
+        }
+        let why: Vec<String> = h
+            .matched
+            .iter()
+            .map(|m| match m.how {
+                MatchKind::Exact => m.query.clone(),
+                MatchKind::Concept => format!("{} → {}", m.query, m.matched),
+                MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
+                MatchKind::Meaning => {
+                    format!("about: \"{}\" → {} (by meaning)", m.query, m.matched)
+                }
+                _ => format!("{} → {}", m.query, m.matched),
+            })
+            .collect();
+        if !why.is_empty() {
+            println!(
+                "    matched: {}{}",
+                why.join(", "),
+                if h.partial { " — partial match" } else { "" }
+            );
+        }
+    }
+}
+
+pub(super) fn print_details(d: &signpost::ServiceDetails) {
+    let s = &d.service;
+    println!("{}", s.name);
+    println!("{}", s.organization_name());
+    println!();
+    if let Some(desc) = &s.description {
+        println!("{desc}");
+        println!();
+    }
+    if s.phones.is_empty() {
+        println!("Phone: no phone number on record");
+    }
+    for p in &s.phones {
+        let label = p.description.as_deref().unwrap_or("Phone");
+        let hours: Vec<&str> = p
+            .schedules
+            .iter()
+            .filter_map(|x| x.description.as_deref())
+            .collect();
+        let hours = if hours.is_empty() {
+            "hours not stated".to_string()
+        } else {
+            hours[0].to_string()
+        };
+        println!("Phone: {} — {label} ({hours})", p.number);
+        for src in p.sources() {
+            println!("       source: {src}");
+        }
+    }
+    let field = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            println!("{k}: {v}");
+        }
+    };
+    field("Website", s.url.as_deref());
+    field("Email", s.email.as_deref());
+    field("Eligibility", s.eligibility_description.as_deref());
+    match (s.minimum_age, s.maximum_age) {
+        (Some(lo), Some(hi)) => println!("Ages: {lo}–{hi}"),
+        (Some(lo), None) => println!("Ages: {lo} and over"),
+        (None, Some(hi)) => println!("Ages: up to {hi}"),
+        _ => {}
+    }
+    field("Referral", s.referral().map(|r| r.describe()));
+    println!("Open: {}", d.open_text);
+    if !d.hours_text.is_empty() {
+        println!("Hours as published: {}", d.hours_text.join("; "));
+    }
+    if d.coverage.is_empty() {
+        // "Area not stated", or "Area not recognised" for areas Signpost cannot place.
+        println!("Covers: {}", d.covers);
+    } else {
+        println!("Covers: {}", d.coverage.join(", "));
+    }
+    println!("Categories: {}", d.categories.join(", "));
+    let langs: Vec<&str> = s
+        .languages
+        .iter()
+        .filter_map(|l| l.name.as_deref())
+        .collect();
+    if !langs.is_empty() {
+        println!("Languages: {}", langs.join("; "));
+    }
+    // The app's words and thresholds (amber after 6 months, red after 12), not a copy.
+    println!("Last reviewed: {}", d.review.since);
+    field("Note", s.alert.as_deref());
+    field("Phone numbers", d.phone_changed.as_deref());
+    for l in &d.left_out {
+        println!("Left out: {l}");
+    }
+    for src in s.sources() {
+        println!("Source: {src}");
+    }
+}
+
+pub(super) fn print_diff(d: &feed::diff::FeedDiff) {
+    for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !list.is_empty() {
+            println!("{what} ({}):", list.len());
+            for s in list {
+                println!("  {} ({})", s.name, s.id);
+            }
+        }
+    }
+    if !d.changed.is_empty() {
+        println!("Changed ({}):", d.changed.len());
+        for c in &d.changed {
+            println!("  {} ({})", c.name, c.id);
+            for f in &c.changes {
+                println!("    {}: {} → {}", f.field, f.before, f.after);
+            }
+        }
+    }
+    let numbers = d.changed.iter().filter(|c| c.numbers_changed()).count();
+    println!(
+        "{} added, {} removed, {} changed ({numbers} with new phone numbers)",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    );
+}
