@@ -19,6 +19,7 @@ use crate::index::{self, Generation, Summary};
 use crate::meaning::Meaning;
 use crate::model::Service;
 use crate::phone::Dial;
+use crate::present;
 use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::signing::PublicKey;
@@ -380,12 +381,6 @@ impl Directory {
                 sources: links(p.sources()),
             })
             .collect();
-        let ages = match (service.minimum_age, service.maximum_age) {
-            (Some(lo), Some(hi)) => Some(format!("ages {lo}–{hi}")),
-            (Some(lo), None) => Some(format!("ages {lo} and over")),
-            (None, Some(hi)) => Some(format!("ages up to {hi}")),
-            (None, None) => None,
-        };
         let today = at.to_zoned(crate::hours::london().clone()).date();
         Ok(ServiceDetails {
             coverage: facts.coverage.labels(self.geo),
@@ -398,8 +393,8 @@ impl Directory {
             phones,
             website: service.url.as_deref().map(Link::web),
             email: service.email.as_deref().map(Link::email),
-            ages,
-            referral_text: service.referral().map(|r| r.describe().to_string()),
+            ages: present::ages(service.minimum_age, service.maximum_age),
+            referral_text: service.referral().map(|r| present::referral(r).to_string()),
             languages: service
                 .languages
                 .iter()

@@ -29,6 +29,7 @@
 //! - [`index`]: tantivy generations on disk;
 //! - [`search`]: query understanding, ranking, filters, explanations;
 //! - [`directory`]: the front door tying them together;
+//! - [`present`]: the words people read (dates, referral routes, ages, why a result matched);
 //! - [`review`]: how old a record's review is, and the warning to show;
 //! - [`coverage`]: local services per borough and type of help (borough view, coverage map);
 //! - [`contact`]: `tel:`, `mailto:` and https links, only from well-formed values;
@@ -57,6 +58,7 @@ pub mod meaning;
 pub mod model;
 pub mod phone;
 pub mod policy;
+pub mod present;
 pub mod publish;
 pub mod review;
 pub mod search;

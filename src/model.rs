@@ -315,14 +315,6 @@ impl Referral {
             _ => None,
         }
     }
-    /// Plain words for people.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Referral::SelfReferral => "self-referral",
-            Referral::Professional => "professional referral only",
-            Referral::Both => "self-referral or professional referral",
-        }
-    }
     pub fn allows_self(self) -> bool {
         matches!(self, Referral::SelfReferral | Referral::Both)
     }

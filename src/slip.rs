@@ -7,7 +7,6 @@
 use jiff::Timestamp;
 
 use crate::directory::{PhoneDetails, ServiceDetails};
-use crate::hours::in_london;
 
 /// The emergency line every slip starts with.
 pub const EMERGENCY_LINE: &str =
@@ -20,7 +19,7 @@ pub fn text(
     directory_date: Option<Timestamp>,
     now: Timestamp,
 ) -> String {
-    let day = |t: Timestamp| in_london(t, "%-d %B %Y");
+    let day = |t: Timestamp| crate::present::day_in_full(t);
     let mut out = String::new();
     out.push_str("Services that can help\n");
     out.push_str(&format!(
@@ -67,7 +66,7 @@ pub fn text(
                 line("", "You can call them yourself.")
             }
             Some(r) if r.allows_self() => line("", "You can contact them yourself."),
-            Some(r) => line("How to get help", r.describe()),
+            Some(r) => line("How to get help", crate::present::referral(r)),
             None => {}
         }
         // What is not on record is left out: the slip is for acting on.

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use signpost::feed::{Action, Problem};
 use signpost::geo::Geography;
-use signpost::hours::in_london;
 use signpost::map::Map;
 use signpost::model::{category_label, CATEGORIES};
 use signpost::policy::{self, Policy};
@@ -177,7 +176,7 @@ pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
             .unwrap_or_else(|e| e.into_inner())
             .clone(),
         feed_set: settings.feed_url.is_some_and(|u| !u.trim().is_empty()),
-        directory_date: info.generated_at.map(|d| in_london(d, "%-d %b %Y")),
+        directory_date: info.generated_at.map(|d| signpost::present::day(d)),
         services: info.services,
         set_aside: info.set_aside,
         uptime_ms: state.started.elapsed().as_millis(),
@@ -478,14 +477,16 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
         publisher: info.publisher,
-        directory_date: info.generated_at.map(|d| in_london(d, "%-d %B %Y")),
+        directory_date: info.generated_at.map(|d| signpost::present::day_in_full(d)),
         services: info.services,
         attributions: signpost::bundled::ATTRIBUTIONS,
         set_aside: problems(&dir, Action::SetAside),
         left_out: problems(&dir, Action::FieldDropped),
         data_dir: state.data_dir.display().to_string(),
         feed_url: sync.feed_url,
-        last_update: sync.last_update.map(|t| in_london(t, "%-d %B %Y at %H:%M")),
+        last_update: sync
+            .last_update
+            .map(|t| signpost::present::day_and_time_in_full(t)),
         meaning: state.meaning(),
     })
 }

@@ -3,7 +3,7 @@
 //! command line and the app say the same thing.
 
 use signpost::feed;
-use signpost::search::MatchKind;
+use signpost::present;
 use signpost::{Directory, Error, SearchRequest};
 
 pub(super) fn sentence(s: &str) -> String {
@@ -134,7 +134,7 @@ pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::
     let info = dir.info();
     let date = info
         .generated_at
-        .map(|d| d.strftime("%-d %b %Y").to_string())
+        .map(present::day)
         .unwrap_or_else(|| "unknown date".into());
     let place = r
         .place
@@ -175,7 +175,7 @@ pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::
         println!("{:>2}. {} — {}", i + 1, h.name, h.organisation);
         let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
         if let Some(r) = h.referral {
-            facts.push(r.describe().to_string());
+            facts.push(present::referral(r).to_string());
         }
         println!("    {}", facts.join(" · "));
         if let Ok(d) = dir.service(&h.id, Some(r.at)) {
@@ -196,23 +196,10 @@ pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::
                 ),
             }
         }
-        let why: Vec<String> = h
-            .matched
-            .iter()
-            .map(|m| match m.how {
-                MatchKind::Exact => m.query.clone(),
-                MatchKind::Concept => format!("{} → {}", m.query, m.matched),
-                MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
-                MatchKind::Meaning => {
-                    format!("about: \"{}\" → {} (by meaning)", m.query, m.matched)
-                }
-                _ => format!("{} → {}", m.query, m.matched),
-            })
-            .collect();
-        if !why.is_empty() {
+        if !h.matched.is_empty() {
             println!(
                 "    matched: {}{}",
-                why.join(", "),
+                present::why(&h.matched),
                 if h.partial { " — partial match" } else { "" }
             );
         }
@@ -256,13 +243,8 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
     field("Website", s.url.as_deref());
     field("Email", s.email.as_deref());
     field("Eligibility", s.eligibility_description.as_deref());
-    match (s.minimum_age, s.maximum_age) {
-        (Some(lo), Some(hi)) => println!("Ages: {lo}–{hi}"),
-        (Some(lo), None) => println!("Ages: {lo} and over"),
-        (None, Some(hi)) => println!("Ages: up to {hi}"),
-        _ => {}
-    }
-    field("Referral", s.referral().map(|r| r.describe()));
+    field("Who it is for", d.ages.as_deref());
+    field("Referral", s.referral().map(present::referral));
     println!("Open: {}", d.open_text);
     if !d.hours_text.is_empty() {
         println!("Hours as published: {}", d.hours_text.join("; "));

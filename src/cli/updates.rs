@@ -96,7 +96,7 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     let when = |t: Option<Timestamp>| match t {
         Some(t) => format!(
             "{} ({})",
-            signpost::hours::in_london(t, "%-d %b %Y %H:%M"),
+            signpost::present::day_and_time(t),
             signpost::sync::ago(t, Timestamp::now())
         ),
         None => "never".into(),
@@ -105,7 +105,7 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     println!(
         "Directory:     {} · {} services · {} records set aside ({})",
         info.generated_at
-            .map(|t| signpost::hours::in_london(t, "%-d %b %Y"))
+            .map(|t| signpost::present::day(t))
             .unwrap_or_else(|| "unknown date".into()),
         info.services,
         info.set_aside,

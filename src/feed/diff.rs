@@ -110,8 +110,9 @@ fn facts(s: &Service, geo: &Geography) -> [(&'static str, String); 5] {
         ("coverage", Coverage::of(s, geo).phrase(geo)),
         (
             "referral",
-            s.referral()
-                .map_or("not stated".to_string(), |r| r.describe().to_string()),
+            s.referral().map_or("not stated".to_string(), |r| {
+                crate::present::referral(r).to_string()
+            }),
         ),
     ]
 }

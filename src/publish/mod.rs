@@ -255,7 +255,7 @@ fn attribute(
         ),
         TAXONOMY_REFERRAL => {
             let r = Referral::parse(code).expect("checked by the caller");
-            let mut name = r.describe().to_string();
+            let mut name = crate::present::referral(r).to_string();
             name[..1].make_ascii_uppercase();
             (
                 name,

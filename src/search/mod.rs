@@ -119,6 +119,9 @@ pub struct Hit {
     pub phone_changed: Option<String>,
     /// Query words and what they matched.
     pub matched: Vec<MatchedWord>,
+    /// The same in words, as results show it: "dv → domestic abuse, hackney"
+    /// ([`crate::present::why`]).
+    pub why: String,
     /// True when some query word matched only approximately (a typo) or not at all.
     pub partial: bool,
     pub score: f32,
@@ -154,6 +157,7 @@ impl Hit {
             review: review::of(s.assured_date.as_deref(), today),
             phone_changed: crate::changed::notice(&gen.phone_changes, &s.id, today),
             matched: Vec::new(),
+            why: String::new(),
             partial: false,
             score: 0.0,
         }
@@ -372,6 +376,7 @@ pub(crate) fn run(
             let (matched, partial) =
                 explain::explain(c.ord, c.address, &understood, &searcher, gen)?;
             Ok(Hit {
+                why: crate::present::why(&matched),
                 matched,
                 partial,
                 score: c.score,

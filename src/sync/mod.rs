@@ -163,7 +163,7 @@ pub fn describe_directory(info: &DirectoryInfo) -> String {
     format!(
         "directory of {} · {} services",
         info.generated_at
-            .map(|t| crate::hours::in_london(t, "%-d %b %Y"))
+            .map(|t| crate::present::day(t))
             .unwrap_or_else(|| "unknown date".into()),
         info.services
     )
@@ -323,7 +323,7 @@ impl Syncer {
                 notice: from_the_future.map(|d| {
                     format!(
                         "the directory in use was dated {}, more than a day ahead of this computer's clock, so the publisher's next feed replaced it",
-                        crate::hours::in_london(d, "%-d %b %Y")
+                        crate::present::day(d)
                     )
                 }),
             }),

@@ -1,4 +1,5 @@
-// Small pieces of wording shared by the result cards, the detail pane and the shortlist.
+// Small pieces of markup shared by the result cards, the detail pane and the shortlist. The
+// words themselves come from the engine (its `present` module), never written here.
 import { el } from './dom.js';
 
 let categoryLabels = new Map();
@@ -14,20 +15,4 @@ export function openTag(open, text) {
 
 export function reviewTag(review) {
   return el('span', { class: `tag review-${review.state}`, text: review.text });
-}
-
-
-export function matchedText(hit) {
-  const parts = hit.matched.map((m) => {
-    switch (m.how) {
-      case 'concept': return `${m.query} → ${m.matched.replaceAll('-', ' ')}`;
-      // Not a word match: what was said meant the same as a sign of this need.
-      case 'meaning': return `about: “${m.query}” → ${m.matched.replaceAll('-', ' ')} (by meaning)`;
-      case 'typo': return `${m.query} ≈ ${m.matched} (approximate)`;
-      case 'prefix': return `${m.query}… → ${m.matched}`;
-      case 'stem': return `${m.query} → ${m.matched}`;
-      default: return m.query;
-    }
-  });
-  return parts.join(', ');
 }

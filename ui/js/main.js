@@ -3,7 +3,7 @@
 // borough) are kept by the app on this computer.
 import { call } from './api.js';
 import { $, el, replace } from './dom.js';
-import { matchedText, setCategories } from './format.js';
+import { setCategories } from './format.js';
 import { renderBoroughView } from './borough.js';
 import { renderCoverage } from './coverage.js';
 import { setMap } from './map.js';
@@ -315,7 +315,7 @@ function detailsFollowResults() {
 function whyOpened() {
   const hit = state.hits.find((h) => h.id === state.selected);
   if (!hit || !hit.matched.length) return null;
-  return matchedText(hit) + (hit.partial ? ' (a partial match)' : '');
+  return hit.why + (hit.partial ? ' (a partial match)' : '');
 }
 
 // `ev` is what opened it: a click or key press, or a 'refresh' event when a new directory

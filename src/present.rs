@@ -1,0 +1,128 @@
+//! The words people read, in one place. The app and the command line print the same
+//! sentence from the same function here, so a wording is changed once and both follow.
+//!
+//! What is owned elsewhere, because the wording is inseparable from the rule it reports:
+//! a record's review age ([`crate::review::of`]: the 6- and 12-month thresholds and their
+//! words), the open state ([`crate::hours::OpenState::describe`]), the sync status line
+//! ([`crate::sync::status_line`]) and a phone number's changed notice
+//! ([`crate::changed::notice`]).
+
+use jiff::Timestamp;
+
+use crate::hours::in_london;
+use crate::model::Referral;
+use crate::search::{MatchKind, MatchedWord};
+
+/// A day as London's calendar shows it: "21 Nov 2026".
+pub fn day(t: Timestamp) -> String {
+    in_london(t, "%-d %b %Y")
+}
+
+/// A day in full, for sentences and the referral slip: "21 November 2026".
+pub fn day_in_full(t: Timestamp) -> String {
+    in_london(t, "%-d %B %Y")
+}
+
+/// A day and a time on London's clocks: "21 Nov 2026 14:05".
+pub fn day_and_time(t: Timestamp) -> String {
+    in_london(t, "%-d %b %Y %H:%M")
+}
+
+/// A day and a time in full, for sentences: "21 November 2026 at 14:05".
+pub fn day_and_time_in_full(t: Timestamp) -> String {
+    in_london(t, "%-d %B %Y at %H:%M")
+}
+
+/// How a service takes referrals, in plain words: "self-referral or professional referral".
+pub fn referral(r: Referral) -> &'static str {
+    match r {
+        Referral::SelfReferral => "self-referral",
+        Referral::Professional => "professional referral only",
+        Referral::Both => "self-referral or professional referral",
+    }
+}
+
+/// The ages a service states, if it states any: "ages 16–25", "ages 18 and over".
+pub fn ages(minimum: Option<f64>, maximum: Option<f64>) -> Option<String> {
+    match (minimum, maximum) {
+        (Some(lo), Some(hi)) => Some(format!("ages {lo}–{hi}")),
+        (Some(lo), None) => Some(format!("ages {lo} and over")),
+        (None, Some(hi)) => Some(format!("ages up to {hi}")),
+        (None, None) => None,
+    }
+}
+
+/// Why one query word matched, as a result says it: "dv → domestic abuse",
+/// "stlaking ≈ stalking (approximate)", "about: “goes thru my phone” → domestic abuse (by
+/// meaning)". A meaning match says so: it is not a word match.
+pub fn matched(m: &MatchedWord) -> String {
+    let concept = || m.matched.replace('-', " ");
+    match m.how {
+        MatchKind::Exact => m.query.clone(),
+        MatchKind::Stem => format!("{} → {}", m.query, m.matched),
+        MatchKind::Prefix => format!("{}… → {}", m.query, m.matched),
+        MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
+        MatchKind::Concept => format!("{} → {}", m.query, concept()),
+        MatchKind::Meaning => format!("about: “{}” → {} (by meaning)", m.query, concept()),
+    }
+}
+
+/// Why a result matched, all its words: "dv → domestic abuse, hackney".
+pub fn why(matched: &[MatchedWord]) -> String {
+    matched
+        .iter()
+        .map(self::matched)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(query: &str, matched: &str, how: MatchKind) -> MatchedWord {
+        MatchedWord {
+            query: query.into(),
+            matched: matched.into(),
+            how,
+        }
+    }
+
+    #[test]
+    fn a_match_by_meaning_is_never_worded_as_a_word_match() {
+        let m = word("goes thru my phone", "domestic-abuse", MatchKind::Meaning);
+        assert_eq!(
+            matched(&m),
+            "about: “goes thru my phone” → domestic abuse (by meaning)"
+        );
+        let t = word("stlaking", "stalking", MatchKind::Typo);
+        assert!(matched(&t).ends_with("(approximate)"));
+    }
+
+    #[test]
+    fn concepts_read_as_words_and_a_list_reads_as_one_line() {
+        let list = [
+            word("dv", "domestic-abuse", MatchKind::Concept),
+            word("hackney", "hackney", MatchKind::Exact),
+        ];
+        assert_eq!(why(&list), "dv → domestic abuse, hackney");
+    }
+
+    #[test]
+    fn stated_ages_read_as_a_range_or_a_bound_and_none_stays_none() {
+        assert_eq!(ages(Some(16.0), Some(25.0)).as_deref(), Some("ages 16–25"));
+        assert_eq!(ages(Some(18.0), None).as_deref(), Some("ages 18 and over"));
+        assert_eq!(ages(None, Some(17.0)).as_deref(), Some("ages up to 17"));
+        assert_eq!(ages(None, None), None);
+    }
+
+    #[test]
+    fn dates_are_londons_calendar_not_utc() {
+        // 23:30 UTC in summer is already the next day in London.
+        let t: Timestamp = "2026-06-30T23:30:00Z".parse().unwrap();
+        assert_eq!(day(t), "1 Jul 2026");
+        assert_eq!(day_in_full(t), "1 July 2026");
+        assert_eq!(day_and_time(t), "1 Jul 2026 00:30");
+        assert_eq!(day_and_time_in_full(t), "1 July 2026 at 00:30");
+    }
+}
