@@ -1,6 +1,8 @@
-//! Links built from feed values, only when the value is well formed: `mailto:` from an
-//! email address and web links only over https (`tel:` links come from [`crate::phone`]). Feed text is
-//! never trusted to be a safe link; anything else is shown as plain text.
+//! Web addresses and email addresses, checked in one place for both the feed reader (what
+//! a record may keep) and the link builder (what may be followed: `mailto:` from a plain
+//! address, web links only over https). Phone numbers have their own module,
+//! [`crate::phone`], which the reader, the display and `tel:` links share the same way.
+//! Feed text is never trusted to be a safe link; anything else is shown as plain text.
 
 use serde::Serialize;
 
@@ -60,6 +62,42 @@ pub fn https_url(url: &str) -> Option<String> {
     (!host.is_empty() && !host.contains('@') && u.chars().all(clean)).then(|| u.to_string())
 }
 
+/// What the feed reader keeps as a service's website: an http or https address with a
+/// dotted host and nothing that could break out of an attribute. Kept is not followed:
+/// only [`https_url`] makes a link of it.
+pub fn is_web_address(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.')
+            && !host.contains(char::is_whitespace)
+            && !u.contains(['<', '>', '"'])
+            && !u.chars().any(is_invisible)
+    })
+}
+
+/// What the feed reader keeps as a service's email address: one `@`, a dotted domain, no
+/// spaces or separators. Kept is not linked: only [`mailto_uri`] makes a link of it.
+pub fn is_email_address(e: &str) -> bool {
+    let e = e.trim();
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.contains(|c: char| {
+                    c.is_whitespace() || matches!(c, '<' | '>' | '"' | ',' | ';' | ':')
+                })
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
 /// Characters that change how text is displayed without being seen: bidirectional
 /// overrides (U+202E makes "moc.live" read as "evil.com"), zero-width characters and the
 /// byte-order mark. No honest link contains one.
@@ -70,6 +108,18 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reader_keeps_web_addresses_and_emails_that_look_like_them() {
+        assert!(is_web_address("https://www.refuge.org.uk/"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address("ftp://example.org"));
+        assert!(!is_web_address("https://exa mple.org"));
+        assert!(is_email_address("help@example.org.uk"));
+        assert!(!is_email_address("not an email"));
+        assert!(!is_email_address("a@b"));
+        assert!(!is_email_address("javascript:alert(1)@x.org"));
+    }
 
     #[test]
     fn only_plain_addresses_get_mailto() {

@@ -411,10 +411,12 @@ impl Directory {
         })
     }
 
-    /// Apply a feed this machine trusts as coming from the publisher of the directory in
-    /// use (tests, benchmarks, local tools): checked as [`Directory::check_feed`] does for
-    /// that key, built, and switched to. On any error the current directory is untouched.
-    pub fn apply_feed(&mut self, bytes: &[u8]) -> Result<Feed> {
+    /// Apply feed bytes **without checking a signature**, as if signed by the publisher of
+    /// the directory in use: for tests, benchmarks and local tools that made the feed
+    /// themselves. Updates from a publisher go through [`crate::sync`], which verifies the
+    /// signature first. Checked as [`Directory::check_feed`] does for that key, built, and
+    /// switched to. On any error the current directory is untouched.
+    pub fn apply_unsigned_feed(&mut self, bytes: &[u8]) -> Result<Feed> {
         let signer = self.generation.signed_by.clone();
         let feed = self.check_feed(bytes, signer.as_deref(), Timestamp::now())?;
         let generation = self.build_generation(bytes, &feed, signer.as_deref())?;

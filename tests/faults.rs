@@ -190,7 +190,7 @@ fn a_clock_before_the_bundled_snapshot_is_called_wrong() {
 fn the_directory_answers_through_a_lost_pointer_stale_staging_and_damaged_files() {
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&bundled_feed_plus(&soon(60), vec![]))
+    dir.apply_unsigned_feed(&bundled_feed_plus(&soon(60), vec![]))
         .unwrap();
     let newest = dir.info().generation;
     let root = dir.root().to_path_buf();

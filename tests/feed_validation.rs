@@ -208,7 +208,7 @@ fn confidential_addresses_never_reach_the_index() {
     ]);
     let d = common::data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&feed(
+    dir.apply_unsigned_feed(&feed(
         &common::publisher::soon(60),
         vec![refuge, service("other", "Other", "other", &["National"])],
     ))

@@ -68,7 +68,7 @@ fn reopening_uses_the_existing_generation_without_rebuilding() {
 fn a_corrupt_index_is_rebuilt_from_the_kept_feed() {
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&newer_feed()).unwrap();
+    dir.apply_unsigned_feed(&newer_feed()).unwrap();
     let gen = dir.info().generation;
     drop(dir);
     // Damage the index: remove its files.
@@ -91,7 +91,7 @@ fn a_corrupt_index_is_rebuilt_from_the_kept_feed() {
 fn a_lost_current_pointer_falls_back_to_the_newest_whole_generation() {
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&newer_feed()).unwrap();
+    dir.apply_unsigned_feed(&newer_feed()).unwrap();
     drop(dir);
     fs::remove_file(d.path().join("directory").join(CURRENT_FILE)).unwrap();
     let dir = Directory::open(d.path()).unwrap();
@@ -108,7 +108,7 @@ fn a_newer_feed_switches_generation_and_an_older_or_bad_one_changes_nothing() {
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
     let bundled_gen = dir.info().generation;
-    dir.apply_feed(&newer_feed()).unwrap();
+    dir.apply_unsigned_feed(&newer_feed()).unwrap();
     assert_ne!(dir.info().generation, bundled_gen);
     let current = dir.info().generation;
 
@@ -117,11 +117,11 @@ fn a_newer_feed_switches_generation_and_an_older_or_bad_one_changes_nothing() {
         vec![service("old", "Old", "other", &["National"])],
     );
     assert!(matches!(
-        dir.apply_feed(&older),
+        dir.apply_unsigned_feed(&older),
         Err(Error::FeedNotNewer { .. })
     ));
     assert!(matches!(
-        dir.apply_feed(b"not json"),
+        dir.apply_unsigned_feed(b"not json"),
         Err(Error::FeedNotJson(_))
     ));
     let no_records = feed(
@@ -129,7 +129,7 @@ fn a_newer_feed_switches_generation_and_an_older_or_bad_one_changes_nothing() {
         vec![serde_json::json!({"name": "no id"})],
     );
     assert!(matches!(
-        dir.apply_feed(&no_records),
+        dir.apply_unsigned_feed(&no_records),
         Err(Error::FeedEmpty { .. })
     ));
 
@@ -235,7 +235,7 @@ fn old_generations_and_abandoned_builds_are_cleaned_up() {
             &common::publisher::soon(60 * n),
             vec![service("s", "Service", "other", &["National"])],
         );
-        dir.apply_feed(&f).unwrap();
+        dir.apply_unsigned_feed(&f).unwrap();
     }
     let names: Vec<String> = fs::read_dir(&root)
         .unwrap()
@@ -268,7 +268,7 @@ fn details_still_open_after_another_process_removes_the_generation_in_use() {
             &common::publisher::soon(60 * n),
             vec![service("s", "Service", "other", &["National"])],
         );
-        cli.apply_feed(&f).unwrap();
+        cli.apply_unsigned_feed(&f).unwrap();
     }
     assert!(!serving.exists(), "the old generation was removed");
 
@@ -355,7 +355,7 @@ fn killing_the_process_mid_build_never_leaves_a_broken_directory() {
 fn a_directory_indexed_by_an_earlier_version_is_reindexed_from_its_own_feed() {
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&newer_feed()).unwrap();
+    dir.apply_unsigned_feed(&newer_feed()).unwrap();
     let gen = dir.info().generation;
     drop(dir);
     // What an earlier version wrote: the same generation, made with another thesaurus.

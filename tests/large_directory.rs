@@ -41,7 +41,7 @@ fn a_large_directory_searches_across_segments() {
     );
     let d = data_dir();
     let mut dir = Directory::open(d.path()).unwrap();
-    dir.apply_feed(&feed(&common::publisher::soon(60), services))
+    dir.apply_unsigned_feed(&feed(&common::publisher::soon(60), services))
         .unwrap();
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -257,7 +257,7 @@ async fn main() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let feed = synthetic::synthetic_feed(services, &mut rng, &v);
         let mut dir = signpost::Directory::open(big.path()).unwrap();
-        dir.apply_feed(&feed).unwrap();
+        dir.apply_unsigned_feed(&feed).unwrap();
     }
     // Services spread across the directory, for timing detail views.
     let detail_ids: Vec<String> = {

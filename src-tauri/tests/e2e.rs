@@ -553,7 +553,7 @@ async fn hostile_feed_text_is_shown_as_text_and_never_run() {
     });
     {
         let mut dir = signpost::Directory::open(data.path()).unwrap();
-        dir.apply_feed(&serde_json::to_vec(&hostile).unwrap())
+        dir.apply_unsigned_feed(&serde_json::to_vec(&hostile).unwrap())
             .unwrap();
     }
     let driver = Driver::start();

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::contact;
 use crate::facts::Coverage;
 use crate::geo::{split_postcode, Geography};
 use crate::hours::Hours;
@@ -220,17 +221,27 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
         );
     }
 
-    if s.url.as_deref().is_some_and(|u| !is_web_address(u)) {
+    if s.url
+        .as_deref()
+        .is_some_and(|u| !contact::is_web_address(u))
+    {
         drop("url", "website is not an http(s) address");
         s.url = None;
     }
     if let Some(org) = s.organization.as_mut() {
-        if org.url.as_deref().is_some_and(|u| !is_web_address(u)) {
+        if org
+            .url
+            .as_deref()
+            .is_some_and(|u| !contact::is_web_address(u))
+        {
             drop("organization.url", "website is not an http(s) address");
             org.url = None;
         }
     }
-    if s.email.as_deref().is_some_and(|e| !is_email(e)) {
+    if s.email
+        .as_deref()
+        .is_some_and(|e| !contact::is_email_address(e))
+    {
         drop("email", "not an email address");
         s.email = None;
     }
@@ -272,37 +283,6 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
     Ok(())
 }
 
-fn is_web_address(u: &str) -> bool {
-    let lower = u.trim().to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        host.contains('.')
-            && !host.contains(char::is_whitespace)
-            && !u.contains(['<', '>', '"'])
-            && !u.chars().any(crate::contact::is_invisible)
-    })
-}
-
-fn is_email(e: &str) -> bool {
-    let e = e.trim();
-    match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !e.contains(|c: char| {
-                    c.is_whitespace() || matches!(c, '<' | '>' | '"' | ',' | ';' | ':')
-                })
-                && !domain.contains('@')
-        }
-        None => false,
-    }
-}
-
 fn is_confidential(loc: &Location) -> bool {
     loc.location_type
         .as_deref()
@@ -339,21 +319,4 @@ fn location_borough(loc: &Location, geo: &Geography) -> Option<String> {
         }
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn web_addresses_and_emails() {
-        assert!(is_web_address("https://www.refuge.org.uk/"));
-        assert!(!is_web_address("javascript:alert(1)"));
-        assert!(!is_web_address("ftp://example.org"));
-        assert!(!is_web_address("https://exa mple.org"));
-        assert!(is_email("help@example.org.uk"));
-        assert!(!is_email("not an email"));
-        assert!(!is_email("a@b"));
-        assert!(!is_email("javascript:alert(1)@x.org"));
-    }
 }

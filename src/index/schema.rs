@@ -9,6 +9,7 @@ use tantivy::{Index, TantivyDocument};
 
 use crate::geo::Geography;
 use crate::model::Service;
+use crate::search::ranking;
 use crate::text;
 use crate::thesaurus::Thesaurus;
 
@@ -140,17 +141,24 @@ pub fn concepts(s: &Service, texts: &[String; 4], thesaurus: &Thesaurus) -> Stri
         out.extend(std::iter::repeat_n(thesaurus.concept(c).id.as_str(), times))
     };
     for c in thesaurus.concepts_of(&all) {
-        add(c, 1);
+        add(c, ranking::CONCEPT_IN_TEXT);
     }
     // A name is strong evidence of what it states ("Forced Marriage Unit"), not of the
     // broader concepts that implies (domestic abuse): the text already counts those.
     for c in thesaurus.stated_concepts(&name) {
-        add(c, 2);
+        add(c, ranking::CONCEPT_IN_NAME);
     }
     for (i, cat) in s.categories().into_iter().enumerate() {
         if let Some(c) = thesaurus.find_id(cat) {
             for (c, _) in thesaurus.with_broader(c) {
-                add(c, if i == 0 { 2 } else { 1 });
+                add(
+                    c,
+                    if i == 0 {
+                        ranking::CONCEPT_MAIN_CATEGORY
+                    } else {
+                        ranking::CONCEPT_OTHER_CATEGORY
+                    },
+                );
             }
         }
     }
@@ -198,22 +206,18 @@ pub fn document(
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.ord, ord as u64);
     doc.add_text(f.name, name);
-    let body = [
-        name,
-        keywords,
-        keywords,
-        keywords,
-        eligibility,
-        eligibility,
-        description,
-    ];
-    doc.add_text(
-        f.body,
-        body.iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
+    let body: Vec<&str> = std::iter::once(name.as_str())
+        .chain(std::iter::repeat_n(
+            keywords.as_str(),
+            ranking::KEYWORD_REPEATS,
+        ))
+        .chain(std::iter::repeat_n(
+            eligibility.as_str(),
+            ranking::ELIGIBILITY_REPEATS,
+        ))
+        .chain(std::iter::once(description.as_str()))
+        .collect();
+    doc.add_text(f.body, body.join(" "));
     doc.add_text(f.stems, texts.join(" "));
     doc.add_text(f.concepts, concepts(s, &texts, thesaurus));
     doc.add_text(f.purpose, purpose(s, &texts[0], thesaurus));
@@ -228,4 +232,65 @@ pub fn area_tokens(s: &Service, geo: &Geography) -> Vec<String> {
         .iter()
         .map(|g| g.to_lowercase())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn times(concepts: &str, id: &str) -> usize {
+        concepts.split(' ').filter(|c| *c == id).count()
+    }
+
+    #[test]
+    fn a_name_states_only_its_own_concepts() {
+        let thesaurus = Thesaurus::bundled();
+        let service = Service {
+            name: "Forced Marriage Unit".into(),
+            description: Some("Advice and help.".into()),
+            ..Default::default()
+        };
+        let texts = texts(&service);
+        let carried = concepts(&service, &texts, thesaurus);
+        // Stated by the name: its mention in the text, and the name's evidence on top.
+        assert_eq!(
+            times(&carried, "forced-marriage"),
+            ranking::CONCEPT_IN_TEXT + ranking::CONCEPT_IN_NAME
+        );
+        // The broader concept it implies counts once, from the text, not from the name.
+        assert_eq!(
+            times(&carried, "harmful-practices"),
+            ranking::CONCEPT_IN_TEXT
+        );
+        // And the service is for what its name states, broader needs included.
+        let purpose = purpose(&service, &texts[0], thesaurus);
+        assert!(
+            purpose.split(' ').any(|c| c == "forced-marriage"),
+            "{purpose}"
+        );
+        assert!(
+            purpose.split(' ').any(|c| c == "harmful-practices"),
+            "{purpose}"
+        );
+    }
+
+    #[test]
+    fn what_a_service_is_counts_more_than_what_it_mentions() {
+        let service = Service {
+            name: "Advice Line".into(),
+            description: Some("We also help with fraud.".into()),
+            eligibility_description: Some("Adults in London".into()),
+            ..Default::default()
+        };
+        let (_, f) = Fields::schema();
+        let doc = document(0, &service, Thesaurus::bundled(), Geography::bundled(), &f);
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| tantivy::schema::Value::as_str(&v))
+            .unwrap()
+            .to_string();
+        let count = |w: &str| body.split(' ').filter(|x| *x == w).count();
+        assert_eq!(count("adults"), ranking::ELIGIBILITY_REPEATS);
+        assert_eq!(count("fraud"), 1);
+    }
 }

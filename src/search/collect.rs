@@ -15,7 +15,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::ranking::{BOROUGH_ONLY_WITHOUT_PLACE, MAX_NEARNESS};
+use super::ranking::{nearness as nearness_factor, BOROUGH_ONLY_WITHOUT_PLACE};
 use super::Filters;
 use crate::facts::{Facts, Rank};
 
@@ -214,7 +214,7 @@ fn nearness(f: &Facts, centroid: Option<(f64, f64)>) -> f32 {
                 .iter()
                 .map(|l| crate::geo::distance_km(*l, c))
                 .fold(f64::INFINITY, f64::min);
-            1.0 + (MAX_NEARNESS - 1.0) / (1.0 + km as f32)
+            nearness_factor(km as f32)
         }
         _ => 1.0,
     }

@@ -2,6 +2,11 @@
 //!
 //! | stage | rule | value |
 //! |---|---|---|
+//! | index (how often evidence is written into a service's document) | its organisation and categories, in the words searched | [`KEYWORD_REPEATS`] 3 |
+//! | | its eligibility, in the words searched | [`ELIGIBILITY_REPEATS`] 2 |
+//! | | a concept its text mentions (broader concepts included) | [`CONCEPT_IN_TEXT`] 1 |
+//! | | a concept its name states (not the broader ones: the text counts those) | [`CONCEPT_IN_NAME`] 2 more |
+//! | | the concepts of its first (main) category, and of each other category | [`CONCEPT_MAIN_CATEGORY`] 2, [`CONCEPT_OTHER_CATEGORY`] 1 |
 //! | text score (BM25, one flat union of boosted terms) | a word in a service's name | [`W_NAME`] 3.0 |
 //! | | a thesaurus concept the service carries (from its categories and text) | [`W_CONCEPT`] 2.0 |
 //! | | a need the service is for (its name states it, or one of its types of help), on top of carrying it | [`W_PURPOSE`] 1.0 |
@@ -26,7 +31,7 @@
 //! | | works London-wide | [`LONDON_WIDE`] 1.3 |
 //! | | national, or coverage not stated | [`NATIONAL`] 1.0 |
 //! | | works only in other boroughs | [`ELSEWHERE`] 0.6 |
-//! | | nearer the place searched for (with locations), at most | [`MAX_NEARNESS`] 1.1 |
+//! | | nearer the place searched for (with locations), at most | [`MAX_NEARNESS`] 1.1, by [`nearness`] |
 //! | | no place known: a service working only in named boroughs | [`BOROUGH_ONLY_WITHOUT_PLACE`] 0.5 |
 //! | final order | a local service that matches every unit of meaning, scoring at least this share of the best, is lifted above the rest | [`LOCAL_FIRST_SHARE`] 0.15 |
 //! | | of those, the place's main borough (most of a district's postcodes) first | |
@@ -39,6 +44,21 @@
 //! The unit tests below are named for the property each rule gives.
 
 use crate::facts::PlaceMatch;
+
+/// Times a service's organisation and category words are written into the words searched
+/// (BM25 counts repetitions): what it is, above what its description mentions.
+pub(crate) const KEYWORD_REPEATS: usize = 3;
+/// Times its eligibility is written into the words searched.
+pub(crate) const ELIGIBILITY_REPEATS: usize = 2;
+/// Times a concept its text mentions is written into its concepts.
+pub(crate) const CONCEPT_IN_TEXT: usize = 1;
+/// Times more a concept its name states is written: a name is strong evidence of what it
+/// states ("Forced Marriage Unit"), not of the broader concepts that implies.
+pub(crate) const CONCEPT_IN_NAME: usize = 2;
+/// Times the concepts of its first (main) category are written.
+pub(crate) const CONCEPT_MAIN_CATEGORY: usize = 2;
+/// Times the concepts of each other category are written.
+pub(crate) const CONCEPT_OTHER_CATEGORY: usize = 1;
 
 /// A word in a service's name.
 pub(crate) const W_NAME: f32 = 3.0;
@@ -326,6 +346,12 @@ pub(super) fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
     *hits = first;
 }
 
+/// The factor for a service with a location `km` from the place searched for: 1 far
+/// away, rising to [`MAX_NEARNESS`] at the place itself.
+pub(crate) fn nearness(km: f32) -> f32 {
+    1.0 + (MAX_NEARNESS - 1.0) / (1.0 + km.max(0.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,5 +529,41 @@ mod tests {
             hits.iter().map(|h| h.name).collect::<Vec<_>>(),
             ["b0", "b1", "b2", "b3", "b4"]
         );
+    }
+
+    #[test]
+    fn exact_beats_typo_and_a_word_still_being_typed() {
+        // A typo in a service's name never outweighs the exact word in its description,
+        // nor does a completion: the word typed is what was meant.
+        assert!(W_NAME * TYPO < W_BODY);
+        assert!(W_BODY * PREFIX < W_BODY);
+        // A completion of a word the directory knows counts least: the word is probably done.
+        assert!(PREFIX_KNOWN < PREFIX);
+    }
+
+    #[test]
+    fn a_concept_counts_more_than_one_of_its_words_and_less_than_the_name() {
+        // "dv" read as domestic abuse finds every domestic abuse service; a service called
+        // "… Domestic Abuse …" still comes first.
+        assert!(W_CONCEPT > W_BODY && W_CONCEPT < W_NAME);
+        // A broader concept counts less than the one said.
+        assert!(BROADER < 1.0 && IN_PHRASE < 1.0);
+    }
+
+    #[test]
+    fn nearer_beats_farther_and_never_by_more_than_the_cap() {
+        let at = nearness(0.0);
+        let near = nearness(2.0);
+        let far = nearness(40.0);
+        assert!((at - MAX_NEARNESS).abs() < 1e-6);
+        assert!(at > near && near > far && far > 1.0);
+        // Nearness orders services covering the place; it never outweighs covering it.
+        assert!(MAX_NEARNESS * LONDON_WIDE < LOCAL);
+    }
+
+    #[test]
+    fn a_word_that_carries_no_need_only_breaks_ties() {
+        assert!(NO_NEED < BROADER && NO_NEED < TYPO + PREFIX);
+        assert_eq!(NO_NEED_NUMBER, 0.0);
     }
 }
