@@ -204,6 +204,16 @@ impl Collector for RankCollector {
     }
 }
 
+/// The service ordinal (its position in the generation) of the document at `address`.
+pub(super) fn ord_of(searcher: &tantivy::Searcher, address: DocAddress) -> tantivy::Result<usize> {
+    let ords = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .u64(ORD)?
+        .first_or_default_col(0);
+    Ok(ords.get_val(address.doc_id) as usize)
+}
+
 /// Among services covering the place, those with a location nearer the district centroid
 /// come a little first (at most `MAX_NEARNESS`).
 fn nearness(f: &Facts, centroid: Option<(f64, f64)>) -> f32 {

@@ -186,6 +186,34 @@ pub(super) struct Filters {
 }
 
 impl Filters {
+    /// The filters a request asks for; `borough` is its borough, already found.
+    fn of(
+        req: &SearchRequest,
+        borough: Option<&crate::geo::Borough>,
+        geo: &Geography,
+        at: Timestamp,
+    ) -> Filters {
+        Filters {
+            borough_bit: borough.map(|b| geo.borough_mask(&[&b.gss_code])),
+            category_mask: (!req.categories.is_empty()).then(|| {
+                req.categories
+                    .iter()
+                    .filter_map(|c| category_bit(c))
+                    .fold(0, |m, b| m | b)
+            }),
+            open_at: req
+                .open_now
+                .then(|| at.to_zoned(london().clone()).datetime()),
+            referral: req.referral,
+            age: req.age,
+            language: req
+                .language
+                .as_deref()
+                .map(text::normalize)
+                .filter(|l| !l.is_empty()),
+        }
+    }
+
     /// Does the service pass? `facts` is only read for the filters `Rank` cannot answer.
     fn accept<'f>(&self, r: &Rank, facts: impl FnOnce() -> &'f Facts) -> bool {
         let rank_ok = self.borough_bit.is_none_or(|b| r.covers(b))
@@ -218,6 +246,8 @@ fn for_another_group(name: &str, u: &Understood, thesaurus: &Thesaurus) -> bool 
     !groups.is_empty() && !u.concepts.iter().any(|c| groups.contains(&c.id.as_str()))
 }
 
+/// Run one search on generation `gen`: check the filters, read the query, collect the
+/// best services, order them by the ranking rules and explain the ones returned.
 pub(crate) fn run(
     gen: &Generation,
     geo: &Geography,
@@ -226,168 +256,205 @@ pub(crate) fn run(
     req: &SearchRequest,
 ) -> Result<SearchResults> {
     let at = req.at.unwrap_or_else(Timestamp::now);
-    let borough = req
-        .borough
-        .as_deref()
-        .filter(|b| !b.trim().is_empty())
-        .map(|b| {
-            geo.find_borough(b)
-                .ok_or_else(|| Error::UnknownBorough(b.trim().to_string()))
-        })
-        .transpose()?;
-    let postcode_place = req
+    let asked = Asked::check(req, geo)?;
+    let searcher = gen.reader.searcher();
+    let understood = query::understand(&req.text, &searcher, gen, geo, thesaurus, meaning)?;
+    // A place picked or given explicitly wins over one typed in the query.
+    let place = asked
         .postcode
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            geo.parse_postcode(p).map_err(|e| Error::InvalidPostcode {
-                input: p.trim().to_string(),
-                why: e.to_string(),
+        .or_else(|| asked.borough.map(|b| geo.borough_place(b)))
+        .or_else(|| understood.place.clone());
+    let search = Search {
+        gen,
+        geo,
+        thesaurus,
+        searcher,
+        place_mask: place.as_ref().map(|p| geo.borough_mask(&p.boroughs)),
+        understood,
+        place,
+        limit: if req.limit == 0 { 10 } else { req.limit },
+    };
+    let filters = Filters::of(req, asked.borough, geo, at);
+    let top = search.collect(&filters)?;
+    let mut candidates = search.candidates(top)?;
+    order(&mut candidates);
+    if search.place.is_none() {
+        keep_room_for_wider_services(&mut candidates);
+    }
+    let hits = search.hits(candidates, at)?;
+    Ok(SearchResults {
+        hits,
+        understood: search.understood,
+        place: search.place,
+        at,
+    })
+}
+
+/// The request's borough and postcode, read, and its categories checked: a filter that
+/// cannot be understood is an error the person can fix, never silently dropped.
+struct Asked<'g> {
+    borough: Option<&'g crate::geo::Borough>,
+    postcode: Option<Place>,
+}
+
+impl<'g> Asked<'g> {
+    fn check(req: &SearchRequest, geo: &'g Geography) -> Result<Asked<'g>> {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let borough = given(&req.borough)
+            .map(|b| geo.find_borough(&b).ok_or(Error::UnknownBorough(b)))
+            .transpose()?;
+        let postcode = given(&req.postcode)
+            .map(|p| {
+                geo.parse_postcode(&p).map_err(|e| Error::InvalidPostcode {
+                    input: p,
+                    why: e.to_string(),
+                })
             })
-        })
-        .transpose()?;
-    for c in &req.categories {
-        if !CATEGORIES.contains(&c.as_str()) {
+            .transpose()?;
+        if let Some(c) = req
+            .categories
+            .iter()
+            .find(|c| !CATEGORIES.contains(&c.as_str()))
+        {
             return Err(Error::UnknownCategory {
                 given: c.clone(),
                 known: CATEGORIES.join(", "),
             });
         }
+        Ok(Asked { borough, postcode })
     }
-    let searcher = gen.reader.searcher();
-    let understood = query::understand(&req.text, &searcher, gen, geo, thesaurus, meaning)?;
-    // A place picked or given explicitly wins over one typed in the query.
-    let place = postcode_place
-        .or_else(|| borough.map(|b| geo.borough_place(b)))
-        .or_else(|| understood.place.clone());
+}
 
-    let filters = Filters {
-        borough_bit: borough.map(|b| geo.borough_mask(&[&b.gss_code])),
-        category_mask: (!req.categories.is_empty()).then(|| {
-            req.categories
-                .iter()
-                .filter_map(|c| category_bit(c))
-                .fold(0, |m, b| m | b)
-        }),
-        open_at: req
-            .open_now
-            .then(|| at.to_zoned(london().clone()).datetime()),
-        referral: req.referral,
-        age: req.age,
-        language: req
-            .language
-            .as_deref()
-            .map(text::normalize)
-            .filter(|l| !l.is_empty()),
-    };
-    let limit = if req.limit == 0 { 10 } else { req.limit };
-    let tantivy_query = query::build(&understood, gen);
-    let place_mask = place.as_ref().map(|p| geo.borough_mask(&p.boroughs));
-    // A district spanning boroughs lists them by share of its postcodes: the first is
-    // where the person most likely is ("E8" is mostly Hackney, partly Tower Hamlets).
-    let main_borough = place
-        .as_ref()
-        .and_then(|p| p.boroughs.first())
-        .map(|g| geo.borough_mask(&[g]));
-    // Each pass keeps `limit`, the best by score: the local pass holds every service that
-    // can be lifted, and the main pass the rest of the list. A place spanning boroughs gets
-    // a local pass of its main borough too, so its services are all there to come first
-    // however few results were asked for.
-    let collector = |max_factor: f32| collect::RankCollector {
-        limit,
-        facts: gen.facts.clone(),
-        ranks: gen.ranks.clone(),
-        filters: filters.clone(),
-        place_mask,
-        centroid: place.as_ref().and_then(|p| p.centroid),
-        max_factor,
-    };
-    let mut top = Vec::new();
-    if let Some(p) = &place {
-        // Local services first, exactly, through the `area` field: few documents.
-        let local_query = query::local(&understood, gen, &p.boroughs, &*tantivy_query);
-        let local_factor = PlaceMatch::Local.factor() * ranking::MAX_NEARNESS;
-        let mut passes = vec![searcher.search(&*local_query, &collector(local_factor))?];
-        if p.boroughs.len() > 1 {
-            let main = query::local(&understood, gen, &p.boroughs[..1], &*tantivy_query);
-            passes.push(searcher.search(&*main, &collector(local_factor))?);
+/// One search as it runs: the query read and the place it is about.
+struct Search<'a> {
+    gen: &'a Generation,
+    geo: &'a Geography,
+    thesaurus: &'a Thesaurus,
+    searcher: tantivy::Searcher,
+    understood: Understood,
+    place: Option<Place>,
+    /// Boroughs of the place, as bits.
+    place_mask: Option<u64>,
+    limit: usize,
+}
+
+impl<'a> Search<'a> {
+    /// The best services by text score × place factor, filters applied. Each pass keeps
+    /// `limit`, the best by score: the local pass holds every service that can be lifted,
+    /// and the main pass the rest of the list. A place spanning boroughs gets a local pass
+    /// of its main borough too, so its services are all there to come first however few
+    /// results were asked for.
+    fn collect(&self, filters: &Filters) -> Result<Vec<(f32, tantivy::DocAddress)>> {
+        let gen = self.gen;
+        let text_query = query::build(&self.understood, gen);
+        let collector = |max_factor: f32| collect::RankCollector {
+            limit: self.limit,
+            facts: gen.facts.clone(),
+            ranks: gen.ranks.clone(),
+            filters: filters.clone(),
+            place_mask: self.place_mask,
+            centroid: self.place.as_ref().and_then(|p| p.centroid),
+            max_factor,
+        };
+        let mut passes = Vec::new();
+        if let Some(p) = &self.place {
+            // Local services first, exactly, through the `area` field: few documents.
+            let local_factor = PlaceMatch::Local.factor() * ranking::MAX_NEARNESS;
+            let mut local = |boroughs: &[String]| -> Result<()> {
+                let q = query::local(&self.understood, gen, boroughs, &*text_query);
+                passes.push(self.searcher.search(&*q, &collector(local_factor))?);
+                Ok(())
+            };
+            local(&p.boroughs)?;
+            if p.boroughs.len() > 1 {
+                local(&p.boroughs[..1])?;
+            }
         }
+        // Everything else: with a place, non-local services get at most the London-wide
+        // factor.
+        let other_factor = match self.place {
+            Some(_) => PlaceMatch::LondonWide.factor() * ranking::MAX_NEARNESS,
+            None => 1.0,
+        };
+        passes.push(
+            self.searcher
+                .search(&*text_query, &collector(other_factor))?,
+        );
+        let mut top: Vec<(f32, tantivy::DocAddress)> = Vec::new();
         for hit in passes.into_iter().flatten() {
             if !top.iter().any(|(_, a)| *a == hit.1) {
                 top.push(hit);
             }
         }
-    }
-    // Everything else: with a place, non-local services get at most the London-wide factor.
-    let other_factor = if place.is_some() {
-        PlaceMatch::LondonWide.factor() * ranking::MAX_NEARNESS
-    } else {
-        1.0
-    };
-    for hit in searcher.search(&*tantivy_query, &collector(other_factor))? {
-        if !top.iter().any(|(_, a)| *a == hit.1) {
-            top.push(hit);
-        }
+        Ok(top)
     }
 
-    // Order the candidates on score and place alone; only the hits kept are explained.
-    let mut candidates: Vec<Candidate> = Vec::with_capacity(top.len());
-    for (score, address) in top.into_iter().filter(|(s, _)| s.is_finite()) {
-        let ords = searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64(collect::ORD)?
-            .first_or_default_col(0);
-        let ord = ords.get_val(address.doc_id) as usize;
-        let place_match = place_mask.map(|m| gen.ranks[ord].place_match(m));
-        // Only a local service that means what was asked is lifted above better matches.
-        let local = place_match == Some(PlaceMatch::Local);
-        let fit = explain::fit(&searcher, gen, address, &understood, local)?;
-        let meaningful = fit.matches_meaning;
-        let mut candidate = Candidate::new(
-            ord,
-            address,
-            score,
-            place_match,
-            meaningful,
-            gen.ranks[ord].is_borough_only(),
-            &gen.summaries[ord].name,
-        );
-        candidate.in_main_borough = main_borough.is_some_and(|m| gen.ranks[ord].boroughs & m != 0);
-        if for_another_group(&gen.summaries[ord].name, &understood, thesaurus) {
-            candidate.for_another_group();
+    /// The collected services as candidates for the final order, with the ranking rules
+    /// that need the query applied (place, need, group, stated ages). Only the hits kept
+    /// are explained, later.
+    fn candidates(&self, top: Vec<(f32, tantivy::DocAddress)>) -> Result<Vec<Candidate<'a>>> {
+        let gen = self.gen;
+        // A district spanning boroughs lists them by share of its postcodes: the first is
+        // where the person most likely is ("E8" is mostly Hackney, partly Tower Hamlets).
+        let main_borough = self
+            .place
+            .as_ref()
+            .and_then(|p| p.boroughs.first())
+            .map(|g| self.geo.borough_mask(&[g]));
+        let mut candidates = Vec::with_capacity(top.len());
+        for (score, address) in top.into_iter().filter(|(s, _)| s.is_finite()) {
+            let ord = collect::ord_of(&self.searcher, address)?;
+            let rank = &gen.ranks[ord];
+            let place_match = self.place_mask.map(|m| rank.place_match(m));
+            // Only a local service that means what was asked is lifted above better matches.
+            let local = place_match == Some(PlaceMatch::Local);
+            let fit = explain::fit(&self.searcher, gen, address, &self.understood, local)?;
+            let name = gen.summaries[ord].name.as_str();
+            let mut candidate = Candidate::new(
+                ord,
+                address,
+                score,
+                place_match,
+                fit.matches_meaning,
+                rank.is_borough_only(),
+                name,
+            );
+            candidate.in_main_borough = main_borough.is_some_and(|m| rank.boroughs & m != 0);
+            if for_another_group(name, &self.understood, self.thesaurus) {
+                candidate.for_another_group();
+            }
+            if fit.off_need {
+                candidate.off_need();
+            }
+            if self.understood.age.is_some_and(|a| !rank.takes_age(a)) {
+                candidate.outside_stated_age();
+            }
+            candidates.push(candidate);
         }
-        if fit.off_need {
-            candidate.off_need();
-        }
-        if understood.age.is_some_and(|a| !gen.ranks[ord].takes_age(a)) {
-            candidate.outside_stated_age();
-        }
-        candidates.push(candidate);
+        Ok(candidates)
     }
-    order(&mut candidates);
-    if place.is_none() {
-        keep_room_for_wider_services(&mut candidates);
-    }
-    let hits = candidates
-        .into_iter()
-        .take(limit)
-        .map(|c| {
-            let (matched, partial) =
-                explain::explain(c.ord, c.address, &understood, &searcher, gen)?;
-            Ok(Hit {
-                why: crate::present::why(&matched),
-                matched,
-                partial,
-                score: c.score,
-                ..Hit::of(gen, geo, c.ord, at, c.place_match)
+
+    /// The first `limit` candidates as results, each saying why it matched.
+    fn hits(&self, candidates: Vec<Candidate<'_>>, at: Timestamp) -> Result<Vec<Hit>> {
+        candidates
+            .into_iter()
+            .take(self.limit)
+            .map(|c| {
+                let (matched, partial) =
+                    explain::explain(c.ord, c.address, &self.understood, &self.searcher, self.gen)?;
+                Ok(Hit {
+                    why: crate::present::why(&matched),
+                    matched,
+                    partial,
+                    score: c.score,
+                    ..Hit::of(self.gen, self.geo, c.ord, at, c.place_match)
+                })
             })
-        })
-        .collect::<Result<Vec<Hit>>>()?;
-    Ok(SearchResults {
-        hits,
-        understood,
-        place,
-        at,
-    })
+            .collect()
+    }
 }
