@@ -100,6 +100,9 @@ pub struct Understood {
     pub age: Option<u32>,
 }
 
+/// Read a query: the place typed in it, each word with its expansions, the concepts said
+/// (and, with the model, the needs read by meaning), whether it is a telling, and the
+/// needs no service covers.
 pub(super) fn understand(
     input: &str,
     searcher: &Searcher,
@@ -111,147 +114,31 @@ pub(super) fn understand(
     let vocabulary = Vocabulary::new(searcher, gen.fields.body)?;
     let all_words = text::words(input);
     let known = |w: &str| thesaurus.knows(w) || vocabulary.contains(w);
-
     let (place, rest) = extract_place(&all_words, geo, &known);
-    let words: Vec<String> = thesaurus
-        .content_words(&rest)
-        .into_iter()
-        .map(String::from)
-        .collect();
-    let words: Vec<String> = if rest.is_empty() { Vec::new() } else { words };
-    let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
-    let last = words.len().saturating_sub(1);
-    let long = words.len() > TELLING_WORDS;
-    let age = age::stated(&words);
-    let age_word = |i: usize| age.as_ref().is_some_and(|a| a.words.contains(&i));
-    let mut out = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        // "15F" is an age, not a misspelling.
-        let is_known = known(w) || age_word(i);
-        // In a telling, an everyday English word the directory lacks ("left", "shouting")
-        // is no typo.
-        let english = long && !is_known && meaning.is_some_and(|m| m.model.is_english(w));
-        let typos = if is_known || english {
-            Vec::new()
-        } else {
-            typo_terms(&vocabulary, w)?
-        };
-        let prefixes = if i == last && w.chars().count() >= 2 {
-            prefix_terms(&vocabulary, w, thesaurus)?
-        } else {
-            Vec::new()
-        };
-        // A last word that begins known words is being typed, not misspelt.
-        let corrected = if is_known || !prefixes.is_empty() || english {
-            None
-        } else {
-            correct(w, &typos, thesaurus)
-        };
-        let mut stem = w.clone();
-        stemmer
-            .token_stream(w)
-            .process(&mut |t| stem = t.text.clone());
-        out.push(QueryWord {
-            text: w.clone(),
-            stem,
-            known: is_known,
-            typos,
-            prefixes,
-            corrected,
-            in_phrase: false,
-            carries_need: true,
-            states_age: age_word(i),
-        });
-    }
-    let no_need = |i: usize, w: &QueryWord| {
-        NO_NEED_WORDS.contains(&w.text.as_str())
-            || is_bare_number(&w.text, thesaurus)
-            || age_word(i)
+    let words: Vec<String> = if rest.is_empty() {
+        Vec::new()
+    } else {
+        thesaurus
+            .content_words(&rest)
+            .into_iter()
+            .map(String::from)
+            .collect()
     };
-    if out.iter().enumerate().any(|(i, w)| !no_need(i, w)) {
-        for (i, w) in out.iter_mut().enumerate() {
-            if no_need(i, w) {
-                w.carries_need = false;
-            }
-        }
-    }
-
-    // Concepts are read from the corrected words.
-    let reading: Vec<String> = out
-        .iter()
-        .map(|w| w.corrected.clone().unwrap_or_else(|| w.text.clone()))
-        .collect();
-    let mut concepts: Vec<QueryConcept> = Vec::new();
-    for m in thesaurus.find(&reading) {
-        if m.len > 1 {
-            for w in &mut out[m.start..m.start + m.len] {
-                w.in_phrase = true;
-            }
-        }
-        for (c, depth) in thesaurus.with_broader(m.concept) {
-            // Broader concepts are expressed by the same words.
-            let positions: Vec<usize> = (m.start..m.start + m.len).collect();
-            said(
-                &mut concepts,
-                thesaurus,
-                c,
-                BROADER.powi(depth as i32),
-                positions,
-                depth == 0,
-            );
-        }
-    }
-    // An age says who the person is: a young person, a child, an older person.
-    for id in age.iter().flat_map(|a| a.concepts()) {
-        if let (Some(c), Some(a)) = (thesaurus.find_id(id), &age) {
-            said(&mut concepts, thesaurus, c, 1.0, a.words.clone(), true);
-        }
-    }
+    let age = age::stated(&words);
+    let reader = WordReader {
+        vocabulary: &vocabulary,
+        known: &known,
+        thesaurus,
+        meaning,
+        telling_length: words.len() > TELLING_WORDS,
+    };
+    let mut out = reader.read(&words, age.as_ref(), gen)?;
+    mark_words_of_no_need(&mut out, thesaurus);
+    let mut concepts = concepts_said(&mut out, age.as_ref(), thesaurus);
     if let Some(meaning) = meaning {
-        // Meaning is read from the words as corrected ("pasport" as "passport"), by the
-        // directory's words or else the model's; words the model knows are read as typed.
-        let corrections: Vec<(&str, String)> = out
-            .iter()
-            .filter(|w| !meaning.model.is_english(&w.text))
-            .filter_map(|w| {
-                let to = w
-                    .corrected
-                    .clone()
-                    .or_else(|| meaning.model.nearest_word(&w.text))?;
-                Some((w.text.as_str(), to))
-            })
-            .collect();
-        for m in meaning.read(input, &|w| {
-            corrections
-                .iter()
-                .find(|(from, _)| *from == w)
-                .map(|(_, to)| to.as_str())
-        }) {
-            for (c, depth) in thesaurus.with_broader(m.concept) {
-                let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
-                // Broader needs keep what was said, so a service carrying only them says
-                // why it matched.
-                let about = Some(About {
-                    said: m.said.clone(),
-                    sign: m.sign.clone(),
-                });
-                match concepts.iter_mut().find(|q| q.concept == c) {
-                    Some(q) if q.weight >= weight => {}
-                    Some(q) => q.weight = weight,
-                    None => concepts.push(QueryConcept {
-                        id: thesaurus.concept(c).id.clone(),
-                        concept: c,
-                        weight,
-                        words: Vec::new(),
-                        about,
-                        direct: depth == 0,
-                    }),
-                }
-            }
-        }
+        read_by_meaning(&mut concepts, input, &out, meaning, thesaurus);
     }
-    let need_words = out.iter().filter(|w| w.carries_need).count();
-    let telling = need_words > TELLING_WORDS;
+    let telling = out.iter().filter(|w| w.carries_need).count() > TELLING_WORDS;
     if telling {
         // Said in passing ("police have been round"); read by meaning, it is the need.
         for c in concepts
@@ -271,6 +158,179 @@ pub(super) fn understand(
         by_meaning: meaning.is_some(),
         age: age.map(|a| a.years),
     })
+}
+
+/// Reads each query word against the directory's vocabulary: known or not, its typo
+/// variants, completions of the last word, a correction and its stem.
+struct WordReader<'a> {
+    vocabulary: &'a Vocabulary,
+    known: &'a dyn Fn(&str) -> bool,
+    thesaurus: &'a Thesaurus,
+    meaning: Option<&'a Meaning>,
+    /// More words than a short query has: a telling, where everyday words are no typos.
+    telling_length: bool,
+}
+
+impl WordReader<'_> {
+    fn read(
+        &self,
+        words: &[String],
+        age: Option<&age::StatedAge>,
+        gen: &Generation,
+    ) -> Result<Vec<QueryWord>> {
+        let mut stemmer = gen.index.tokenizer_for_field(gen.fields.stems)?;
+        let last = words.len().saturating_sub(1);
+        let age_word = |i: usize| age.is_some_and(|a| a.words.contains(&i));
+        let mut out = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            // "15F" is an age, not a misspelling.
+            let is_known = (self.known)(w) || age_word(i);
+            // In a telling, an everyday English word the directory lacks ("left",
+            // "shouting") is no typo.
+            let english = self.telling_length
+                && !is_known
+                && self.meaning.is_some_and(|m| m.model.is_english(w));
+            let typos = if is_known || english {
+                Vec::new()
+            } else {
+                typo_terms(self.vocabulary, w)?
+            };
+            let prefixes = if i == last && w.chars().count() >= 2 {
+                prefix_terms(self.vocabulary, w, self.thesaurus)?
+            } else {
+                Vec::new()
+            };
+            // A last word that begins known words is being typed, not misspelt.
+            let corrected = if is_known || !prefixes.is_empty() || english {
+                None
+            } else {
+                correct(w, &typos, self.thesaurus)
+            };
+            let mut stem = w.clone();
+            stemmer
+                .token_stream(w)
+                .process(&mut |t| stem = t.text.clone());
+            out.push(QueryWord {
+                text: w.clone(),
+                stem,
+                known: is_known,
+                typos,
+                prefixes,
+                corrected,
+                in_phrase: false,
+                carries_need: true,
+                states_age: age_word(i),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Words that say nothing of the need ("incident", a bare number, an age) carry none,
+/// when another word does: see `ranking::NO_NEED`.
+fn mark_words_of_no_need(words: &mut [QueryWord], thesaurus: &Thesaurus) {
+    let no_need = |w: &QueryWord| {
+        NO_NEED_WORDS.contains(&w.text.as_str())
+            || is_bare_number(&w.text, thesaurus)
+            || w.states_age
+    };
+    if words.iter().any(|w| !no_need(w)) {
+        for w in words.iter_mut().filter(|w| no_need(w)) {
+            w.carries_need = false;
+        }
+    }
+}
+
+/// The thesaurus concepts the words say (read from the corrected words), with their
+/// broader concepts, and those an age stated implies. Marks the words of a phrase.
+fn concepts_said(
+    words: &mut [QueryWord],
+    age: Option<&age::StatedAge>,
+    thesaurus: &Thesaurus,
+) -> Vec<QueryConcept> {
+    let reading: Vec<String> = words
+        .iter()
+        .map(|w| w.corrected.clone().unwrap_or_else(|| w.text.clone()))
+        .collect();
+    let mut concepts: Vec<QueryConcept> = Vec::new();
+    for m in thesaurus.find(&reading) {
+        if m.len > 1 {
+            for w in &mut words[m.start..m.start + m.len] {
+                w.in_phrase = true;
+            }
+        }
+        for (c, depth) in thesaurus.with_broader(m.concept) {
+            // Broader concepts are expressed by the same words.
+            let positions: Vec<usize> = (m.start..m.start + m.len).collect();
+            said(
+                &mut concepts,
+                thesaurus,
+                c,
+                BROADER.powi(depth as i32),
+                positions,
+                depth == 0,
+            );
+        }
+    }
+    // An age says who the person is: a young person, a child, an older person.
+    if let Some(a) = age {
+        for c in a.concepts().iter().filter_map(|id| thesaurus.find_id(id)) {
+            said(&mut concepts, thesaurus, c, 1.0, a.words.clone(), true);
+        }
+    }
+    concepts
+}
+
+/// The needs read by meaning in `input`, with their broader needs, added to `concepts` (or
+/// raising a concept said already to the weight its reading gives).
+fn read_by_meaning(
+    concepts: &mut Vec<QueryConcept>,
+    input: &str,
+    words: &[QueryWord],
+    meaning: &Meaning,
+    thesaurus: &Thesaurus,
+) {
+    // Meaning is read from the words as corrected ("pasport" as "passport"), by the
+    // directory's words or else the model's; words the model knows are read as typed.
+    let corrections: Vec<(&str, String)> = words
+        .iter()
+        .filter(|w| !meaning.model.is_english(&w.text))
+        .filter_map(|w| {
+            let to = w
+                .corrected
+                .clone()
+                .or_else(|| meaning.model.nearest_word(&w.text))?;
+            Some((w.text.as_str(), to))
+        })
+        .collect();
+    let corrected = |w: &str| {
+        corrections
+            .iter()
+            .find(|(from, _)| *from == w)
+            .map(|(_, to)| to.as_str())
+    };
+    for m in meaning.read(input, &corrected) {
+        for (c, depth) in thesaurus.with_broader(m.concept) {
+            let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
+            match concepts.iter_mut().find(|q| q.concept == c) {
+                Some(q) if q.weight >= weight => {}
+                Some(q) => q.weight = weight,
+                // Broader needs keep what was said, so a service carrying only them says
+                // why it matched.
+                None => concepts.push(QueryConcept {
+                    id: thesaurus.concept(c).id.clone(),
+                    concept: c,
+                    weight,
+                    words: Vec::new(),
+                    about: Some(About {
+                        said: m.said.clone(),
+                        sign: m.sign.clone(),
+                    }),
+                    direct: depth == 0,
+                }),
+            }
+        }
+    }
 }
 
 /// Concept `c` expressed by the query words at `positions` (`direct`ly, or implied by a
