@@ -163,7 +163,29 @@ fn parse(value: Value, dropped: &mut Vec<(String, String)>) -> Result<Service, (
     serde_json::from_value(Value::Object(fields)).map_err(|e| (String::new(), e.to_string()))
 }
 
+/// Check one parsed record: its identity decides whether it is kept; then each optional
+/// field that cannot be shown as given is dropped with a reason (the rest of the record
+/// stays); then confidential addresses are redacted.
 fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) -> Check {
+    identity(s)?;
+    let mut drop = |field: &str, reason: String| dropped.push((field.to_string(), reason));
+    phones_and_hours(s, &mut drop);
+    for area in Coverage::of(s, geo).unrecognised {
+        drop(
+            "service_areas",
+            format!(
+                "area \"{area}\" is not one Signpost can place; shown as \"area not recognised\""
+            ),
+        );
+    }
+    links(s, &mut drop);
+    ages_and_review_date(s, &mut drop);
+    redact_confidential_addresses(s, geo);
+    Ok(())
+}
+
+/// What a record must have to be shown at all: an id, a name, and not be withdrawn.
+fn identity(s: &mut Service) -> Check {
     s.id = s.id.trim().to_string();
     s.name = s.name.trim().to_string();
     if s.id.is_empty() {
@@ -177,10 +199,12 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
             return Err(("status", format!("the publisher marks it {status}")));
         }
     }
-    let mut drop =
-        |field: &str, reason: &str| dropped.push((field.to_string(), reason.to_string()));
-    // A number that cannot be dialled as shown is left out, never guessed at; the other
-    // numbers and the service stay.
+    Ok(())
+}
+
+/// A number that cannot be dialled as shown is left out, never guessed at; the other
+/// numbers and the service stay. Impossible hours become unknown hours.
+fn phones_and_hours(s: &mut Service, drop: &mut impl FnMut(&str, String)) {
     let mut n = 0;
     s.phones.retain_mut(|p| {
         n += 1;
@@ -189,14 +213,14 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
         if let Err(why) = PhoneNumber::parse(&p.number, p.extension.as_deref()) {
             drop(
                 "phones",
-                &format!("phone {n} \"{}\" is not usable: {why}", p.number),
+                format!("phone {n} \"{}\" is not usable: {why}", p.number),
             );
             return false;
         }
         if let Err(e) = Hours::from_schedules(&p.schedules) {
             drop(
                 "phones",
-                &format!(
+                format!(
                     "phone {n} has impossible hours: {}; its hours are unknown",
                     e.0
                 ),
@@ -208,43 +232,37 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
     if let Err(e) = Hours::from_schedules(&s.schedules) {
         drop(
             "schedules",
-            &format!("impossible hours: {}; the hours are unknown", e.0),
+            format!("impossible hours: {}; the hours are unknown", e.0),
         );
         s.schedules.clear();
     }
-    for area in Coverage::of(s, geo).unrecognised {
-        drop(
-            "service_areas",
-            &format!(
-                "area \"{area}\" is not one Signpost can place; shown as \"area not recognised\""
-            ),
-        );
-    }
+}
 
-    if s.url
-        .as_deref()
-        .is_some_and(|u| !contact::is_web_address(u))
-    {
-        drop("url", "website is not an http(s) address");
+/// Websites and the email address, kept only when they look like one ([`contact`]).
+fn links(s: &mut Service, drop: &mut impl FnMut(&str, String)) {
+    let not_web = |u: &Option<String>| u.as_deref().is_some_and(|u| !contact::is_web_address(u));
+    if not_web(&s.url) {
+        drop("url", "website is not an http(s) address".into());
         s.url = None;
     }
-    if let Some(org) = s.organization.as_mut() {
-        if org
-            .url
-            .as_deref()
-            .is_some_and(|u| !contact::is_web_address(u))
-        {
-            drop("organization.url", "website is not an http(s) address");
-            org.url = None;
-        }
+    if let Some(org) = s.organization.as_mut().filter(|o| not_web(&o.url)) {
+        drop(
+            "organization.url",
+            "website is not an http(s) address".into(),
+        );
+        org.url = None;
     }
     if s.email
         .as_deref()
         .is_some_and(|e| !contact::is_email_address(e))
     {
-        drop("email", "not an email address");
+        drop("email", "not an email address".into());
         s.email = None;
     }
+}
+
+/// An age range a person could have, and a review date that is a date.
+fn ages_and_review_date(s: &mut Service, drop: &mut impl FnMut(&str, String)) {
     let age_ok = |a: Option<f64>| {
         a.is_none_or(|a| a.is_finite() && (0.0..=120.0).contains(&a) && a.fract() == 0.0)
     };
@@ -253,7 +271,7 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
         _ => true,
     };
     if !age_ok(s.minimum_age) || !age_ok(s.maximum_age) || !order_ok {
-        drop("minimum_age", "impossible age range");
+        drop("minimum_age", "impossible age range".into());
         s.minimum_age = None;
         s.maximum_age = None;
     }
@@ -261,14 +279,18 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
         .as_deref()
         .is_some_and(|d| d.parse::<Date>().is_err())
     {
-        drop("assured_date", "not a date (YYYY-MM-DD)");
+        drop("assured_date", "not a date (YYYY-MM-DD)".into());
         s.assured_date = None;
     }
+}
+
+/// Every location gets its borough; a confidential one keeps nothing else, so nothing
+/// indexed or shown could lead someone to the address.
+fn redact_confidential_addresses(s: &mut Service, geo: &Geography) {
     for sal in &mut s.service_at_locations {
         if let Some(loc) = sal.location.as_mut() {
             let borough = location_borough(loc, geo);
             if is_confidential(loc) {
-                // Keep nothing that could lead someone to the address: only its borough.
                 *loc = Location {
                     location_type: Some("redacted".into()),
                     borough,
@@ -280,7 +302,6 @@ fn check(s: &mut Service, geo: &Geography, dropped: &mut Vec<(String, String)>) 
             }
         }
     }
-    Ok(())
 }
 
 fn is_confidential(loc: &Location) -> bool {
