@@ -253,6 +253,8 @@ impl Syncer {
         result.map(|done| done.outcome)
     }
 
+    /// Fetch and verify, then apply: the two halves of a sync. Nothing is applied unless
+    /// the signature verified.
     async fn run(
         &self,
         source: &Source,
@@ -271,12 +273,8 @@ impl Syncer {
             .info()
             .generated_at
             .filter(|d| *d > crate::directory::horizon(now));
-        let Some(Downloaded {
-            bytes,
-            validators,
-            signature,
-        }) = self
-            .download(source, &url, directory, state, progress)
+        let Some(verified) = self
+            .fetch_and_verify(source, &url, directory, state, progress)
             .await?
         else {
             return Ok(Done {
@@ -284,50 +282,35 @@ impl Syncer {
                 applied: None,
             });
         };
-        progress(Progress::Verifying);
-        signing::verify(&bytes, &signature, &source.public_key)?;
+        let bytes = verified.bytes.len() as u64;
+        let feed = apply(verified.bytes, source, directory, now, progress).await?;
+        Ok(Done::updated(
+            feed,
+            verified.validators,
+            bytes,
+            from_the_future,
+        ))
+    }
 
-        // Parse, validate and build off the async threads; searches go on meanwhile.
-        let key_id = source.public_key.id().to_string();
-        let (dir, signer) = (Arc::clone(directory), key_id.clone());
-        let (feed, bytes) = blocking(move || {
-            let feed = read(&dir).check_feed(&bytes, Some(&signer), now)?;
-            Ok((feed, bytes))
-        })
-        .await?;
-        progress(Progress::Indexing {
-            services: feed.services.len(),
-        });
-        let dir = Arc::clone(directory);
-        let (feed, generation, bytes) = blocking(move || {
-            let generation = read(&dir).build_generation(&bytes, &feed, Some(&key_id))?;
-            Ok((feed, generation, bytes))
-        })
-        .await?;
-        write(directory).switch_to(generation);
-        let set_aside: Vec<Problem> = feed.set_aside().cloned().collect();
-        Ok(Done {
-            outcome: Outcome::Updated {
-                generated_at: feed.meta.generated_at,
-                services: feed.services.len(),
-                set_aside: set_aside.len(),
-            },
-            applied: Some(Applied {
-                validators,
-                version: feed.meta.version,
-                generated_at: feed.meta.generated_at,
-                publisher: feed.meta.publisher,
-                services: feed.services.len(),
-                set_aside,
-                bytes: bytes.len() as u64,
-                notice: from_the_future.map(|d| {
-                    format!(
-                        "the directory in use was dated {}, more than a day ahead of this computer's clock, so the publisher's next feed replaced it",
-                        crate::present::day(d)
-                    )
-                }),
-            }),
-        })
+    /// The feed and its signature, verified with the publisher's key; `None` when the feed
+    /// is the one in use.
+    async fn fetch_and_verify(
+        &self,
+        source: &Source,
+        url: &url::Url,
+        directory: &SharedDirectory,
+        state: &SyncState,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Option<Downloaded>> {
+        let Some(downloaded) = self
+            .download(source, url, directory, state, progress)
+            .await?
+        else {
+            return Ok(None);
+        };
+        progress(Progress::Verifying);
+        signing::verify(&downloaded.bytes, &downloaded.signature, &source.public_key)?;
+        Ok(Some(downloaded))
     }
 
     /// The feed and its signature, under one deadline for both (a server dripping bytes
@@ -403,6 +386,35 @@ impl Syncer {
     }
 }
 
+/// Check, build and switch to feed `bytes` whose signature verified with `source`'s key.
+/// Parsing, validation and the build run off the async threads; searches go on meanwhile.
+async fn apply(
+    bytes: Vec<u8>,
+    source: &Source,
+    directory: &SharedDirectory,
+    now: Timestamp,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<crate::feed::Feed> {
+    let key_id = source.public_key.id().to_string();
+    let (dir, signer) = (Arc::clone(directory), key_id.clone());
+    let (feed, bytes) = blocking(move || {
+        let feed = read(&dir).check_feed(&bytes, Some(&signer), now)?;
+        Ok((feed, bytes))
+    })
+    .await?;
+    progress(Progress::Indexing {
+        services: feed.services.len(),
+    });
+    let dir = Arc::clone(directory);
+    let (feed, generation) = blocking(move || {
+        let generation = read(&dir).build_generation(&bytes, &feed, Some(&key_id))?;
+        Ok((feed, generation))
+    })
+    .await?;
+    write(directory).switch_to(generation);
+    Ok(feed)
+}
+
 /// Rollback protection is per key: serve `key`'s newest directory first, so a feed is
 /// compared with what its own publisher last sent.
 async fn serve_key(directory: &SharedDirectory, key: &PublicKey) -> Result<()> {
@@ -432,6 +444,41 @@ fn read(directory: &SharedDirectory) -> std::sync::RwLockReadGuard<'_, Directory
 struct Done {
     outcome: Outcome,
     applied: Option<Applied>,
+}
+
+impl Done {
+    /// A feed of `bytes` bytes applied; `from_the_future` is the date of the directory it
+    /// replaced, when that was dated ahead of this computer's clock.
+    fn updated(
+        feed: crate::feed::Feed,
+        validators: Validators,
+        bytes: u64,
+        from_the_future: Option<Timestamp>,
+    ) -> Done {
+        let set_aside: Vec<Problem> = feed.set_aside().cloned().collect();
+        Done {
+            outcome: Outcome::Updated {
+                generated_at: feed.meta.generated_at,
+                services: feed.services.len(),
+                set_aside: set_aside.len(),
+            },
+            applied: Some(Applied {
+                validators,
+                version: feed.meta.version,
+                generated_at: feed.meta.generated_at,
+                publisher: feed.meta.publisher,
+                services: feed.services.len(),
+                set_aside,
+                bytes,
+                notice: from_the_future.map(|d| {
+                    format!(
+                        "the directory in use was dated {}, more than a day ahead of this computer's clock, so the publisher's next feed replaced it",
+                        crate::present::day(d)
+                    )
+                }),
+            }),
+        }
+    }
 }
 
 struct Downloaded {
