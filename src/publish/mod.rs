@@ -374,6 +374,7 @@ pub struct Report {
 
 /// Build one service from a source record. `runs` lists, for its organisation, the names
 /// of the services it runs (HSDS asks every organisation for a description).
+/// One source record as a feed service; an error names the record and what is wrong.
 fn service(
     rec: &SourceRecord,
     runs: &[&str],
@@ -383,6 +384,55 @@ fn service(
 ) -> Result<BuiltService> {
     let bad = |why: String| Error::SourceInvalid(format!("source record \"{}\": {why}", rec.id));
     let sid = rec.id.as_str();
+    let referral = Referral::parse(&rec.referral).ok_or_else(|| {
+        bad(format!(
+            "referral \"{}\" is not self, professional or both",
+            rec.referral
+        ))
+    })?;
+    let (minimum_age, maximum_age) = ages_of(rec, ages, report);
+    let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(BuiltService {
+        id: sid.to_string(),
+        name: rec.name.clone(),
+        status: "active",
+        description: rec.description.clone(),
+        url: nonempty(&rec.website),
+        email: nonempty(&rec.email),
+        organization: Organization {
+            id: slug(&rec.organisation),
+            name: rec.organisation.clone(),
+            // HSDS requires a description; the records describe services, so it says which.
+            description: format!("Runs {}.", runs.join("; ")),
+        },
+        phones: phones(rec),
+        schedules: schedules(sid, &rec.hours, false),
+        service_areas: areas(rec, geo).map_err(bad)?,
+        service_at_locations: Vec::new(),
+        languages: rec
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| BuiltLanguage {
+                id: format!("{sid}-language-{i}"),
+                service_id: sid.to_string(),
+                name: l.clone(),
+            })
+            .collect(),
+        eligibility_description: nonempty(&rec.eligibility),
+        minimum_age,
+        maximum_age,
+        application_process: referral_text(referral),
+        assured_date: assured_date(rec.verified_on.as_deref()).map_err(bad)?,
+        // `caution` is written for users; `notes` are the researchers' caveats.
+        alert: nonempty(&rec.caution),
+        attributes: service_attributes(rec).map_err(bad)?,
+    })
+}
+
+/// The record's boroughs as service areas, each London borough with its GSS identifier.
+fn areas(rec: &SourceRecord, geo: &Geography) -> std::result::Result<Vec<Area>, String> {
+    let sid = rec.id.as_str();
     let mut areas = Vec::new();
     for (i, b) in rec.boroughs.iter().enumerate() {
         let uri = match b.as_str() {
@@ -391,7 +441,7 @@ fn service(
                 let borough = geo
                     .find_borough(name)
                     .filter(|x| x.name == name)
-                    .ok_or_else(|| bad(format!("unknown borough \"{name}\"")))?;
+                    .ok_or_else(|| format!("unknown borough \"{name}\""))?;
                 Some(format!(
                     "http://statistics.data.gov.uk/id/statistical-geography/{}",
                     borough.gss_code
@@ -405,8 +455,13 @@ fn service(
             uri,
         });
     }
-    let phones = rec
-        .phones
+    Ok(areas)
+}
+
+/// The record's numbers, each with its hours and where it was found.
+fn phones(rec: &SourceRecord) -> Vec<BuiltPhone> {
+    let sid = rec.id.as_str();
+    rec.phones
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -427,17 +482,16 @@ fn service(
                     .collect(),
             }
         })
-        .collect();
-    let referral = Referral::parse(&rec.referral).ok_or_else(|| {
-        bad(format!(
-            "referral \"{}\" is not self, professional or both",
-            rec.referral
-        ))
-    })?;
+        .collect()
+}
+
+/// Categories, referral route and sources, as taxonomy-term attributes.
+fn service_attributes(rec: &SourceRecord) -> std::result::Result<Vec<BuiltAttribute>, String> {
+    let sid = rec.id.as_str();
     let mut attributes = Vec::new();
     for (i, c) in rec.categories.iter().enumerate() {
         if !CATEGORIES.contains(&c.as_str()) {
-            return Err(bad(format!("\"{c}\" is not a category")));
+            return Err(format!("\"{c}\" is not a category"));
         }
         attributes.push(category_attribute(sid, c, i));
     }
@@ -459,54 +513,28 @@ fn service(
             i,
         )
     }));
-    let (mut minimum_age, mut maximum_age) = (None, None);
-    if let Some(a) = ages.get(sid) {
-        if rec.eligibility.contains(&a.phrase) {
-            (minimum_age, maximum_age) = (a.minimum_age, a.maximum_age);
-        } else {
-            report.warnings.push(format!(
-                "{sid}: eligibility no longer says \"{}\"; age dropped",
-                a.phrase
-            ));
-        }
+    Ok(attributes)
+}
+
+/// The ages reviewed for this record (index-data/reviewed-ages.json), while its
+/// eligibility still says what they were read from; a warning when it no longer does.
+fn ages_of(
+    rec: &SourceRecord,
+    ages: &BTreeMap<String, ReviewedAge>,
+    report: &mut Report,
+) -> (Option<u32>, Option<u32>) {
+    let Some(a) = ages.get(&rec.id) else {
+        return (None, None);
+    };
+    if rec.eligibility.contains(&a.phrase) {
+        (a.minimum_age, a.maximum_age)
+    } else {
+        report.warnings.push(format!(
+            "{}: eligibility no longer says \"{}\"; age dropped",
+            rec.id, a.phrase
+        ));
+        (None, None)
     }
-    let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    Ok(BuiltService {
-        id: sid.to_string(),
-        name: rec.name.clone(),
-        status: "active",
-        description: rec.description.clone(),
-        url: nonempty(&rec.website),
-        email: nonempty(&rec.email),
-        organization: Organization {
-            id: slug(&rec.organisation),
-            name: rec.organisation.clone(),
-            // HSDS requires a description; the records describe services, so it says which.
-            description: format!("Runs {}.", runs.join("; ")),
-        },
-        phones,
-        schedules: schedules(sid, &rec.hours, false),
-        service_areas: areas,
-        service_at_locations: Vec::new(),
-        languages: rec
-            .languages
-            .iter()
-            .enumerate()
-            .map(|(i, l)| BuiltLanguage {
-                id: format!("{sid}-language-{i}"),
-                service_id: sid.to_string(),
-                name: l.clone(),
-            })
-            .collect(),
-        eligibility_description: nonempty(&rec.eligibility),
-        minimum_age,
-        maximum_age,
-        application_process: referral_text(referral),
-        assured_date: assured_date(rec.verified_on.as_deref()).map_err(bad)?,
-        // `caution` is written for users; `notes` are the researchers' caveats.
-        alert: nonempty(&rec.caution),
-        attributes,
-    })
 }
 
 /// A source: source records (JSON lines) or a feed (one JSON document with `services`).
