@@ -134,33 +134,16 @@ impl Directory {
         fs::create_dir_all(&root).map_err(|e| Error::io("create", &root, e))?;
         let geo = Geography::bundled();
         let thesaurus = Thesaurus::bundled();
-        let bundled_date = crate::bundled::generated_at();
         let read_only = write_probe(&root).err();
         if read_only.is_none() {
             index::remove_abandoned_staging(&root);
         }
-
-        // CURRENT names the generation to serve; if it was lost (a crash between moving a
-        // generation into place and naming it) or names one that is not there whole, the
-        // newest whole one, named again.
-        let complete = index::complete_generations(&root);
-        let named = index::current_name(&root).filter(|n| complete.contains(n));
-        let pointer_lost = named.is_none();
-        let candidate = named.or_else(|| complete.into_iter().next());
-        // A generation indexed with another thesaurus lacks concepts this version searches
-        // for (an upgrade): it is rebuilt from its own feed, like a damaged one.
-        let existing = candidate.as_deref().map(|name| {
-            index::open(&root, name, geo).and_then(|gen| {
-                if gen.indexed_with.as_deref() == Some(&index::indexed_with(thesaurus)) {
-                    Ok(gen)
-                } else {
-                    Err(Error::Index(tantivy::TantivyError::InternalError(
-                        "it was made by an earlier version of Signpost's search".into(),
-                    )))
-                }
-            })
-        });
-        let (generation, opened) = match existing {
+        let (candidate, pointer_lost) = generation_to_serve(&root);
+        let existing = candidate
+            .as_deref()
+            .map(|name| open_if_current(&root, name, geo, thesaurus));
+        let bundled_date = crate::bundled::generated_at();
+        let (root, generation, opened) = match existing {
             Some(Ok(gen))
                 if gen
                     .meta
@@ -171,52 +154,38 @@ impl Directory {
                     // A repair for the next open; serving does not depend on it.
                     let _ = index::set_current(&root, &gen.name);
                 }
-                (gen, Opened::Existing)
+                (root, gen, Opened::Existing)
             }
-            Some(Ok(_)) => (build_from_bundled(&root)?, Opened::UpgradedToBundled),
+            Some(Ok(_)) => {
+                let gen = build_from_bundled(&root)?;
+                (root, gen, Opened::UpgradedToBundled)
+            }
             Some(Err(e)) => {
-                let reason = e.to_string();
-                let signer = candidate.as_ref().and_then(|name| {
-                    index::kept(&root)
-                        .into_iter()
-                        .find(|k| &k.name == name)
-                        .and_then(|k| k.signed_by)
-                });
-                let changes = candidate
-                    .as_ref()
-                    .map(|name| index::kept_phone_changes(&root, name))
-                    .unwrap_or_default();
-                let kept = candidate.map(|name| root.join(name).join("feed.json"));
-                let rebuilt = kept.and_then(|p| fs::read(p).ok()).and_then(|bytes| {
-                    let feed = feed::read(&bytes, geo).ok()?;
-                    let signer = signer.as_deref();
-                    let name = index::build_with(&root, &bytes, &feed, signer, thesaurus, &changes)
-                        .ok()?;
-                    index::open(&root, &name, geo).ok()
-                });
-                match rebuilt {
-                    Some(gen) => (gen, Opened::Rebuilt { reason }),
+                let opened = Opened::Rebuilt {
+                    reason: e.to_string(),
+                };
+                let name = candidate.as_deref().unwrap_or_default();
+                match rebuild_from_kept_feed(&root, name, geo, thesaurus) {
+                    Some(gen) => (root, gen, opened),
+                    // Nothing can be rebuilt here: serve the bundled snapshot from a folder
+                    // of this computer's temporary space.
                     None if read_only.is_some() => {
-                        // Nothing can be rebuilt here: serve the bundled snapshot from a
-                        // folder of this computer's temporary space.
                         let temp = std::env::temp_dir()
                             .join(format!("signpost-read-only-{}", std::process::id()));
                         fs::create_dir_all(&temp).map_err(|e| Error::io("create", &temp, e))?;
                         let gen = build_from_bundled(&temp)?;
-                        return Ok(Directory {
-                            root: temp,
-                            generation: gen,
-                            geo,
-                            thesaurus,
-                            meaning: None,
-                            opened: Opened::Rebuilt { reason },
-                            read_only,
-                        });
+                        (temp, gen, opened)
                     }
-                    None => (build_from_bundled(&root)?, Opened::Rebuilt { reason }),
+                    None => {
+                        let gen = build_from_bundled(&root)?;
+                        (root, gen, opened)
+                    }
                 }
             }
-            None => (build_from_bundled(&root)?, Opened::FromBundled),
+            None => {
+                let gen = build_from_bundled(&root)?;
+                (root, gen, Opened::FromBundled)
+            }
         };
         Ok(Directory {
             root,
@@ -554,6 +523,55 @@ fn build_from_bundled(root: &Path) -> Result<Generation> {
         Thesaurus::bundled(),
     )?;
     index::open(root, &name, geo)
+}
+
+/// The generation to serve, and whether CURRENT had to be found again. CURRENT names it;
+/// if it was lost (a crash between moving a generation into place and naming it) or names
+/// one that is not there whole, the newest whole one.
+fn generation_to_serve(root: &Path) -> (Option<String>, bool) {
+    let complete = index::complete_generations(root);
+    let named = index::current_name(root).filter(|n| complete.contains(n));
+    let pointer_lost = named.is_none();
+    (named.or_else(|| complete.into_iter().next()), pointer_lost)
+}
+
+/// Open generation `name`, refusing one indexed with another thesaurus: it lacks concepts
+/// this version searches for (an upgrade), so it is rebuilt from its own feed, like a
+/// damaged one.
+fn open_if_current(
+    root: &Path,
+    name: &str,
+    geo: &'static Geography,
+    thesaurus: &Thesaurus,
+) -> Result<Generation> {
+    let gen = index::open(root, name, geo)?;
+    if gen.indexed_with.as_deref() == Some(&index::indexed_with(thesaurus)) {
+        Ok(gen)
+    } else {
+        Err(Error::Index(tantivy::TantivyError::InternalError(
+            "it was made by an earlier version of Signpost's search".into(),
+        )))
+    }
+}
+
+/// Generation `name` built again from the feed kept beside it, with the key it was signed
+/// by and the phone changes it recorded; `None` when that cannot be done.
+fn rebuild_from_kept_feed(
+    root: &Path,
+    name: &str,
+    geo: &'static Geography,
+    thesaurus: &Thesaurus,
+) -> Option<Generation> {
+    let signer = index::kept(root)
+        .into_iter()
+        .find(|k| k.name == name)
+        .and_then(|k| k.signed_by);
+    let changes = index::kept_phone_changes(root, name);
+    let bytes = fs::read(root.join(name).join("feed.json")).ok()?;
+    let feed = feed::read(&bytes, geo).ok()?;
+    let rebuilt =
+        index::build_with(root, &bytes, &feed, signer.as_deref(), thesaurus, &changes).ok()?;
+    index::open(root, &rebuilt, geo).ok()
 }
 
 /// Ok when files can be created in `root`; otherwise why not, in words.
