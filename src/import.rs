@@ -145,70 +145,12 @@ pub async fn import(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Imported> {
     let base = check_url(base.trim_end_matches('/'))?;
-    let fetcher = Fetcher::new(limits, &base)?;
-    let get = |url: Url| {
-        let fetcher = &fetcher;
-        async move {
-            match fetcher
-                .get(&url, &Validators::default(), MAX_PAGE_BYTES, &|_| {})
-                .await?
-            {
-                Fetched::Body { bytes, .. } => serde_json::from_slice::<Value>(&bytes)
-                    .map_err(|e| shape(&url, &format!("not valid JSON ({e})"))),
-                Fetched::NotModified => Err(shape(&url, "answered 304 to a plain request")),
-            }
-        }
+    let api = Api {
+        fetcher: Fetcher::new(limits, &base)?,
+        base,
     };
-    let services_url = |rest: &str| -> Result<Url> {
-        Url::parse(&format!(
-            "{}/services{rest}",
-            base.as_str().trim_end_matches('/')
-        ))
-        .map_err(|_| shape(&base, "cannot make the services address"))
-    };
-
     let mut out = Imported::default();
-    let mut services: Vec<Value> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for page in 1.. {
-        if page > MAX_PAGES {
-            return Err(Error::Import(format!(
-                "{base}: more than {MAX_PAGES} pages of services; stopped (no feed was written)"
-            )));
-        }
-        let url = services_url(&format!("?page={page}"))?;
-        let p = page_of(get(url.clone()).await?, &url)?;
-        let empty = p.items.is_empty();
-        for item in p.items {
-            let Some(id) = item.get("id").and_then(Value::as_str).map(String::from) else {
-                // Kept as it is: the feed's reader sets it aside and says why.
-                services.push(item);
-                continue;
-            };
-            // Some APIs repeat an item across pages when the list changes under them.
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let whole = NESTED_PARTS.iter().all(|k| item.get(*k).is_some());
-            let service = if whole {
-                item
-            } else {
-                out.fetched_whole += 1;
-                let id_path: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-                get(services_url(&format!("/{id_path}"))?).await?
-            };
-            services.push(service);
-        }
-        out.pages = page;
-        progress(Progress::Page {
-            page,
-            of: p.total_pages,
-            services: services.len(),
-        });
-        if empty || p.last || p.total_pages.is_some_and(|t| page >= t) {
-            break;
-        }
-    }
+    let mut services = api.all_services(&mut out, progress).await?;
     for s in &mut services {
         categorise(s, map, &mut out);
     }
@@ -217,12 +159,95 @@ pub async fn import(
         "version": "3.0",
         "publisher": {
             "name": publisher,
-            "description": format!("Imported from {base} by signpost import"),
+            "description": format!("Imported from {} by signpost import", api.base),
         },
         "generated_at": now.to_string(),
         "services": services,
     });
     Ok(out)
+}
+
+/// An Open Referral API: its root address and the fetcher that reads it.
+struct Api {
+    base: Url,
+    fetcher: Fetcher,
+}
+
+impl Api {
+    /// One page or service, as JSON.
+    async fn get(&self, url: Url) -> Result<Value> {
+        match self
+            .fetcher
+            .get(&url, &Validators::default(), MAX_PAGE_BYTES, &|_| {})
+            .await?
+        {
+            Fetched::Body { bytes, .. } => serde_json::from_slice::<Value>(&bytes)
+                .map_err(|e| shape(&url, &format!("not valid JSON ({e})"))),
+            Fetched::NotModified => Err(shape(&url, "answered 304 to a plain request")),
+        }
+    }
+
+    /// `BASE/services` followed by `rest` ("?page=2", "/an-id").
+    fn services_url(&self, rest: &str) -> Result<Url> {
+        Url::parse(&format!(
+            "{}/services{rest}",
+            self.base.as_str().trim_end_matches('/')
+        ))
+        .map_err(|_| shape(&self.base, "cannot make the services address"))
+    }
+
+    /// Every service, page by page, each whole (fetched on its own when the list gives
+    /// only a summary); stops after [`MAX_PAGES`].
+    async fn all_services(
+        &self,
+        out: &mut Imported,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Vec<Value>> {
+        let mut services: Vec<Value> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for page in 1.. {
+            if page > MAX_PAGES {
+                return Err(Error::Import(format!(
+                    "{}: more than {MAX_PAGES} pages of services; stopped (no feed was written)",
+                    self.base
+                )));
+            }
+            let url = self.services_url(&format!("?page={page}"))?;
+            let p = page_of(self.get(url.clone()).await?, &url)?;
+            let empty = p.items.is_empty();
+            for item in p.items {
+                let Some(id) = item.get("id").and_then(Value::as_str).map(String::from) else {
+                    // Kept as it is: the feed's reader sets it aside and says why.
+                    services.push(item);
+                    continue;
+                };
+                // Some APIs repeat an item across pages when the list changes under them.
+                if seen.insert(id.clone()) {
+                    services.push(self.whole(item, &id, out).await?);
+                }
+            }
+            out.pages = page;
+            progress(Progress::Page {
+                page,
+                of: p.total_pages,
+                services: services.len(),
+            });
+            if empty || p.last || p.total_pages.is_some_and(|t| page >= t) {
+                break;
+            }
+        }
+        Ok(services)
+    }
+
+    /// The list item itself when it carries the nested parts, else `services/{id}`.
+    async fn whole(&self, item: Value, id: &str, out: &mut Imported) -> Result<Value> {
+        if NESTED_PARTS.iter().all(|k| item.get(*k).is_some()) {
+            return Ok(item);
+        }
+        out.fetched_whole += 1;
+        let id_path: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        self.get(self.services_url(&format!("/{id_path}"))?).await
+    }
 }
 
 /// Add Signpost category attributes for the service's mapped terms, and count the rest.
