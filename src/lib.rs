@@ -41,9 +41,9 @@
 //! - [`eval`]: search quality against judged queries.
 
 pub mod bundled;
-pub mod changed;
+pub(crate) mod changed;
 pub mod contact;
-pub mod coverage;
+pub(crate) mod coverage;
 pub mod directory;
 pub mod error;
 pub mod eval;
@@ -63,7 +63,7 @@ pub mod publish;
 pub mod review;
 pub mod search;
 pub mod signing;
-pub mod signs;
+pub(crate) mod signs;
 pub mod slip;
 pub mod store;
 pub mod sync;

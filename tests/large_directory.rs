@@ -45,12 +45,7 @@ fn a_large_directory_searches_across_segments() {
         .unwrap();
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let segments = dir
-        .generation()
-        .index
-        .searchable_segment_metas()
-        .unwrap()
-        .len();
+    let segments = dir.generation().segments().unwrap();
     assert_eq!(
         segments,
         cores.min(2),

@@ -61,24 +61,24 @@ pub struct Kept {
 pub struct Generation {
     pub name: String,
     /// The format and thesaurus it was indexed with (`None`: an older version's).
-    pub indexed_with: Option<String>,
+    pub(crate) indexed_with: Option<String>,
     pub path: PathBuf,
     pub meta: FeedMeta,
     pub problems: Vec<Problem>,
     /// Id of the key that signed its feed, if it was signed.
     pub signed_by: Option<String>,
     /// Full records, on disk.
-    pub records: Records,
+    pub(crate) records: Records,
     /// What a result shows of each service, in the same order.
     pub summaries: Vec<Summary>,
-    pub facts: std::sync::Arc<[Facts]>,
+    pub(crate) facts: std::sync::Arc<[Facts]>,
     /// `Rank` of each service, in the same order.
-    pub ranks: std::sync::Arc<[Rank]>,
-    pub index: Index,
-    pub reader: IndexReader,
-    pub fields: Fields,
+    pub(crate) ranks: std::sync::Arc<[Rank]>,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
     /// Services whose numbers an update changed lately (see [`crate::changed`]).
-    pub phone_changes: PhoneChanges,
+    pub(crate) phone_changes: PhoneChanges,
     by_id: HashMap<String, usize>,
 }
 
@@ -89,6 +89,12 @@ impl Generation {
 
     pub fn len(&self) -> usize {
         self.summaries.len()
+    }
+
+    /// How many index segments the build wrote (one per core it used, up to two), for
+    /// checking that a large directory is built in parallel.
+    pub fn segments(&self) -> tantivy::Result<usize> {
+        Ok(self.index.searchable_segment_metas()?.len())
     }
 
     pub fn is_empty(&self) -> bool {
