@@ -17,7 +17,8 @@
 //! # Ok::<(), signpost::Error>(())
 //! ```
 //!
-//! Modules, one concept each:
+//! `ARCHITECTURE.md` at the repository root maps the data flow and where each kind of change
+//! goes. Modules, one concept each:
 //! - [`model`]: HSDS 3.0 service shapes;
 //! - [`feed`]: reading and validating feeds;
 //! - [`geo`]: boroughs, postcode districts, distances;
