@@ -1,13 +1,21 @@
 //! The directory snapshot shipped inside the program (index-data/), so a fresh install
 //! searches with no files and no network.
 
+/// The bundled feed (`index-data/feed.json`), signed by `index-data/publisher.pub`.
 pub const FEED: &str = include_str!("../index-data/feed.json");
+/// The search thesaurus: concepts and the words that express them.
 pub const THESAURUS: &str = include_str!("../index-data/thesaurus.json");
+/// Signs of each need, for reading a situation by meaning.
 pub const SIGNS: &str = include_str!("../index-data/signs.json");
+/// Ages read from services' eligibility text and reviewed by hand, for the publisher's build.
 pub const REVIEWED_AGES: &str = include_str!("../index-data/reviewed-ages.json");
+/// Open Referral taxonomy terms mapped to Signpost categories, for `signpost import`.
 pub const TAXONOMY_MAP: &str = include_str!("../index-data/taxonomy-map.json");
+/// The 33 London authorities: GSS codes, names and aliases.
 pub const BOROUGHS: &str = include_str!("../index-data/boroughs.json");
+/// Postcode districts with their centroids and the boroughs they fall in.
 pub const DISTRICTS: &str = include_str!("../index-data/postcode-districts.json");
+/// Borough boundaries (GeoJSON), drawn as the coverage map.
 pub const BOUNDARIES: &str = include_str!("../index-data/london-boroughs.geojson");
 
 /// The bundled snapshot's `generated_at`, read once per process (it means parsing the whole

@@ -9,12 +9,14 @@ use serde::Serialize;
 /// A value to show and, when it is safe to follow, the link for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
+    /// The value as the feed gave it, shown as text.
     pub text: String,
     /// `https://…`, `tel:…` or `mailto:…`; `None` when the value is shown as text only.
     pub href: Option<String>,
 }
 
 impl Link {
+    /// A website: a link only over https.
     pub fn web(url: &str) -> Link {
         Link {
             text: url.to_string(),
@@ -22,6 +24,7 @@ impl Link {
         }
     }
 
+    /// An email address: a `mailto:` link only for a plain address.
     pub fn email(address: &str) -> Link {
         Link {
             text: address.to_string(),

@@ -114,7 +114,9 @@ impl CoverageMatrix {
 /// One borough's services, grouped by type of help.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoroughView {
+    /// The borough's GSS code (`E09000012`).
     pub gss_code: String,
+    /// The borough's name.
     pub name: String,
     /// "Local services in Bexley".
     pub heading: String,

@@ -36,16 +36,24 @@ pub enum Opened {
     UpgradedToBundled,
     /// The current generation could not be opened; rebuilt from the kept feed (or the
     /// bundled one if that was unusable too). `reason` says what was wrong.
-    Rebuilt { reason: String },
+    Rebuilt {
+        /// What was wrong with it.
+        reason: String,
+    },
 }
 
 /// Summary for status lines.
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectoryInfo {
+    /// Who published the feed in use.
     pub publisher: Option<String>,
+    /// When the feed in use was generated.
     pub generated_at: Option<Timestamp>,
+    /// How many services it holds.
     pub services: usize,
+    /// How many of its records were set aside.
     pub set_aside: usize,
+    /// The generation folder serving it (`gen-000007`).
     pub generation: String,
 }
 
@@ -60,20 +68,29 @@ pub struct ServiceDetails {
     pub covers: String,
     /// The same as codes, for drawing on a map.
     pub coverage_areas: Coverage,
+    /// Its category ids, main one first.
     pub categories: Vec<String>,
+    /// Open, closed or unknown at the moment asked about.
     pub open: OpenState,
+    /// The open state in words ("open now until 17:00").
     pub open_text: String,
     /// Hours as published, for the service as a whole.
     pub hours_text: Vec<String>,
+    /// Each number with its label, hours and sources.
     pub phones: Vec<PhoneDetails>,
+    /// Its website, linked only over https.
     pub website: Option<Link>,
+    /// Its email address, linked only when plain.
     pub email: Option<Link>,
     /// "ages 13–25", "ages 18 and over".
     pub ages: Option<String>,
+    /// How it takes referrals, in words ([`crate::present::referral`]).
     pub referral_text: Option<String>,
+    /// Languages it lists.
     pub languages: Vec<String>,
     /// Where the facts were seen.
     pub sources: Vec<Link>,
+    /// How long since the record was reviewed, and the warning to show.
     pub review: Review,
     /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
     pub phone_changed: Option<String>,
@@ -92,9 +109,11 @@ pub struct PhoneDetails {
     pub label: Option<String>,
     /// Its hours as published ("Mon–Fri 9am–5pm"), if stated.
     pub hours: Option<String>,
+    /// Where the number was found (pages the researchers read).
     pub sources: Vec<Link>,
 }
 
+/// The directory in use: the current generation, opened and searchable. Opening repairs what a crash or an upgrade left (see [`Opened`]); applying a feed builds a new generation and switches to it, or changes nothing.
 pub struct Directory {
     root: PathBuf,
     generation: Generation,
@@ -204,6 +223,7 @@ impl Directory {
         self.read_only.as_deref()
     }
 
+    /// How the directory was opened (as it was, rebuilt, from the bundled snapshot).
     pub fn opened(&self) -> &Opened {
         &self.opened
     }
@@ -213,6 +233,7 @@ impl Directory {
         &self.root
     }
 
+    /// The generation being served.
     pub fn generation(&self) -> &Generation {
         &self.generation
     }
@@ -222,6 +243,7 @@ impl Directory {
         &self.generation.problems
     }
 
+    /// What the directory holds: publisher, date, services and records set aside.
     pub fn info(&self) -> DirectoryInfo {
         DirectoryInfo {
             publisher: self.generation.meta.publisher.clone(),
@@ -286,6 +308,7 @@ impl Directory {
             .ok_or_else(|| Error::UnknownBorough(name.trim().to_string()))
     }
 
+    /// Search the directory (see [`crate::search`]); an error only for a filter that cannot be understood or a damaged index.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         search::run(
             &self.generation,

@@ -26,23 +26,32 @@ pub enum Error {
     FeedShape(String),
     /// Every record in the feed was set aside.
     #[error("the feed has no usable service records ({set_aside} set aside); nothing was changed")]
-    FeedEmpty { set_aside: usize },
+    FeedEmpty {
+        /// How many records were set aside.
+        set_aside: usize,
+    },
     /// The feed is not newer than the directory in use (no rollback).
     #[error("the feed is dated {feed}, which is not newer than the directory in use ({current}); nothing was changed")]
     FeedNotNewer {
+        /// The feed's date.
         feed: jiff::Timestamp,
+        /// The date of the directory in use.
         current: jiff::Timestamp,
     },
     /// The feed is dated more than a day after this computer's clock.
     #[error("the feed is dated {feed}, more than a day after this computer's clock ({now}); a publisher's clock may be wrong, so it was not applied and the next correctly dated feed will be; nothing was changed")]
     FeedFromFuture {
+        /// The feed's date.
         feed: jiff::Timestamp,
+        /// This computer's clock.
         now: jiff::Timestamp,
     },
     /// This computer's clock is before the bundled snapshot's date: certainly wrong.
     #[error("this computer's clock says {now}, which is before the date of the directory Signpost shipped with ({bundled}); set the clock right and update again; nothing was changed")]
     ClockWrong {
+        /// This computer's clock.
         now: jiff::Timestamp,
+        /// The bundled snapshot's date.
         bundled: jiff::Timestamp,
     },
     /// Updates cannot be saved (a read-only data folder); searches still work.
@@ -53,10 +62,18 @@ pub enum Error {
     LockedByPolicy(PathBuf),
     /// A new publisher key was given without confirming its fingerprint.
     #[error("changing the publisher key needs confirmation: Signpost would then trust any directory signed with key {fingerprint}, and whoever holds that key could change every number it shows")]
-    KeyNotConfirmed { fingerprint: String },
+    KeyNotConfirmed {
+        /// The new key's id, to show and confirm.
+        fingerprint: String,
+    },
     /// The organisation's policy file could not be read.
     #[error("the policy file {path} could not be used: {why}")]
-    PolicyInvalid { path: PathBuf, why: String },
+    PolicyInvalid {
+        /// The policy file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A publisher key could not be read or used.
     #[error("the publisher key is not usable: {0}")]
     KeyInvalid(String),
@@ -68,20 +85,36 @@ pub enum Error {
     SignatureMissing(String),
     /// The feed address is not one Signpost will fetch from.
     #[error("the feed address \"{url}\" is not usable: {why}")]
-    FeedUrl { url: String, why: &'static str },
+    FeedUrl {
+        /// The address given.
+        url: String,
+        /// Why it is not usable.
+        why: &'static str,
+    },
     /// The feed server could not be reached or stopped answering.
     #[error("could not download the feed from {host}: {why}; nothing was changed")]
-    Network { host: String, why: String },
+    Network {
+        /// The server.
+        host: String,
+        /// What went wrong, in words.
+        why: String,
+    },
     /// The feed server answered, but not with the feed.
     #[error("the feed server at {host} answered \"{status}\" for {url}; nothing was changed")]
     HttpStatus {
+        /// The server.
         host: String,
+        /// The HTTP status, with its reason.
         status: String,
+        /// The address asked for.
         url: String,
     },
     /// The feed is bigger than Signpost will download.
     #[error("the feed is larger than the {limit_mb} MB Signpost accepts, so it was not downloaded in full; nothing was changed")]
-    FeedTooLarge { limit_mb: u64 },
+    FeedTooLarge {
+        /// The limit, in MB.
+        limit_mb: u64,
+    },
     /// A step of an update stopped unexpectedly (a bug or a crash in a worker thread).
     #[error("the update stopped before it finished ({0}); nothing was changed")]
     UpdateInterrupted(String),
@@ -99,16 +132,29 @@ pub enum Error {
     InvalidQuery(String),
     /// The postcode filter is not a UK postcode or district.
     #[error("\"{input}\" {why}")]
-    InvalidPostcode { input: String, why: String },
+    InvalidPostcode {
+        /// The postcode as given.
+        input: String,
+        /// Why it is not one.
+        why: String,
+    },
     /// A category filter that is not one of the directory's categories.
     #[error("\"{given}\" is not a category; use one of: {known}")]
-    UnknownCategory { given: String, known: String },
+    UnknownCategory {
+        /// The category given.
+        given: String,
+        /// The categories there are, comma separated.
+        known: String,
+    },
     /// A referral filter that is not one of the three routes.
     #[error("\"{0}\" is not a referral route; use self, professional or professional-only")]
     UnknownReferral(String),
     /// The shortlist already holds as many services as it can.
     #[error("the shortlist holds at most {max} services; remove one first")]
-    ShortlistFull { max: usize },
+    ShortlistFull {
+        /// How many it holds.
+        max: usize,
+    },
     /// A service was named by an empty id.
     #[error("a shortlist entry needs a service id")]
     MissingServiceId,
@@ -117,7 +163,12 @@ pub enum Error {
     NoDataDir,
     /// A line of a judged-queries file is not a judged query.
     #[error("line {line} is not a judged query: {why}")]
-    JudgedQuery { line: usize, why: String },
+    JudgedQuery {
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+    },
     /// The on-device model is needed for this and could not be loaded.
     #[error("{0}")]
     ModelUnavailable(String),
@@ -132,9 +183,12 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("could not {action} {path}: {}", plain_io(source))]
     Io {
+        /// What was being done ("read", "write").
         action: &'static str,
+        /// The file or folder.
         path: PathBuf,
         #[source]
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// Another Signpost process has the shortlist and settings open.

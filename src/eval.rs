@@ -13,10 +13,13 @@ use crate::search::SearchRequest;
 /// One judged query.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Judged {
+    /// The query as typed.
     pub query: String,
     #[serde(default)]
+    /// The borough picked, if any.
     pub borough: Option<String>,
     #[serde(default)]
+    /// The postcode given, if any.
     pub postcode: Option<String>,
     /// Service id → grade (3 the one to refer to, 2 good, 1 acceptable).
     pub relevant: HashMap<String, u32>,
@@ -25,21 +28,28 @@ pub struct Judged {
 /// How one query did.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The judged query.
     pub judged: Judged,
     /// Ids returned, best first (top 10).
     pub ranked: Vec<String>,
     /// Rank (from 1) of the first grade ≥ 2 service in the top 10.
     pub first_good: Option<usize>,
+    /// nDCG@5 of this query's results.
     pub ndcg5: f64,
 }
 
 /// The summary figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scores {
+    /// Share of queries with a relevant service in the first 3.
     pub success_at_3: f64,
+    /// Mean reciprocal rank of the first relevant service.
     pub mrr: f64,
+    /// Mean nDCG@5.
     pub ndcg_at_5: f64,
+    /// Share of queries that returned nothing.
     pub zero: f64,
+    /// How many queries were scored.
     pub n: usize,
 }
 

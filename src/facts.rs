@@ -12,7 +12,9 @@ use crate::text;
 /// Where a service works.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Coverage {
+    /// Works across the UK (or coverage says national).
     pub national: bool,
+    /// Works across all of London.
     pub london_wide: bool,
     /// GSS codes of the boroughs named.
     pub boroughs: Vec<String>,
@@ -27,7 +29,9 @@ pub struct Coverage {
 pub enum PlaceMatch {
     /// Works in that borough specifically.
     Local,
+    /// Works across London.
     LondonWide,
+    /// Works nationally.
     National,
     /// Coverage not stated by the publisher.
     Unstated,
@@ -150,10 +154,15 @@ impl Coverage {
 /// What search needs to know about one service.
 #[derive(Debug, Clone)]
 pub struct Facts {
+    /// Where it works.
     pub coverage: Coverage,
+    /// Its category ids, main one first.
     pub categories: Vec<String>,
+    /// How it takes referrals, when stated.
     pub referral: Option<Referral>,
+    /// The youngest age it states, if any.
     pub min_age: Option<u32>,
+    /// The oldest age it states, if any.
     pub max_age: Option<u32>,
     /// Service hours, or the union of its phones' hours when the service states none.
     pub hours: Hours,
@@ -222,6 +231,7 @@ impl Rank {
     const PROFESSIONAL_REFERRAL: u8 = 8;
     const HAS_LOCATIONS: u8 = 16;
 
+    /// The compact form of `f` that the collector reads for every candidate.
     pub fn of(f: &Facts, geo: &Geography) -> Rank {
         let mut flags = 0;
         let mut set = |cond: bool, bit: u8| {
@@ -291,6 +301,7 @@ impl Rank {
         self.boroughs != 0 && self.flags & (Rank::LONDON_WIDE | Rank::NATIONAL) == 0
     }
 
+    /// True when the service lists at least one location (for nearness).
     pub fn has_locations(&self) -> bool {
         self.flags & Rank::HAS_LOCATIONS != 0
     }

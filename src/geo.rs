@@ -9,21 +9,29 @@ use serde::{Deserialize, Serialize};
 use crate::text;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// One of the 33 London local authorities.
 pub struct Borough {
+    /// Its GSS code (`E09000012`).
     pub gss_code: String,
+    /// Its name ("Hackney").
     pub name: String,
     #[serde(default)]
+    /// Other names people use for it ("City", "Kingston").
     pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// A postcode district ("E8") and where it is.
 pub struct District {
     /// The outward code: "E8", "SW1A".
     pub district: String,
+    /// Latitude of the district's centroid.
     pub latitude: f64,
+    /// Longitude of the district's centroid.
     pub longitude: f64,
     /// GSS codes of the boroughs holding at least 5% of its postcodes.
     pub boroughs: Vec<String>,
+    /// Share of its postcodes inside London (0 to 1).
     pub share_in_london: f64,
 }
 
@@ -63,6 +71,7 @@ impl std::fmt::Display for PostcodeError {
     }
 }
 
+/// London's authorities and postcode districts, with lookups by name, alias, code and postcode.
 pub struct Geography {
     boroughs: Vec<Borough>,
     by_name: HashMap<String, usize>,
@@ -92,6 +101,7 @@ impl Geography {
         })
     }
 
+    /// Geography from its boroughs and districts (the bundled one is [`Geography::bundled`]).
     pub fn new(boroughs: Vec<Borough>, districts: Vec<District>) -> Geography {
         let mut by_name = HashMap::new();
         for (i, b) in boroughs.iter().enumerate() {
@@ -112,6 +122,7 @@ impl Geography {
         }
     }
 
+    /// The 33 authorities.
     pub fn boroughs(&self) -> &[Borough] {
         &self.boroughs
     }
@@ -123,6 +134,7 @@ impl Geography {
             .fold(0, |m, i| m | (1u64 << i))
     }
 
+    /// The borough with GSS code `gss`.
     pub fn borough(&self, gss: &str) -> Option<&Borough> {
         self.boroughs.iter().find(|b| b.gss_code == gss)
     }
@@ -147,6 +159,7 @@ impl Geography {
             .map(|(k, &i)| (k.as_str(), self.boroughs[i].gss_code.as_str()))
     }
 
+    /// The district with outward code `code` ("E8"), in any case.
     pub fn district(&self, code: &str) -> Option<&District> {
         self.districts.get(&code.to_uppercase())
     }

@@ -18,6 +18,7 @@ pub fn in_london(t: jiff::Timestamp, format: &str) -> String {
     t.to_zoned(london().clone()).strftime(format).to_string()
 }
 
+/// Europe/London, from the bundled time-zone database.
 pub fn london() -> &'static TimeZone {
     static TZ: OnceLock<TimeZone> = OnceLock::new();
     TZ.get_or_init(|| {
@@ -30,14 +31,21 @@ pub fn london() -> &'static TimeZone {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum OpenState {
     /// Open; `until` is when it next closes, `None` when it never closes (24/7).
-    Open { until: Option<Timestamp> },
+    Open {
+        /// When it next closes.
+        until: Option<Timestamp>,
+    },
     /// Closed; `opens` is the next opening, `None` when no opening is scheduled.
-    Closed { opens: Option<Timestamp> },
+    Closed {
+        /// When it next opens.
+        opens: Option<Timestamp>,
+    },
     /// No readable schedule: say so, never "closed".
     Unknown,
 }
 
 impl OpenState {
+    /// True when open now.
     pub fn is_open(&self) -> bool {
         matches!(self, OpenState::Open { .. })
     }

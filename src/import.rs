@@ -75,7 +75,9 @@ impl TaxonomyMap {
 pub struct Imported {
     /// The feed document, ready to write.
     pub feed: Value,
+    /// Services written.
     pub services: usize,
+    /// Pages read.
     pub pages: u32,
     /// Services fetched whole because their list item lacked nested parts.
     pub fetched_whole: usize,
@@ -87,9 +89,13 @@ pub struct Imported {
 
 /// Progress, for the command line.
 pub enum Progress {
+    /// A page of services read.
     Page {
+        /// Its number, from 1.
         page: u32,
+        /// How many pages the API says there are, if it says.
         of: Option<u32>,
+        /// Services read so far.
         services: usize,
     },
 }

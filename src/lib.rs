@@ -41,6 +41,8 @@
 //! - [`sync`]: keeping the directory current from the signed feed (reqwest + tokio);
 //! - [`eval`]: search quality against judged queries.
 
+#![warn(missing_docs)]
+
 pub mod bundled;
 pub(crate) mod changed;
 pub mod contact;

@@ -17,21 +17,27 @@ type Ring = Vec<(f64, f64)>;
 const WIDTH: f64 = 400.0;
 
 #[derive(Debug, Clone, Serialize)]
+/// One borough's outline.
 pub struct Outline {
+    /// Its GSS code.
     pub gss_code: String,
+    /// Its name.
     pub name: String,
     /// SVG path data (`M x y L … Z`).
     pub path: String,
     /// Where a label for the borough goes: the centre of its largest part, in the same
     /// units as `path`.
     pub label_x: f64,
+    /// Where its label goes, vertically.
     pub label_y: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// London's borough outlines, in one SVG coordinate space.
 pub struct Map {
     /// `0 0 W H`.
     pub view_box: String,
+    /// Each borough's outline.
     pub boroughs: Vec<Outline>,
 }
 

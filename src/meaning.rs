@@ -46,19 +46,26 @@ const MAGIC: &[u8; 8] = b"SPSTATIC";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
     #[error("the meaning model is not installed (no {0})")]
+    /// A file of the model is not where it should be.
     Missing(PathBuf),
     #[error("the meaning model's {0} is damaged (its checksum does not match)")]
+    /// A file's checksum does not match.
     Damaged(&'static str),
     #[error("the meaning model could not be read: {0}")]
+    /// A file could not be read.
     Unreadable(String),
 }
 
 /// What the model is, as `model.json` says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelInfo {
+    /// The model's name.
     pub name: String,
+    /// Its licence.
     pub licence: String,
+    /// Where it came from.
     pub source: String,
+    /// Length of its vectors.
     pub dimensions: usize,
     /// sha256 of each file, checked on load.
     files: std::collections::BTreeMap<String, String>,
@@ -66,6 +73,7 @@ pub struct ModelInfo {
 
 /// The loaded model.
 pub struct Model {
+    /// What the model is.
     pub info: ModelInfo,
     tokenizer: Tokenizer,
     /// One row of `dims` per vocabulary token, kept as float16 as the file holds it (half
@@ -212,7 +220,9 @@ impl Model {
 
 /// The model with the signs of every need embedded by it: what search reads meaning with.
 pub struct Meaning {
+    /// The model, for reading the query.
     pub model: Model,
+    /// The signs of each need, as vectors.
     pub signs: crate::signs::Signs,
 }
 

@@ -99,63 +99,92 @@ fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 #[serde(default)]
 pub struct Service {
     #[serde(deserialize_with = "null_default")]
+    /// Stable id (a slug for Signpost's own services).
     pub id: String,
     #[serde(deserialize_with = "null_default")]
+    /// The service's name.
     pub name: String,
+    /// Another name it goes by.
     pub alternate_name: Option<String>,
+    /// `active`, or `inactive`/`defunct` (set aside).
     pub status: Option<String>,
+    /// What it does.
     pub description: Option<String>,
+    /// Its website.
     pub url: Option<String>,
+    /// Its email address.
     pub email: Option<String>,
+    /// The organisation that runs it.
     pub organization: Option<Organization>,
     #[serde(deserialize_with = "null_default")]
+    /// Its phone numbers, main one first.
     pub phones: Vec<Phone>,
     #[serde(deserialize_with = "null_default")]
+    /// Its opening hours.
     pub schedules: Vec<Schedule>,
     #[serde(deserialize_with = "null_default")]
+    /// Where it works.
     pub service_areas: Vec<ServiceArea>,
     #[serde(deserialize_with = "null_default")]
+    /// Where it is (confidential addresses redacted).
     pub service_at_locations: Vec<ServiceAtLocation>,
     #[serde(deserialize_with = "null_default")]
+    /// Languages it offers.
     pub languages: Vec<Language>,
+    /// Who it is for, as published.
     pub eligibility_description: Option<String>,
+    /// The youngest age it serves, if stated.
     pub minimum_age: Option<f64>,
+    /// The oldest age it serves, if stated.
     pub maximum_age: Option<f64>,
+    /// How to get help from it, as published.
     pub application_process: Option<String>,
     /// Date the record was last checked by its publisher (`YYYY-MM-DD`).
     pub assured_date: Option<String>,
+    /// When the publisher last changed the record.
     pub last_modified: Option<String>,
     /// Caveats about the record: conflicting sources, numbers left out on purpose.
     pub alert: Option<String>,
     #[serde(deserialize_with = "null_default")]
+    /// Taxonomy terms: categories, referral route, sources.
     pub attributes: Vec<Attribute>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// The organisation running a service.
 pub struct Organization {
+    /// Its id.
     pub id: Option<String>,
     #[serde(deserialize_with = "null_default")]
+    /// Its name.
     pub name: String,
+    /// Its website.
     pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// A phone number and when it is answered.
 pub struct Phone {
+    /// Its id.
     pub id: Option<String>,
     #[serde(deserialize_with = "null_default")]
+    /// The number as published.
     pub number: String,
     /// A number in HSDS 3.0 (`100`); text in other feeds. Read as either.
     #[serde(deserialize_with = "text_or_number")]
     pub extension: Option<String>,
     #[serde(rename = "type")]
+    /// `voice`, `text`, `fax`… as published.
     pub kind: Option<String>,
     /// What the number is for ("Emergency via textphone").
     pub description: Option<String>,
     #[serde(deserialize_with = "null_default")]
+    /// When it is answered.
     pub schedules: Vec<Schedule>,
     #[serde(deserialize_with = "null_default")]
+    /// Its sources and other terms.
     pub attributes: Vec<Attribute>,
 }
 
@@ -163,6 +192,7 @@ pub struct Phone {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Schedule {
+    /// Its id.
     pub id: Option<String>,
     /// `WEEKLY` (or `DAILY`); other frequencies are kept as text only.
     pub freq: Option<String>,
@@ -172,7 +202,9 @@ pub struct Schedule {
     pub opens_at: Option<String>,
     /// `HH:MM` local time; before `opens_at` means the hours run past midnight.
     pub closes_at: Option<String>,
+    /// The first date the hours apply (YYYY-MM-DD).
     pub valid_from: Option<String>,
+    /// The last date the hours apply (YYYY-MM-DD).
     pub valid_to: Option<String>,
     /// The hours as published, shown to people whether or not a rule could be read.
     pub description: Option<String>,
@@ -180,12 +212,18 @@ pub struct Schedule {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// An area a service works in.
 pub struct ServiceArea {
+    /// Its id.
     pub id: Option<String>,
     #[serde(deserialize_with = "null_default")]
+    /// Its name (a borough, "London-wide", "National").
     pub name: String,
+    /// More about it.
     pub description: Option<String>,
+    /// Its extent, as published (GeoJSON or text).
     pub extent: Option<String>,
+    /// What `extent` is.
     pub extent_type: Option<String>,
     /// e.g. `http://statistics.data.gov.uk/id/statistical-geography/E09000012`.
     pub uri: Option<String>,
@@ -193,25 +231,37 @@ pub struct ServiceArea {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// A service at a location.
 pub struct ServiceAtLocation {
+    /// Its id.
     pub id: Option<String>,
+    /// More about the service there.
     pub description: Option<String>,
+    /// The location.
     pub location: Option<Location>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// A place a service is delivered from.
 pub struct Location {
+    /// Its id.
     pub id: Option<String>,
     /// `physical`, `postal`, `virtual`; `redacted` means the address is confidential.
     pub location_type: Option<String>,
+    /// Its name.
     pub name: Option<String>,
+    /// More about it.
     pub description: Option<String>,
+    /// Latitude.
     pub latitude: Option<f64>,
+    /// Longitude.
     pub longitude: Option<f64>,
     #[serde(deserialize_with = "null_default")]
+    /// Its addresses.
     pub addresses: Vec<Address>,
     #[serde(deserialize_with = "null_default")]
+    /// Its terms (for example, that the address is confidential).
     pub attributes: Vec<Attribute>,
     /// Set by validation: the borough (GSS code) of a location, the one fact kept when
     /// its address is confidential.
@@ -220,22 +270,35 @@ pub struct Location {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// A postal address.
 pub struct Address {
+    /// First line.
     pub address_1: Option<String>,
+    /// Second line.
     pub address_2: Option<String>,
+    /// Town or city.
     pub city: Option<String>,
+    /// Region.
     pub region: Option<String>,
+    /// State or province.
     pub state_province: Option<String>,
+    /// Postcode.
     pub postal_code: Option<String>,
+    /// Country code.
     pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
+/// A language a service offers.
 pub struct Language {
+    /// Its id.
     pub id: Option<String>,
+    /// Its name ("Polish").
     pub name: Option<String>,
+    /// Its code ("pl").
     pub code: Option<String>,
+    /// A note about it.
     pub note: Option<String>,
 }
 
@@ -243,11 +306,17 @@ pub struct Language {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Attribute {
+    /// Its id.
     pub id: Option<String>,
+    /// The kind of record it is attached to.
     pub link_entity: Option<String>,
+    /// The id of that record.
     pub link_id: Option<String>,
+    /// The id of its taxonomy term.
     pub taxonomy_term_id: Option<String>,
+    /// The term itself.
     pub taxonomy_term: Option<TaxonomyTerm>,
+    /// A value, for terms that carry one (a source's address).
     pub value: Option<String>,
 }
 
@@ -256,12 +325,18 @@ pub struct Attribute {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct TaxonomyTerm {
+    /// Its id.
     pub id: Option<String>,
+    /// Its code (`domestic-abuse`).
     pub code: Option<String>,
+    /// Its label.
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Its label in older feeds.
     pub term: Option<String>,
+    /// What it means.
     pub description: Option<String>,
+    /// The taxonomy it belongs to (`signpost:category`).
     pub taxonomy: Option<String>,
 }
 
@@ -307,6 +382,7 @@ pub enum Referral {
 }
 
 impl Referral {
+    /// The route from its code: `self`, `professional` or `both`.
     pub fn parse(code: &str) -> Option<Referral> {
         match code {
             "self" => Some(Referral::SelfReferral),
@@ -315,6 +391,7 @@ impl Referral {
             _ => None,
         }
     }
+    /// True when people can contact it themselves.
     pub fn allows_self(self) -> bool {
         matches!(self, Referral::SelfReferral | Referral::Both)
     }
@@ -347,6 +424,7 @@ impl Service {
         attribute_values(&self.attributes, TAXONOMY_SOURCE)
     }
 
+    /// The organisation's name, or empty.
     pub fn organization_name(&self) -> &str {
         self.organization
             .as_ref()

@@ -23,7 +23,9 @@ pub const POLICY_ENV: &str = "SIGNPOST_POLICY";
 pub struct Policy {
     /// Where it was read from, to tell the user who set it.
     pub path: PathBuf,
+    /// The feed address every user gets.
     pub feed_url: Option<String>,
+    /// The publisher key every user trusts.
     pub feed_public_key: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+/// How fresh a record's review is, for its colour.
 pub enum ReviewState {
     /// Reviewed within the last 6 months.
     Recent,
@@ -19,7 +20,9 @@ pub enum ReviewState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A record's review age: its state and the words for it.
 pub struct Review {
+    /// Recent, amber, red or unknown.
     pub state: ReviewState,
     /// The review date as the feed gave it (YYYY-MM-DD).
     pub date: Option<String>,
@@ -94,11 +97,15 @@ pub fn parse_period(text: &str) -> Result<jiff::Span, String> {
 /// One service on the publisher's to-do list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Due {
+    /// The service's id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// The organisation that runs it.
     pub organisation: String,
     /// Where it works, in one phrase.
     pub covers: String,
+    /// How long since its review.
     pub review: Review,
 }
 

@@ -76,10 +76,13 @@ pub struct SyncState {
     pub last_update: Option<jiff::Timestamp>,
     /// Validators for the next conditional request, from the feed in use.
     pub etag: Option<String>,
+    /// The feed's Last-Modified, for a conditional request.
     pub last_modified: Option<String>,
     /// The feed in use, as it describes itself.
     pub feed_version: Option<String>,
+    /// When the feed in use was generated.
     pub feed_generated_at: Option<jiff::Timestamp>,
+    /// Who published it.
     pub publisher: Option<String>,
     /// Services indexed from the last applied feed.
     pub services: usize,
@@ -224,10 +227,12 @@ impl Store {
         Ok(list)
     }
 
+    /// The user's settings (defaults until saved).
     pub fn settings(&self) -> Result<Settings> {
         self.get(SETTINGS)
     }
 
+    /// Save the user's settings.
     pub fn save_settings(&self, settings: &Settings) -> Result<()> {
         self.update(SETTINGS, |s: &mut Settings| {
             *s = settings.clone();
@@ -236,6 +241,7 @@ impl Store {
         .map(|_| ())
     }
 
+    /// What the last syncs did.
     pub fn sync_state(&self) -> Result<SyncState> {
         self.get(SYNC)
     }

@@ -32,7 +32,9 @@ struct ConceptFile {
 pub type ConceptId = usize;
 
 #[derive(Debug)]
+/// A concept: an id, the words that express it, and broader concepts.
 pub struct Concept {
+    /// Its id (`domestic-abuse`).
     pub id: String,
     /// Its name for people ("image-based abuse"); the id with spaces when not given.
     pub label: String,
@@ -42,12 +44,15 @@ pub struct Concept {
 /// A concept found in a run of words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConceptMatch {
+    /// The concept found.
     pub concept: ConceptId,
     /// Position and length of the phrase in the (stopword-free) words.
     pub start: usize,
+    /// How many words the phrase spans.
     pub len: usize,
 }
 
+/// The concepts, with lookups from words and phrases.
 pub struct Thesaurus {
     /// Identifies this thesaurus's content: a generation indexed with another one carries
     /// other concepts and is rebuilt (see `index::Generation::indexed_with`).
@@ -70,6 +75,7 @@ impl Thesaurus {
         })
     }
 
+    /// A thesaurus from its JSON; an error says what is wrong.
     pub fn from_json(json: &str) -> Result<Thesaurus, String> {
         let file: ThesaurusFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let stopwords: HashSet<String> =
@@ -144,6 +150,7 @@ impl Thesaurus {
         &self.fingerprint
     }
 
+    /// True for words that carry no meaning in a query ("the", "my").
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
     }
@@ -158,10 +165,12 @@ impl Thesaurus {
         self.vocabulary.iter().map(String::as_str)
     }
 
+    /// The concept with this id.
     pub fn concept(&self, id: ConceptId) -> &Concept {
         &self.concepts[id]
     }
 
+    /// The concept whose id is `id`, if any.
     pub fn find_id(&self, id: &str) -> Option<ConceptId> {
         self.concepts.iter().position(|c| c.id == id)
     }

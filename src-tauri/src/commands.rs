@@ -176,7 +176,7 @@ pub async fn status(state: AppStateRef<'_>) -> Result<Status> {
             .unwrap_or_else(|e| e.into_inner())
             .clone(),
         feed_set: settings.feed_url.is_some_and(|u| !u.trim().is_empty()),
-        directory_date: info.generated_at.map(|d| signpost::present::day(d)),
+        directory_date: info.generated_at.map(signpost::present::day),
         services: info.services,
         set_aside: info.set_aside,
         uptime_ms: state.started.elapsed().as_millis(),
@@ -477,7 +477,7 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
         publisher: info.publisher,
-        directory_date: info.generated_at.map(|d| signpost::present::day_in_full(d)),
+        directory_date: info.generated_at.map(signpost::present::day_in_full),
         services: info.services,
         attributions: signpost::bundled::ATTRIBUTIONS,
         set_aside: problems(&dir, Action::SetAside),
@@ -486,7 +486,7 @@ pub async fn about(state: AppStateRef<'_>) -> Result<About> {
         feed_url: sync.feed_url,
         last_update: sync
             .last_update
-            .map(|t| signpost::present::day_and_time_in_full(t)),
+            .map(signpost::present::day_and_time_in_full),
         meaning: state.meaning(),
     })
 }

@@ -71,7 +71,7 @@ pub(super) fn coverage(a: CoverageArgs, data_dir: &Path) -> Result<ExitCode, Err
     let heading = format!(
         "directory of {}, {} services",
         info.generated_at
-            .map(|d| signpost::present::day(d))
+            .map(signpost::present::day)
             .unwrap_or_else(|| "unknown date".into()),
         info.services
     );

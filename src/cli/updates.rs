@@ -105,7 +105,7 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     println!(
         "Directory:     {} · {} services · {} records set aside ({})",
         info.generated_at
-            .map(|t| signpost::present::day(t))
+            .map(signpost::present::day)
             .unwrap_or_else(|| "unknown date".into()),
         info.services,
         info.set_aside,

@@ -13,7 +13,9 @@ use crate::model::{Schedule, Service};
 /// A service named in a diff.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Named {
+    /// The service's id.
     pub id: String,
+    /// The service's name.
     pub name: String,
 }
 
@@ -22,15 +24,20 @@ pub struct Named {
 pub struct Change {
     /// `phones`, `website`, `hours`, `coverage` or `referral`.
     pub field: &'static str,
+    /// The value in the old feed, in words.
     pub before: String,
+    /// The value in the new feed, in words.
     pub after: String,
 }
 
 /// A service in both feeds whose facts differ.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
+    /// The service's id.
     pub id: String,
+    /// The service's name (in the new feed).
     pub name: String,
+    /// What changed, field by field.
     pub changes: Vec<Change>,
 }
 
@@ -42,13 +49,18 @@ impl Changed {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// What changed from one feed to the next.
 pub struct FeedDiff {
+    /// Services only in the new feed.
     pub added: Vec<Named>,
+    /// Services only in the old feed.
     pub removed: Vec<Named>,
+    /// Services in both whose facts changed.
     pub changed: Vec<Changed>,
 }
 
 impl FeedDiff {
+    /// True when nothing a person would notice changed.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }

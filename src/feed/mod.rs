@@ -19,7 +19,9 @@ pub use validate::{Action, Problem};
 /// What the feed says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FeedMeta {
+    /// The feed's format version, as published.
     pub version: Option<String>,
+    /// Who published it.
     pub publisher: Option<String>,
     /// When the publisher generated it; newer feeds replace older ones, never the reverse.
     pub generated_at: Option<Timestamp>,
@@ -28,8 +30,11 @@ pub struct FeedMeta {
 /// A feed after validation: the services to index and the problems found.
 #[derive(Debug, Clone)]
 pub struct Feed {
+    /// The envelope: version, publisher, date.
     pub meta: FeedMeta,
+    /// The services kept, each checked.
     pub services: Vec<Service>,
+    /// Records set aside and fields dropped, each with its reason.
     pub problems: Vec<Problem>,
 }
 

@@ -18,6 +18,7 @@ use crate::phone::PhoneNumber;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What was done about a problem.
 pub enum Action {
     /// The whole record was left out of the directory.
     SetAside,
@@ -30,9 +31,13 @@ pub enum Action {
 pub struct Problem {
     /// Position of the record in the feed, from 1.
     pub record: usize,
+    /// The record's id, when it has one.
     pub id: Option<String>,
+    /// The field at fault (`phones`, `id`…).
     pub field: String,
+    /// What is wrong, in plain words.
     pub reason: String,
+    /// Whether the record was set aside or only the field dropped.
     pub action: Action,
 }
 

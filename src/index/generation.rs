@@ -18,6 +18,7 @@ use crate::feed::{Feed, FeedMeta, Problem};
 use crate::geo::Geography;
 use crate::thesaurus::Thesaurus;
 
+/// The file naming the generation being served.
 pub const CURRENT_FILE: &str = "CURRENT";
 const COMPLETE_FILE: &str = "COMPLETE";
 const FEED_FILE: &str = "feed.json";
@@ -52,18 +53,25 @@ pub type PhoneChanges = std::collections::BTreeMap<String, String>;
 /// A complete generation on disk, as its `meta.json` describes it.
 #[derive(Debug, Clone)]
 pub struct Kept {
+    /// The generation's folder name.
     pub name: String,
+    /// When its feed was generated.
     pub generated_at: Option<jiff::Timestamp>,
+    /// Id of the key that signed its feed.
     pub signed_by: Option<String>,
 }
 
 /// One generation, open for searching.
 pub struct Generation {
+    /// Its folder name (`gen-000007`).
     pub name: String,
     /// The format and thesaurus it was indexed with (`None`: an older version's).
     pub(crate) indexed_with: Option<String>,
+    /// Its folder.
     pub path: PathBuf,
+    /// The envelope of the feed it was built from.
     pub meta: FeedMeta,
+    /// Records set aside and fields dropped when that feed was read.
     pub problems: Vec<Problem>,
     /// Id of the key that signed its feed, if it was signed.
     pub signed_by: Option<String>,
@@ -83,10 +91,12 @@ pub struct Generation {
 }
 
 impl Generation {
+    /// The position of service `id`, if the generation holds it.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
 
+    /// How many services it holds.
     pub fn len(&self) -> usize {
         self.summaries.len()
     }
@@ -97,6 +107,7 @@ impl Generation {
         Ok(self.index.searchable_segment_metas()?.len())
     }
 
+    /// True when it holds no service.
     pub fn is_empty(&self) -> bool {
         self.summaries.is_empty()
     }

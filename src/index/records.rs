@@ -17,8 +17,11 @@ use crate::phone::Dial;
 /// What a result card or a shortlist entry shows of a service, kept in memory.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// The service's id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// The organisation that runs it.
     pub organisation: String,
     /// When the publisher last checked the record (`YYYY-MM-DD`).
     pub assured_date: Option<String>,
@@ -29,6 +32,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of service `s`.
     pub fn of(s: &Service) -> Summary {
         Summary {
             id: s.id.clone(),
@@ -94,10 +98,12 @@ impl Records {
         })
     }
 
+    /// How many records.
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
     }
 
+    /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

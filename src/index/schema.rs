@@ -21,6 +21,7 @@ pub const STEMS: &str = "signpost_stems";
 pub struct Fields {
     /// Position of the service in the generation's records.
     pub ord: tantivy::schema::Field,
+    /// The service's name and alternate name.
     pub name: tantivy::schema::Field,
     /// Everything searchable, weighted by repetition so term frequency saturates across
     /// parts (BM25F-like): the name once, organisation and categories three times,
@@ -39,6 +40,7 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// A fresh schema and its fields, for a new generation.
     pub fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
         let text = |tokenizer: &str, fieldnorms: bool| {
@@ -63,6 +65,7 @@ impl Fields {
         (b.build(), fields)
     }
 
+    /// The fields of an existing index's schema.
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {

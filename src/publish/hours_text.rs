@@ -11,8 +11,11 @@ use regex::Regex;
 /// One weekly rule: days (0 = Monday) and `HH:MM` opening and closing times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
+    /// Days, Monday 0 to Sunday 6.
     pub days: Vec<usize>,
+    /// Opening time, `HH:MM`.
     pub opens: String,
+    /// Closing time, `HH:MM`.
     pub closes: String,
 }
 

@@ -31,33 +31,44 @@ use crate::model::{
 /// One source record, as researchers write them.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SourceRecord {
+    /// Stable id (a slug).
     pub id: String,
     /// One plain sentence for users, or "".
     #[serde(default)]
     pub caution: String,
+    /// The service's name.
     pub name: String,
+    /// The organisation that runs it.
     pub organisation: String,
     #[serde(default)]
+    /// What it does.
     pub description: String,
+    /// Category ids, main one first.
     pub categories: Vec<String>,
     /// Borough names, "London-wide" or "National".
     pub boroughs: Vec<String>,
     #[serde(default)]
+    /// Its numbers.
     pub phones: Vec<SourcePhone>,
     #[serde(default)]
+    /// Its website, or empty.
     pub website: String,
     #[serde(default)]
+    /// Its email address, or empty.
     pub email: String,
     /// `self`, `professional` or `both`.
     pub referral: String,
     #[serde(default)]
+    /// Who it is for, as published.
     pub eligibility: String,
     /// Free text as published.
     #[serde(default)]
     pub hours: String,
     #[serde(default)]
+    /// Languages it offers.
     pub languages: Vec<String>,
     #[serde(default)]
+    /// Pages the record was researched from.
     pub sources: Vec<String>,
     /// The date shown on the main source page (`YYYY-MM-DD` or `YYYY-MM`).
     pub verified_on: Option<String>,
@@ -67,21 +78,29 @@ pub struct SourceRecord {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+/// A number in a source record.
 pub struct SourcePhone {
+    /// The number as published.
     pub number: String,
     #[serde(default)]
+    /// What it is for ("Helpline").
     pub label: String,
     #[serde(default)]
+    /// Its hours as published, or empty.
     pub hours: String,
     #[serde(default)]
+    /// Where it was found.
     pub source: Option<String>,
 }
 
 /// Ages a person read from an eligibility text, with the phrase they were read from.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReviewedAge {
+    /// The words of the eligibility the ages were read from.
     pub phrase: String,
+    /// The youngest age.
     pub minimum_age: Option<u32>,
+    /// The oldest age.
     pub maximum_age: Option<u32>,
 }
 
@@ -100,17 +119,23 @@ pub fn reviewed_ages() -> BTreeMap<String, ReviewedAge> {
 /// Who publishes the feed, and when it was made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Publisher {
+    /// The publisher's name.
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// What the publisher is.
     pub description: Option<String>,
 }
 
 /// The feed envelope.
 #[derive(Debug, Serialize)]
 pub struct BuiltFeed {
+    /// The HSDS version (`3.0`).
     pub version: &'static str,
+    /// Who publishes it.
     pub publisher: Publisher,
+    /// When it was built (RFC 3339).
     pub generated_at: String,
+    /// Its services, in source order.
     pub services: Vec<OutService>,
 }
 
@@ -118,11 +143,14 @@ pub struct BuiltFeed {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum OutService {
+    /// Built from a source record.
     Built(Box<BuiltService>),
+    /// Taken from an imported feed as the reader kept it.
     Imported(Value),
 }
 
 #[derive(Debug, Serialize)]
+/// A service as the feed publishes it (HSDS 3.0, optional fields absent rather than null).
 pub struct BuiltService {
     id: String,
     name: String,
@@ -369,6 +397,7 @@ fn slug(text: &str) -> String {
 /// What the build noticed: things a publisher should look at, none of them fatal.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// One sentence each.
     pub warnings: Vec<String>,
 }
 
@@ -539,6 +568,7 @@ fn ages_of(
 
 /// A source: source records (JSON lines) or a feed (one JSON document with `services`).
 pub enum Source {
+    /// Source records, one JSON line each.
     Records(Vec<SourceRecord>),
     /// A feed's services as the reader keeps them.
     Feed(crate::feed::Feed),

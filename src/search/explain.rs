@@ -14,6 +14,7 @@ use crate::index::{texts, Fields, Generation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// How a query word matched a service.
 pub enum MatchKind {
     /// The word itself.
     Exact,
@@ -32,11 +33,13 @@ pub enum MatchKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// One query word and what it matched in a service.
 pub struct MatchedWord {
     /// The query word (for a meaning match, the words that told the need).
     pub query: String,
     /// The service's word, or the concept id.
     pub matched: String,
+    /// How it matched.
     pub how: MatchKind,
 }
 

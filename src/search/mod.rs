@@ -46,6 +46,7 @@ pub enum ReferralFilter {
 }
 
 impl ReferralFilter {
+    /// The filter from `self`, `professional` or `professional-only` (any case).
     pub fn parse(s: &str) -> Result<ReferralFilter> {
         match s.trim().to_ascii_lowercase().as_str() {
             "self" | "self-referral" => Ok(ReferralFilter::SelfReferral),
@@ -94,9 +95,13 @@ pub struct SearchRequest {
 /// One service found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
+    /// The service's id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// The organisation that runs it.
     pub organisation: String,
+    /// Its category ids, main one first.
     pub categories: Vec<String>,
     /// Borough names, "London-wide", "National".
     pub coverage: Vec<String>,
@@ -108,10 +113,13 @@ pub struct Hit {
     pub phones: usize,
     /// How the service's coverage relates to the place searched for, if any.
     pub place_match: Option<PlaceMatch>,
+    /// Open, closed or unknown at the moment searched.
     pub open: OpenState,
     /// The open state in words ("open now until 17:00", "hours unknown").
     pub open_text: String,
+    /// How it takes referrals, when stated.
     pub referral: Option<Referral>,
+    /// When the record was last reviewed (YYYY-MM-DD).
     pub assured_date: Option<String>,
     /// How long ago the record was reviewed, with its warning.
     pub review: Review,
@@ -124,6 +132,7 @@ pub struct Hit {
     pub why: String,
     /// True when some query word matched only approximately (a typo) or not at all.
     pub partial: bool,
+    /// Its final score (for benchmarks and debugging; not shown).
     pub score: f32,
 }
 
@@ -165,11 +174,15 @@ impl Hit {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// What a search found, and how it read the query.
 pub struct SearchResults {
+    /// The services, best first.
     pub hits: Vec<Hit>,
+    /// How the query was read: words, concepts, place, age.
     pub understood: Understood,
     /// The place results are ranked for, if any.
     pub place: Option<Place>,
+    /// The moment searched at (for "open now").
     pub at: Timestamp,
 }
 

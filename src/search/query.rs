@@ -76,14 +76,18 @@ pub struct QueryConcept {
 /// same as ("goes thru phone every night" ~ "my partner checks my phone").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct About {
+    /// The words of the query that told it.
     pub said: String,
+    /// The sign they meant the same as.
     pub sign: String,
 }
 
 /// How the query was read.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Understood {
+    /// The query's content words, each with its expansions.
     pub words: Vec<QueryWord>,
+    /// The concepts said or read, with their weights.
     pub concepts: Vec<QueryConcept>,
     /// A place typed in the query ("idva e8", "dv hackney").
     pub place: Option<Place>,

@@ -346,6 +346,28 @@ pub(super) fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
     *hits = first;
 }
 
+// The orderings the table relies on, checked as the crate compiles: a weight edited so
+// that one breaks fails the build, before any search runs.
+const _: () = {
+    // Exact beats typo, and a word still being typed: a typo in a service's name never
+    // outweighs the exact word in its description, nor does a completion.
+    assert!(W_NAME * TYPO < W_BODY);
+    assert!(W_BODY * PREFIX < W_BODY);
+    // A completion of a word the directory knows counts least: the word is probably done.
+    assert!(PREFIX_KNOWN < PREFIX);
+    // A concept counts more than one of its words and less than the name: "dv" finds every
+    // domestic abuse service, and one called "… Domestic Abuse …" still comes first.
+    assert!(W_CONCEPT > W_BODY && W_CONCEPT < W_NAME);
+    // A broader concept, or a word inside a phrase, counts less than the one said.
+    assert!(BROADER < 1.0 && IN_PHRASE < 1.0);
+    // A word that carries no need only breaks ties.
+    assert!(NO_NEED < BROADER && NO_NEED < TYPO + PREFIX);
+    // Nearness orders services covering the place; it never outweighs covering it.
+    assert!(MAX_NEARNESS * LONDON_WIDE < LOCAL);
+    // A name states its concepts more strongly than a mention does.
+    assert!(CONCEPT_IN_NAME > CONCEPT_IN_TEXT);
+};
+
 /// The factor for a service with a location `km` from the place searched for: 1 far
 /// away, rising to [`MAX_NEARNESS`] at the place itself.
 pub(crate) fn nearness(km: f32) -> f32 {
@@ -532,38 +554,11 @@ mod tests {
     }
 
     #[test]
-    fn exact_beats_typo_and_a_word_still_being_typed() {
-        // A typo in a service's name never outweighs the exact word in its description,
-        // nor does a completion: the word typed is what was meant.
-        assert!(W_NAME * TYPO < W_BODY);
-        assert!(W_BODY * PREFIX < W_BODY);
-        // A completion of a word the directory knows counts least: the word is probably done.
-        assert!(PREFIX_KNOWN < PREFIX);
-    }
-
-    #[test]
-    fn a_concept_counts_more_than_one_of_its_words_and_less_than_the_name() {
-        // "dv" read as domestic abuse finds every domestic abuse service; a service called
-        // "… Domestic Abuse …" still comes first.
-        assert!(W_CONCEPT > W_BODY && W_CONCEPT < W_NAME);
-        // A broader concept counts less than the one said.
-        assert!(BROADER < 1.0 && IN_PHRASE < 1.0);
-    }
-
-    #[test]
     fn nearer_beats_farther_and_never_by_more_than_the_cap() {
         let at = nearness(0.0);
         let near = nearness(2.0);
         let far = nearness(40.0);
         assert!((at - MAX_NEARNESS).abs() < 1e-6);
         assert!(at > near && near > far && far > 1.0);
-        // Nearness orders services covering the place; it never outweighs covering it.
-        assert!(MAX_NEARNESS * LONDON_WIDE < LOCAL);
-    }
-
-    #[test]
-    fn a_word_that_carries_no_need_only_breaks_ties() {
-        assert!(NO_NEED < BROADER && NO_NEED < TYPO + PREFIX);
-        assert_eq!(NO_NEED_NUMBER, 0.0);
     }
 }

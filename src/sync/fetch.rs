@@ -46,11 +46,14 @@ impl Default for Limits {
 /// Cache validators from the last response, sent back as a conditional request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    /// The server's ETag for the feed.
     pub etag: Option<String>,
+    /// The server's Last-Modified for the feed.
     pub last_modified: Option<String>,
 }
 
 impl Validators {
+    /// True when there is nothing to send.
     pub fn is_empty(&self) -> bool {
         self.etag.is_none() && self.last_modified.is_none()
     }

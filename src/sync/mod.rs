@@ -32,7 +32,9 @@ pub use schedule::{jittered_delay, next_delay, Schedule, Trigger, INTERVAL, JITT
 /// Where updates come from and who must have signed them.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The feed's address.
     pub feed_url: String,
+    /// The key its signature must verify with.
     pub public_key: PublicKey,
 }
 
@@ -72,8 +74,11 @@ impl Source {
 pub enum Outcome {
     /// A newer feed was applied.
     Updated {
+        /// When the feed applied was generated.
         generated_at: Option<Timestamp>,
+        /// How many services it holds.
         services: usize,
+        /// How many records were set aside.
         set_aside: usize,
     },
     /// The feed has not changed since the one in use.
@@ -84,10 +89,20 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "step", rename_all = "kebab-case")]
 pub enum Progress {
+    /// Checking the address and the directory in use.
     Checking,
-    Downloading { bytes: u64 },
+    /// Downloading the feed.
+    Downloading {
+        /// Bytes so far.
+        bytes: u64,
+    },
+    /// Checking the signature.
     Verifying,
-    Indexing { services: usize },
+    /// Building the new directory.
+    Indexing {
+        /// Services being indexed.
+        services: usize,
+    },
 }
 
 impl Progress {
@@ -163,7 +178,7 @@ pub fn describe_directory(info: &DirectoryInfo) -> String {
     format!(
         "directory of {} · {} services",
         info.generated_at
-            .map(|t| crate::present::day(t))
+            .map(crate::present::day)
             .unwrap_or_else(|| "unknown date".into()),
         info.services
     )
@@ -175,10 +190,12 @@ pub type SharedDirectory = Arc<RwLock<Directory>>;
 /// Runs syncs with one set of limits.
 #[derive(Debug, Clone, Default)]
 pub struct Syncer {
+    /// Sizes and timeouts it keeps to.
     pub limits: Limits,
 }
 
 impl Syncer {
+    /// A syncer that keeps to `limits`.
     pub fn new(limits: Limits) -> Syncer {
         Syncer { limits }
     }

@@ -19,9 +19,13 @@ pub const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(15 * 60);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Trigger {
+    /// The app started.
     Startup,
+    /// The regular timer.
     Timer,
+    /// The network came back.
     NetworkBack,
+    /// The user pressed Update now.
     UserAsked,
 }
 
