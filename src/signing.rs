@@ -158,6 +158,30 @@ pub fn keygen(secret_path: &Path, public_path: &Path, password: Option<String>) 
     Ok(())
 }
 
+/// An unencrypted key as `minisign -G -W` (0.11) writes it: no checksum (all zeros), which
+/// the `minisign` tool accepts and the crate refuses as corrupted. Without a checksum the
+/// key is checked by use instead: it must sign a probe that its own public half verifies,
+/// which a damaged secret or public half cannot.
+fn unencrypted_without_checksum(sk_text: &str) -> Option<minisign::SecretKey> {
+    use base64::Engine as _;
+    let line = sk_text.lines().nth(1)?.trim();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(line)
+        .ok()?;
+    // Layout: algorithm (2), KDF (2), checksum algorithm (2), salt (32), limits (16),
+    // key id (8), secret key (64), checksum (32).
+    let (kdf, checksum) = (bytes.get(2..4)?, bytes.get(126..158)?);
+    if bytes.len() != 158 || kdf != [0, 0] || checksum.iter().any(|&b| b != 0) {
+        return None;
+    }
+    let sk = minisign::SecretKey::from_bytes(&bytes).ok()?;
+    let pk = minisign::PublicKey::from_secret_key(&sk).ok()?;
+    let probe = b"signpost key check";
+    let sig = minisign::sign(Some(&pk), &sk, &probe[..], None, None).ok()?;
+    minisign::verify(&pk, &sig, std::io::Cursor::new(probe), true, false, false).ok()?;
+    Some(sk)
+}
+
 /// Sign `feed_path`, writing `<feed_path>.minisig`. The trusted comment names the file,
 /// as minisign's does. An encrypted key's password comes from `password` (or, when that
 /// is `None`, is asked for on the terminal).
@@ -175,12 +199,15 @@ pub fn sign_file(
     })?;
     let sk = match minisign::SecretKey::from_unencrypted_box(sk_box.clone()) {
         Ok(sk) => sk,
-        Err(_) => minisign::SecretKey::from_box(sk_box, password).map_err(|_| {
-            Error::KeyInvalid(format!(
-                "the secret key {} could not be unlocked: wrong password, or not a minisign key",
-                secret_path.display()
-            ))
-        })?,
+        Err(_) => match unencrypted_without_checksum(&sk_text) {
+            Some(sk) => sk,
+            None => minisign::SecretKey::from_box(sk_box, password).map_err(|_| {
+                Error::KeyInvalid(format!(
+                    "the secret key {} could not be unlocked: wrong password, or not a minisign key",
+                    secret_path.display()
+                ))
+            })?,
+        },
     };
     let data = fs::read(feed_path).map_err(|e| Error::io("read", feed_path, e))?;
     let file_name = feed_path
@@ -261,6 +288,39 @@ mod tests {
         // An encrypted key signs with its password and refuses a wrong one.
         sign_file(&feed, &sk2, Some("pw".into())).unwrap();
         assert!(sign_file(&feed, &sk2, Some("wrong".into())).is_err());
+    }
+
+    #[test]
+    fn a_key_written_without_a_checksum_signs_and_a_damaged_one_is_refused() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let dir = tempfile::tempdir().unwrap();
+        let (sk, pk) = (dir.path().join("k.key"), dir.path().join("k.pub"));
+        keygen(&sk, &pk, None).unwrap();
+        // As `minisign -G -W` 0.11 writes an unencrypted key: the checksum left as zeros.
+        let rewrite = |path: &Path, change: &dyn Fn(&mut Vec<u8>)| {
+            let text = fs::read_to_string(&sk).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let mut bytes = b64.decode(&lines[1]).unwrap();
+            change(&mut bytes);
+            lines[1] = b64.encode(&bytes);
+            fs::write(path, lines.join("\n")).unwrap();
+        };
+        let zeroed = dir.path().join("zeroed.key");
+        rewrite(&zeroed, &|b| b[126..158].fill(0));
+        let feed = dir.path().join("feed.json");
+        fs::write(&feed, b"{}").unwrap();
+        let sig = fs::read_to_string(sign_file(&feed, &zeroed, None).unwrap()).unwrap();
+        let key = PublicKey::from_arg(pk.to_str().unwrap()).unwrap();
+        verify(b"{}", &sig, &key).unwrap();
+        // One bit of the secret half changed: without a checksum, the probe catches it.
+        let damaged = dir.path().join("damaged.key");
+        rewrite(&damaged, &|b| {
+            b[126..158].fill(0);
+            b[70] ^= 1;
+        });
+        let err = sign_file(&feed, &damaged, None).unwrap_err();
+        assert!(matches!(err, Error::KeyInvalid(_)), "{err}");
     }
 
     #[test]
