@@ -9,9 +9,10 @@
 
 use jiff::Timestamp;
 
+use crate::geo::Borough;
 use crate::hours::in_london;
-use crate::model::Referral;
-use crate::search::{MatchKind, MatchedWord};
+use crate::model::{category_label, Referral};
+use crate::search::{MatchKind, MatchedWord, ReferralFilter, SearchRequest};
 
 /// A day as London's calendar shows it: "21 Nov 2026".
 pub fn day(t: Timestamp) -> String {
@@ -40,6 +41,45 @@ pub fn referral(r: Referral) -> &'static str {
         Referral::Professional => "professional referral only",
         Referral::Both => "self-referral or professional referral",
     }
+}
+
+/// How a service takes referrals, in brief for a result card: anyone who can refer
+/// themselves is "self-referral", whoever else may also refer.
+pub fn referral_in_brief(r: Referral) -> &'static str {
+    match r {
+        Referral::SelfReferral | Referral::Both => "self-referral",
+        Referral::Professional => "professional referral only",
+    }
+}
+
+/// The filters a search has in force, in words for the line above the results: "domestic
+/// abuse", "in Hackney" (a borough picked, when no place is shown instead), "open now",
+/// "self-referral", "age 15".
+pub fn filters_in_force(req: &SearchRequest, borough: Option<&Borough>) -> Vec<String> {
+    let mut said: Vec<String> = req
+        .categories
+        .iter()
+        .map(|c| category_label(c).to_lowercase())
+        .collect();
+    if let Some(b) = borough {
+        said.push(format!("in {}", b.name));
+    }
+    if req.open_now {
+        said.push("open now".into());
+    }
+    match req.referral {
+        Some(ReferralFilter::SelfReferral) => said.push("self-referral".into()),
+        Some(ReferralFilter::Professional) => said.push("takes professional referrals".into()),
+        Some(ReferralFilter::ProfessionalOnly) => said.push("professional referral only".into()),
+        None => {}
+    }
+    if let Some(age) = req.age {
+        said.push(format!("age {age}"));
+    }
+    if let Some(l) = req.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        said.push(format!("in {}", l.trim()));
+    }
+    said
 }
 
 /// The ages a service states, if it states any: "ages 16–25", "ages 18 and over".
@@ -106,6 +146,32 @@ mod tests {
             word("hackney", "hackney", MatchKind::Exact),
         ];
         assert_eq!(why(&list), "dv → domestic abuse, hackney");
+    }
+
+    #[test]
+    fn the_filters_in_force_read_as_the_person_set_them() {
+        let req = SearchRequest {
+            categories: vec!["domestic-abuse".into()],
+            open_now: true,
+            referral: Some(ReferralFilter::SelfReferral),
+            age: Some(15),
+            ..Default::default()
+        };
+        assert_eq!(
+            filters_in_force(&req, None),
+            ["domestic abuse", "open now", "self-referral", "age 15"]
+        );
+        assert!(filters_in_force(&SearchRequest::default(), None).is_empty());
+    }
+
+    #[test]
+    fn a_card_says_self_referral_whenever_people_can_refer_themselves() {
+        assert_eq!(referral_in_brief(Referral::Both), "self-referral");
+        assert_eq!(referral_in_brief(Referral::SelfReferral), "self-referral");
+        assert_eq!(
+            referral_in_brief(Referral::Professional),
+            "professional referral only"
+        );
     }
 
     #[test]

@@ -141,8 +141,9 @@ pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::
         .as_ref()
         .map(|p| format!(" near {}", p.label))
         .unwrap_or_default();
+    let filters: String = r.filters.iter().map(|f| format!(" · {f}")).collect();
     println!(
-        "{} result{} for \"{}\"{place} · directory of {date}, {} services",
+        "{} result{} for \"{}\"{place}{filters} · directory of {date}, {} services",
         r.hits.len(),
         if r.hits.len() == 1 { "" } else { "s" },
         req.text,

@@ -119,6 +119,9 @@ pub struct Hit {
     pub open_text: String,
     /// How it takes referrals, when stated.
     pub referral: Option<Referral>,
+    /// The same in brief, for a card: "self-referral", "professional referral only"
+    /// ([`crate::present::referral_in_brief`]).
+    pub referral_text: Option<String>,
     /// When the record was last reviewed (YYYY-MM-DD).
     pub assured_date: Option<String>,
     /// How long ago the record was reviewed, with its warning.
@@ -162,6 +165,9 @@ impl Hit {
             open,
             open_text: open.describe(at),
             referral: f.referral,
+            referral_text: f
+                .referral
+                .map(|r| crate::present::referral_in_brief(r).to_string()),
             assured_date: s.assured_date.clone(),
             review: review::of(s.assured_date.as_deref(), today),
             phone_changed: crate::changed::notice(&gen.phone_changes, &s.id, today),
@@ -184,6 +190,9 @@ pub struct SearchResults {
     pub place: Option<Place>,
     /// The moment searched at (for "open now").
     pub at: Timestamp,
+    /// The filters in force, in words: "domestic abuse", "open now", "age 15"
+    /// ([`crate::present::filters_in_force`]).
+    pub filters: Vec<String>,
 }
 
 /// Filters resolved against the geography, as bit masks, owned so the collector can keep
@@ -295,7 +304,10 @@ pub(crate) fn run(
         keep_room_for_wider_services(&mut candidates);
     }
     let hits = search.hits(candidates, at)?;
+    let filters =
+        crate::present::filters_in_force(req, asked.borough.filter(|_| search.place.is_none()));
     Ok(SearchResults {
+        filters,
         hits,
         understood: search.understood,
         place: search.place,

@@ -1,7 +1,7 @@
 // The detail pane: everything needed to contact a service, as a summary list.
 import { el, replace } from './dom.js';
 import { dialControls } from './dial.js';
-import { categoryLabel, openTag, reviewTag } from './format.js';
+import { capitalise, categoryLabel, openTag, reviewTag } from './format.js';
 import { coverageMap } from './map.js';
 
 // A link built by the engine (https, tel: or mailto:); shown as text when it has none.
@@ -85,5 +85,4 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
   );
 }
 
-function capitalise(t) { return t.charAt(0).toUpperCase() + t.slice(1); }
 

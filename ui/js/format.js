@@ -8,6 +8,9 @@ export function setCategories(list) {
 }
 export const categoryLabel = (id) => categoryLabels.get(id) || id;
 
+// The engine's words start lower case, to sit inside sentences; a label starts a line.
+export function capitalise(t) { return t.charAt(0).toUpperCase() + t.slice(1); }
+
 export function openTag(open, text) {
   const state = open && open.state ? open.state : 'unknown';
   return el('span', { class: `tag open-${state}`, text });

@@ -232,21 +232,9 @@ function filtersSet() {
   return n ? ` (${n} set)` : '';
 }
 
-// The filters in force, in words: "open now · self-referral · age 15".
-function filtersInForce(req, r) {
-  const f = [];
-  if (req.categories.length) f.push($('f-category').selectedOptions[0].textContent.toLowerCase());
-  if (req.borough && !r.place) f.push(`in ${$('f-borough').selectedOptions[0].textContent}`);
-  if (req.open_now) f.push('open now');
-  if (req.referral === 'self') f.push('self-referral');
-  if (req.referral === 'professional-only') f.push('professional referral only');
-  if (req.age !== null) f.push(`age ${req.age}`);
-  return f;
-}
-
 function describe(r, req) {
   const n = r.hits.length;
-  const filters = filtersInForce(req, r);
+  const filters = r.filters; // in the engine's words
   if (!n) {
     const what = filters.length ? ` with ${filters.join(', ')}` : '';
     return `No service matches${what}. Try fewer words, or remove a filter. In immediate danger call 999.`;

@@ -3,10 +3,9 @@
 // Copy. What matched and the review line are in Details.
 import { el } from './dom.js';
 import { dialControls } from './dial.js';
-import { openTag } from './format.js';
+import { capitalise, openTag } from './format.js';
 
 // On the card: can the person refer themselves?
-const CARD_REFERRAL = { self: 'Self-referral', both: 'Self-referral', professional: 'Professional referral only' };
 
 // Cards already on screen are kept when their facts are unchanged: as a word is typed the
 // same services keep coming back, and untouched nodes cost no style or layout work.
@@ -49,7 +48,7 @@ export function drawCard(hit, i, { onOpen, inSlip, onToggleSlip, onLink, onCopy,
       hit.organisation && hit.organisation !== hit.name ? el('span', { class: 'org', text: hit.organisation }) : null),
     el('p', { class: 'card-facts' },
       openTag(hit.open, hit.open_text),
-      el('span', { class: `tag referral-${hit.referral || 'unknown'}`, text: CARD_REFERRAL[hit.referral] || 'referral route not stated' }),
+      el('span', { class: `tag referral-${hit.referral || 'unknown'}`, text: hit.referral_text ? capitalise(hit.referral_text) : 'referral route not stated' }),
       el('span', { class: 'covers', text: hit.covers }),
       hit.partial ? el('span', { class: 'tag partial', text: 'partial match' }) : null,
       // A warning only where it tells something: the record's date is known and over a
