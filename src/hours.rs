@@ -176,31 +176,7 @@ impl Hours {
             let Ok(day) = today.checked_add(offset.days()) else {
                 continue;
             };
-            let weekday = day.weekday().to_monday_zero_offset() as usize;
-            let mut day_openings: Vec<(Timestamp, Timestamp)> = self
-                .rules
-                .iter()
-                .filter(|r| r.applies(day, weekday))
-                .map(|r| {
-                    let end = match r.closes {
-                        Some(c) if c > r.opens => day.to_datetime(c),
-                        Some(c) => day
-                            .tomorrow()
-                            .map(|d| d.to_datetime(c))
-                            .unwrap_or(DateTime::MAX),
-                        None => day
-                            .tomorrow()
-                            .map(|d| d.to_datetime(Time::midnight()))
-                            .unwrap_or(DateTime::MAX),
-                    };
-                    (
-                        local_instant(day.to_datetime(r.opens), tz),
-                        local_instant(end, tz),
-                    )
-                })
-                .filter(|(s, e)| e > s)
-                .collect();
-            day_openings.sort();
+            let day_openings = self.openings_on(day, tz);
             for (s, e) in day_openings {
                 match run.as_mut() {
                     Some(current) if s <= current.1 => current.1 = current.1.max(e),
@@ -219,6 +195,37 @@ impl Hours {
         }
         run.and_then(settle)
             .unwrap_or(OpenState::Closed { opens: None })
+    }
+
+    /// The openings that start on `day`, as instants in time order: a closing time before
+    /// the opening runs past midnight, none at all runs to the next midnight.
+    fn openings_on(&self, day: Date, tz: &TimeZone) -> Vec<(Timestamp, Timestamp)> {
+        let weekday = day.weekday().to_monday_zero_offset() as usize;
+        let mut openings: Vec<(Timestamp, Timestamp)> = self
+            .rules
+            .iter()
+            .filter(|r| r.applies(day, weekday))
+            .map(|r| {
+                let end = match r.closes {
+                    Some(c) if c > r.opens => day.to_datetime(c),
+                    Some(c) => day
+                        .tomorrow()
+                        .map(|d| d.to_datetime(c))
+                        .unwrap_or(DateTime::MAX),
+                    None => day
+                        .tomorrow()
+                        .map(|d| d.to_datetime(Time::midnight()))
+                        .unwrap_or(DateTime::MAX),
+                };
+                (
+                    local_instant(day.to_datetime(r.opens), tz),
+                    local_instant(end, tz),
+                )
+            })
+            .filter(|(s, e)| e > s)
+            .collect();
+        openings.sort();
+        openings
     }
 
     /// Every day, midnight to midnight, with no end date: 24/7.

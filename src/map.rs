@@ -54,94 +54,131 @@ pub fn bundled() -> &'static Map {
 pub fn from_geojson(text: &str) -> Result<Map, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let features = doc["features"].as_array().ok_or("no features")?;
-    // Rings per borough, as (lon, lat).
-    let mut shapes: Vec<(String, String, Vec<Ring>)> = Vec::new();
-    for f in features {
-        let props = &f["properties"];
-        let gss = props["gss_code"]
-            .as_str()
-            .ok_or("a feature has no gss_code")?;
-        let name = props["name"].as_str().unwrap_or(gss);
-        let geom = &f["geometry"];
-        let polygons: Vec<&Value> = match geom["type"].as_str() {
-            Some("Polygon") => vec![&geom["coordinates"]],
-            Some("MultiPolygon") => geom["coordinates"]
-                .as_array()
-                .ok_or("bad MultiPolygon")?
-                .iter()
-                .collect(),
-            other => return Err(format!("unsupported geometry {other:?}")),
-        };
-        let mut rings = Vec::new();
-        for poly in polygons {
-            for ring in poly.as_array().ok_or("bad polygon")? {
-                let pts = ring
-                    .as_array()
-                    .ok_or("bad ring")?
-                    .iter()
-                    .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
-                    .collect::<Vec<_>>();
-                if pts.len() >= 3 {
-                    rings.push(pts);
-                }
-            }
-        }
-        shapes.push((gss.to_string(), name.to_string(), rings));
-    }
-    let all = shapes.iter().flat_map(|s| s.2.iter().flatten());
-    let (mut w, mut e, mut s, mut n) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for &(lon, lat) in all {
-        (w, e, s, n) = (w.min(lon), e.max(lon), s.min(lat), n.max(lat));
-    }
-    if w >= e || s >= n {
-        return Err("no coordinates".into());
-    }
-    let kx = ((s + n) / 2.0).to_radians().cos();
-    let scale = WIDTH / ((e - w) * kx);
-    let height = (n - s) * scale;
-    let project = |(lon, lat): (f64, f64)| ((lon - w) * kx * scale, (n - lat) * scale);
+    let shapes = features
+        .iter()
+        .map(shape)
+        .collect::<Result<Vec<Shape>, String>>()?;
+    let projection = Projection::fitting(&shapes)?;
     let boroughs = shapes
         .into_iter()
-        .map(|(gss_code, name, rings)| {
-            let projected: Vec<Vec<(f64, f64)>> = rings
-                .iter()
-                .map(|r| r.iter().map(|&p| project(p)).collect())
-                .collect();
-            let (label_x, label_y) = projected
-                .iter()
-                .map(|r| centroid(r))
-                .max_by(|a, b| a.2.total_cmp(&b.2))
-                .map_or((0.0, 0.0), |(x, y, _)| {
-                    ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0)
-                });
-            let mut path = String::new();
-            for ring in rings {
-                let mut last = None;
-                for (i, p) in ring.into_iter().enumerate() {
-                    let (x, y) = project(p);
-                    let pt = ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
-                    if last == Some(pt) {
-                        continue; // points closer than the map can show
-                    }
-                    last = Some(pt);
-                    path.push_str(if i == 0 { "M" } else { "L" });
-                    path.push_str(&format!("{} {}", pt.0, pt.1));
-                }
-                path.push('Z');
-            }
-            Outline {
-                gss_code,
-                name,
-                path,
-                label_x,
-                label_y,
-            }
-        })
+        .map(|shape| projection.outline(shape))
         .collect();
     Ok(Map {
-        view_box: format!("0 0 {WIDTH} {}", height.ceil()),
+        view_box: format!("0 0 {WIDTH} {}", projection.height.ceil()),
         boroughs,
     })
+}
+
+/// A borough's GSS code, name and rings, as (longitude, latitude).
+type Shape = (String, String, Vec<Ring>);
+
+/// One GeoJSON feature (a Polygon or MultiPolygon) as a borough's shape.
+fn shape(f: &Value) -> Result<Shape, String> {
+    let props = &f["properties"];
+    let gss = props["gss_code"]
+        .as_str()
+        .ok_or("a feature has no gss_code")?;
+    let name = props["name"].as_str().unwrap_or(gss);
+    let geom = &f["geometry"];
+    let polygons: Vec<&Value> = match geom["type"].as_str() {
+        Some("Polygon") => vec![&geom["coordinates"]],
+        Some("MultiPolygon") => geom["coordinates"]
+            .as_array()
+            .ok_or("bad MultiPolygon")?
+            .iter()
+            .collect(),
+        other => return Err(format!("unsupported geometry {other:?}")),
+    };
+    let mut rings = Vec::new();
+    for poly in polygons {
+        for ring in poly.as_array().ok_or("bad polygon")? {
+            let pts = ring
+                .as_array()
+                .ok_or("bad ring")?
+                .iter()
+                .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                .collect::<Vec<_>>();
+            if pts.len() >= 3 {
+                rings.push(pts);
+            }
+        }
+    }
+    Ok((gss.to_string(), name.to_string(), rings))
+}
+
+/// Longitude and latitude to map units: an equirectangular projection at London's
+/// latitude, scaled so all the shapes fill [`WIDTH`].
+struct Projection {
+    west: f64,
+    north: f64,
+    kx: f64,
+    scale: f64,
+    height: f64,
+}
+
+impl Projection {
+    fn fitting(shapes: &[Shape]) -> Result<Projection, String> {
+        let all = shapes.iter().flat_map(|s| s.2.iter().flatten());
+        let (mut w, mut e, mut s, mut n) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for &(lon, lat) in all {
+            (w, e, s, n) = (w.min(lon), e.max(lon), s.min(lat), n.max(lat));
+        }
+        if w >= e || s >= n {
+            return Err("no coordinates".into());
+        }
+        let kx = ((s + n) / 2.0).to_radians().cos();
+        let scale = WIDTH / ((e - w) * kx);
+        Ok(Projection {
+            west: w,
+            north: n,
+            kx,
+            scale,
+            height: (n - s) * scale,
+        })
+    }
+
+    fn project(&self, (lon, lat): (f64, f64)) -> (f64, f64) {
+        (
+            (lon - self.west) * self.kx * self.scale,
+            (self.north - lat) * self.scale,
+        )
+    }
+
+    /// The shape's SVG path, to a tenth of a unit, and where its label goes (the centre of
+    /// its largest part).
+    fn outline(&self, (gss_code, name, rings): Shape) -> Outline {
+        let tenth = |(x, y): (f64, f64)| ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0);
+        let projected: Vec<Vec<(f64, f64)>> = rings
+            .iter()
+            .map(|r| r.iter().map(|&p| self.project(p)).collect())
+            .collect();
+        let (label_x, label_y) = projected
+            .iter()
+            .map(|r| centroid(r))
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .map_or((0.0, 0.0), |(x, y, _)| tenth((x, y)));
+        let mut path = String::new();
+        for ring in projected {
+            let mut last = None;
+            for (i, p) in ring.into_iter().enumerate() {
+                let pt = tenth(p);
+                if last == Some(pt) {
+                    continue; // points closer than the map can show
+                }
+                last = Some(pt);
+                path.push_str(if i == 0 { "M" } else { "L" });
+                path.push_str(&format!("{} {}", pt.0, pt.1));
+            }
+            path.push('Z');
+        }
+        Outline {
+            gss_code,
+            name,
+            path,
+            label_x,
+            label_y,
+        }
+    }
 }
 
 /// Area centroid of a ring and its (unsigned) area.

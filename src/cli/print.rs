@@ -173,37 +173,42 @@ pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::
     }
     for (i, h) in r.hits.iter().enumerate() {
         println!();
-        println!("{:>2}. {} — {}", i + 1, h.name, h.organisation);
-        let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
-        if let Some(r) = h.referral {
-            facts.push(present::referral(r).to_string());
+        print_hit(dir, i + 1, h, r.at);
+    }
+}
+
+/// One result: name, facts, main number and why it matched.
+fn print_hit(dir: &Directory, n: usize, h: &signpost::Hit, at: jiff::Timestamp) {
+    println!("{n:>2}. {} — {}", h.name, h.organisation);
+    let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
+    if let Some(r) = h.referral {
+        facts.push(present::referral(r).to_string());
+    }
+    println!("    {}", facts.join(" · "));
+    if let Ok(d) = dir.service(&h.id, Some(at)) {
+        match d.service.phones.first() {
+            Some(p) => println!(
+                "    ☎ {} {}",
+                h.phone
+                    .as_ref()
+                    .map_or(p.number.as_str(), |d| d.number.as_str()),
+                p.description
+                    .as_deref()
+                    .map(|l| format!("({l})"))
+                    .unwrap_or_default()
+            ),
+            None => println!(
+                "    no phone number on record{}",
+                d.service.url.map(|u| format!(" · {u}")).unwrap_or_default()
+            ),
         }
-        println!("    {}", facts.join(" · "));
-        if let Ok(d) = dir.service(&h.id, Some(r.at)) {
-            match d.service.phones.first() {
-                Some(p) => println!(
-                    "    ☎ {} {}",
-                    h.phone
-                        .as_ref()
-                        .map_or(p.number.as_str(), |d| d.number.as_str()),
-                    p.description
-                        .as_deref()
-                        .map(|l| format!("({l})"))
-                        .unwrap_or_default()
-                ),
-                None => println!(
-                    "    no phone number on record{}",
-                    d.service.url.map(|u| format!(" · {u}")).unwrap_or_default()
-                ),
-            }
-        }
-        if !h.matched.is_empty() {
-            println!(
-                "    matched: {}{}",
-                present::why(&h.matched),
-                if h.partial { " — partial match" } else { "" }
-            );
-        }
+    }
+    if !h.matched.is_empty() {
+        println!(
+            "    matched: {}{}",
+            h.why,
+            if h.partial { " — partial match" } else { "" }
+        );
     }
 }
 
@@ -216,26 +221,7 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
         println!("{desc}");
         println!();
     }
-    if s.phones.is_empty() {
-        println!("Phone: no phone number on record");
-    }
-    for p in &s.phones {
-        let label = p.description.as_deref().unwrap_or("Phone");
-        let hours: Vec<&str> = p
-            .schedules
-            .iter()
-            .filter_map(|x| x.description.as_deref())
-            .collect();
-        let hours = if hours.is_empty() {
-            "hours not stated".to_string()
-        } else {
-            hours[0].to_string()
-        };
-        println!("Phone: {} — {label} ({hours})", p.number);
-        for src in p.sources() {
-            println!("       source: {src}");
-        }
-    }
+    print_phones(s);
     let field = |k: &str, v: Option<&str>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             println!("{k}: {v}");
@@ -257,13 +243,8 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
         println!("Covers: {}", d.coverage.join(", "));
     }
     println!("Categories: {}", d.categories.join(", "));
-    let langs: Vec<&str> = s
-        .languages
-        .iter()
-        .filter_map(|l| l.name.as_deref())
-        .collect();
-    if !langs.is_empty() {
-        println!("Languages: {}", langs.join("; "));
+    if !d.languages.is_empty() {
+        println!("Languages: {}", d.languages.join("; "));
     }
     // The app's words and thresholds (amber after 6 months, red after 12), not a copy.
     println!("Last reviewed: {}", d.review.since);
@@ -274,6 +255,25 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
     }
     for src in s.sources() {
         println!("Source: {src}");
+    }
+}
+
+/// Each number with its label, its hours as published and where it was found.
+fn print_phones(s: &signpost::model::Service) {
+    if s.phones.is_empty() {
+        println!("Phone: no phone number on record");
+    }
+    for p in &s.phones {
+        let label = p.description.as_deref().unwrap_or("Phone");
+        let hours = p
+            .schedules
+            .iter()
+            .find_map(|x| x.description.as_deref())
+            .unwrap_or("hours not stated");
+        println!("Phone: {} — {label} ({hours})", p.number);
+        for src in p.sources() {
+            println!("       source: {src}");
+        }
     }
 }
 

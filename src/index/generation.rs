@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::facts::{Facts, Rank};
 use crate::feed::{Feed, FeedMeta, Problem};
 use crate::geo::Geography;
+use crate::model::Service;
 use crate::thesaurus::Thesaurus;
 
 /// The file naming the generation being served.
@@ -173,6 +174,48 @@ pub struct Staged {
     path: PathBuf,
 }
 
+/// Write the tantivy index of `services` in `index_path`, one segment per core used.
+/// Preparing a document (normalising text, finding concepts) is most of the work and
+/// independent per service: it runs on every core, a batch at a time, and the documents
+/// are added in order.
+fn write_index(index_path: &Path, services: &[Service], thesaurus: &Thesaurus) -> Result<()> {
+    let geo = Geography::bundled();
+    let (schema, fields) = Fields::schema();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut writer = Writer::new(
+        index_path,
+        schema,
+        (services.len() / SERVICES_PER_SEGMENT).clamp(1, threads),
+    )?;
+    for (b, batch) in services.chunks(1024).enumerate() {
+        let per_thread = batch.len().div_ceil(threads);
+        let docs: Vec<Vec<_>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = batch
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(t, part)| {
+                    let first = b * 1024 + t * per_thread;
+                    let fields = &fields;
+                    scope.spawn(move || {
+                        part.iter()
+                            .enumerate()
+                            .map(|(i, s)| schema::document(first + i, s, thesaurus, geo, fields))
+                            .collect()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("document preparation does not panic"))
+                .collect()
+        });
+        for doc in docs.into_iter().flatten() {
+            writer.add(doc)?;
+        }
+    }
+    writer.finish()
+}
+
 impl Staged {
     /// Build a generation for `feed` (whose raw bytes are `bytes`) in a fresh staging
     /// folder under `root`. Nothing the current generation uses is touched.
@@ -184,7 +227,6 @@ impl Staged {
         thesaurus: &Thesaurus,
         phone_changes: &PhoneChanges,
     ) -> Result<Staged> {
-        let geo = Geography::bundled();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
             "{STAGING_PREFIX}{}-{}-{}",
@@ -200,44 +242,7 @@ impl Staged {
             path,
         };
 
-        let (schema, fields) = Fields::schema();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut writer = Writer::new(
-            &index_path,
-            schema,
-            (feed.services.len() / SERVICES_PER_SEGMENT).clamp(1, threads),
-        )?;
-        // Preparing a document (normalising text, finding concepts) is most of the work
-        // and independent per service: do it on every core, a batch at a time, and add
-        // the documents in order.
-        for (b, batch) in feed.services.chunks(1024).enumerate() {
-            let per_thread = batch.len().div_ceil(threads);
-            let docs: Vec<Vec<_>> = std::thread::scope(|scope| {
-                let workers: Vec<_> = batch
-                    .chunks(per_thread)
-                    .enumerate()
-                    .map(|(t, part)| {
-                        let first = b * 1024 + t * per_thread;
-                        scope.spawn(move || {
-                            part.iter()
-                                .enumerate()
-                                .map(|(i, s)| {
-                                    schema::document(first + i, s, thesaurus, geo, &fields)
-                                })
-                                .collect()
-                        })
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| w.join().expect("document preparation does not panic"))
-                    .collect()
-            });
-            for doc in docs.into_iter().flatten() {
-                writer.add(doc)?;
-            }
-        }
-        writer.finish()?;
+        write_index(&index_path, &feed.services, thesaurus)?;
 
         let meta = Meta {
             meta: feed.meta.clone(),

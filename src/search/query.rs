@@ -541,66 +541,20 @@ fn extract_place(
     let mut places: Vec<Place> = Vec::new();
     let mut rest = Vec::new();
     let mut i = 0;
-    'outer: while i < words.len() {
-        let w = &words[i];
-        // Postcode or district: "e8", "e8 1aa", "e81aa".
-        let upper = w.to_uppercase();
-        if let Some((outward, inward)) = split_postcode(&upper) {
-            if geo.district(outward).is_some() {
-                let next_is_inward = inward.is_none()
-                    && words.get(i + 1).is_some_and(|n| {
-                        let b = n.as_bytes();
-                        b.len() == 3
-                            && b[0].is_ascii_digit()
-                            && b[1].is_ascii_alphabetic()
-                            && b[2].is_ascii_alphabetic()
-                    });
-                let text = if next_is_inward {
-                    format!("{upper}{}", words[i + 1])
-                } else {
-                    upper.clone()
-                };
-                if let Ok(p) = geo.parse_postcode(&text) {
-                    places.push(p);
-                    i += if next_is_inward { 2 } else { 1 };
-                    continue;
-                }
-            }
-        }
-        // Borough names and aliases, longest first: "tower hamlets", "barking and dagenham".
-        for len in (1..=4).rev() {
-            if i + len > words.len() {
-                continue;
-            }
-            let phrase = words[i..i + len].join(" ");
-            if let Some(b) = geo
-                .find_borough(&phrase)
-                .filter(|_| !phrase.starts_with("e09"))
-            {
-                places.push(geo.borough_place(b));
+    while i < words.len() {
+        let found = postcode_at(words, i, geo)
+            .or_else(|| borough_named_at(words, i, geo))
+            .or_else(|| misspelt_borough(&words[i], geo, known).map(|p| (p, 1)));
+        match found {
+            Some((place, len)) => {
+                places.push(place);
                 i += len;
-                continue 'outer;
             }
-        }
-        // A misspelt single-word borough ("greenwhich"), when the word is not a word the
-        // directory knows. Typos rarely hit the first letter, and requiring it avoids
-        // reading "healing" as Ealing.
-        if w.chars().count() >= 5 && !known(w) {
-            let budget = typo_budget(w) as usize;
-            let found = geo
-                .borough_names()
-                .filter(|(name, _)| !name.contains(' ') && name.chars().next() == w.chars().next())
-                .map(|(name, gss)| (edit_distance(w, name), gss))
-                .filter(|(d, _)| *d <= budget)
-                .min();
-            if let Some(b) = found.and_then(|(_, gss)| geo.borough(gss)) {
-                places.push(geo.borough_place(b));
+            None => {
+                rest.push(words[i].clone());
                 i += 1;
-                continue;
             }
         }
-        rest.push(w.clone());
-        i += 1;
     }
     let place = places.into_iter().reduce(|mut a, b| {
         a.label = format!("{}, {}", a.label, b.label);
@@ -609,6 +563,60 @@ fn extract_place(
         a
     });
     (place, rest)
+}
+
+/// A postcode or district at word `i` ("e8", "e8 1aa", "e81aa"), and how many words it
+/// takes.
+fn postcode_at(words: &[String], i: usize, geo: &Geography) -> Option<(Place, usize)> {
+    let upper = words[i].to_uppercase();
+    let (outward, inward) = split_postcode(&upper)?;
+    geo.district(outward)?;
+    let next_is_inward = inward.is_none()
+        && words.get(i + 1).is_some_and(|n| {
+            let b = n.as_bytes();
+            b.len() == 3
+                && b[0].is_ascii_digit()
+                && b[1].is_ascii_alphabetic()
+                && b[2].is_ascii_alphabetic()
+        });
+    let text = if next_is_inward {
+        format!("{upper}{}", words[i + 1])
+    } else {
+        upper.clone()
+    };
+    let place = geo.parse_postcode(&text).ok()?;
+    Some((place, if next_is_inward { 2 } else { 1 }))
+}
+
+/// A borough's name or alias starting at word `i`, longest first ("tower hamlets",
+/// "barking and dagenham"), and how many words it takes.
+fn borough_named_at(words: &[String], i: usize, geo: &Geography) -> Option<(Place, usize)> {
+    (1..=4)
+        .rev()
+        .filter(|len| i + len <= words.len())
+        .find_map(|len| {
+            let phrase = words[i..i + len].join(" ");
+            geo.find_borough(&phrase)
+                .filter(|_| !phrase.starts_with("e09"))
+                .map(|b| (geo.borough_place(b), len))
+        })
+}
+
+/// A misspelt single-word borough ("greenwhich"), when the word is not a word the
+/// directory knows. Typos rarely hit the first letter, and requiring it avoids reading
+/// "healing" as Ealing.
+fn misspelt_borough(w: &str, geo: &Geography, known: &dyn Fn(&str) -> bool) -> Option<Place> {
+    if w.chars().count() < 5 || known(w) {
+        return None;
+    }
+    let budget = typo_budget(w) as usize;
+    let (_, gss) = geo
+        .borough_names()
+        .filter(|(name, _)| !name.contains(' ') && name.chars().next() == w.chars().next())
+        .map(|(name, gss)| (edit_distance(w, name), gss))
+        .filter(|(d, _)| *d <= budget)
+        .min()?;
+    geo.borough(gss).map(|b| geo.borough_place(b))
 }
 
 /// Directory words within the word's typo budget, nearest and most common first.
