@@ -180,26 +180,15 @@ impl Directory {
                 (root, gen, Opened::UpgradedToBundled)
             }
             Some(Err(e)) => {
-                let opened = Opened::Rebuilt {
-                    reason: e.to_string(),
-                };
                 let name = candidate.as_deref().unwrap_or_default();
-                match rebuild_from_kept_feed(&root, name, geo, thesaurus) {
-                    Some(gen) => (root, gen, opened),
-                    // Nothing can be rebuilt here: serve the bundled snapshot from a folder
-                    // of this computer's temporary space.
-                    None if read_only.is_some() => {
-                        let temp = std::env::temp_dir()
-                            .join(format!("signpost-read-only-{}", std::process::id()));
-                        fs::create_dir_all(&temp).map_err(|e| Error::io("create", &temp, e))?;
-                        let gen = build_from_bundled(&temp)?;
-                        (temp, gen, opened)
-                    }
-                    None => {
-                        let gen = build_from_bundled(&root)?;
-                        (root, gen, opened)
-                    }
-                }
+                rebuilt(
+                    root,
+                    name,
+                    e.to_string(),
+                    read_only.is_some(),
+                    geo,
+                    thesaurus,
+                )?
             }
             None => {
                 let gen = build_from_bundled(&root)?;
@@ -546,6 +535,32 @@ fn build_from_bundled(root: &Path) -> Result<Generation> {
         Thesaurus::bundled(),
     )?;
     index::open(root, &name, geo)
+}
+
+/// Generation `name` could not be opened (`reason`): rebuilt from its kept feed, else from
+/// the bundled snapshot; in a read-only folder, from the bundled snapshot in this
+/// computer's temporary space. Returns the folder serving, the generation and how.
+fn rebuilt(
+    root: PathBuf,
+    name: &str,
+    reason: String,
+    read_only: bool,
+    geo: &'static Geography,
+    thesaurus: &'static Thesaurus,
+) -> Result<(PathBuf, Generation, Opened)> {
+    let opened = Opened::Rebuilt { reason };
+    if let Some(gen) = rebuild_from_kept_feed(&root, name, geo, thesaurus) {
+        return Ok((root, gen, opened));
+    }
+    let root = if read_only {
+        let temp = std::env::temp_dir().join(format!("signpost-read-only-{}", std::process::id()));
+        fs::create_dir_all(&temp).map_err(|e| Error::io("create", &temp, e))?;
+        temp
+    } else {
+        root
+    };
+    let gen = build_from_bundled(&root)?;
+    Ok((root, gen, opened))
 }
 
 /// The generation to serve, and whether CURRENT had to be found again. CURRENT names it;

@@ -77,46 +77,50 @@ fn main() {
         )
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state.clone())
-        .setup(move |app| {
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title(commands::TITLE)
-                .inner_size(1200.0, 800.0)
-                .min_inner_size(360.0, 480.0)
-                // The page never navigates away from the app; links go through `open_link`.
-                .on_navigation(|url| {
-                    url.scheme() == "tauri"
-                        || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
-                })
-                .build()?;
-            // The meaning model: --model-dir, else the installed app's resources, else
-            // the repository's (a development build). Loaded when the UI asks, after its
-            // first paint.
-            let installed = app
-                .path()
-                .resource_dir()
-                .ok()
-                .map(|d| d.join("model"))
-                .filter(|d| d.join("model.json").is_file());
-            let model_dir = model_dir
-                .clone()
-                .or(installed)
-                .unwrap_or_else(signpost::meaning::default_dir);
-            let _ = app.state::<Arc<AppState>>().model_dir.set(model_dir);
-            // Open the directory now, off the UI thread, so the first search finds it ready;
-            // then the first sync (if a feed is set) runs, and the loop keeps it current.
-            let state = app.state::<Arc<AppState>>().inner().clone();
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                let _ = state.directory().await;
-                let _ = state.store().await;
-                sync_loop::spawn(handle, state);
-            });
-            Ok(())
-        })
+        .setup(move |app| setup(app, model_dir.clone()))
         .invoke_handler(for_each_command!(handler))
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("signpost-app: the window could not be opened: {e}.");
         std::process::exit(1);
     }
+}
+
+/// The window, the meaning model's folder, and opening the directory: the directory is
+/// opened now, off the UI thread, so the first search finds it ready; then the first sync
+/// (if a feed is set) runs, and the loop keeps it current.
+fn setup(
+    app: &mut tauri::App,
+    model_dir: Option<PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+        .title(commands::TITLE)
+        .inner_size(1200.0, 800.0)
+        .min_inner_size(360.0, 480.0)
+        // The page never navigates away from the app; links go through `open_link`.
+        .on_navigation(|url| {
+            url.scheme() == "tauri"
+                || (url.scheme() == "http" && url.host_str() == Some("tauri.localhost"))
+        })
+        .build()?;
+    // The meaning model: --model-dir, else the installed app's resources, else the
+    // repository's (a development build). Loaded when the UI asks, after its first paint.
+    let installed = app
+        .path()
+        .resource_dir()
+        .ok()
+        .map(|d| d.join("model"))
+        .filter(|d| d.join("model.json").is_file());
+    let model_dir = model_dir
+        .or(installed)
+        .unwrap_or_else(signpost::meaning::default_dir);
+    let _ = app.state::<Arc<AppState>>().model_dir.set(model_dir);
+    let state = app.state::<Arc<AppState>>().inner().clone();
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        let _ = state.directory().await;
+        let _ = state.store().await;
+        sync_loop::spawn(handle, state);
+    });
+    Ok(())
 }

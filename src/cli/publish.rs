@@ -74,6 +74,28 @@ pub(super) fn import(a: ImportArgs) -> Result<ExitCode, Error> {
     let mut bytes = serde_json::to_vec_pretty(&imported.feed).expect("JSON values serialise");
     bytes.push(b'\n');
     write_whole(out, &bytes)?;
+    print_import_report(&imported, out);
+    // What the app will make of it, before anyone signs it.
+    match feed::read(&bytes, Geography::bundled()) {
+        Ok(f) => {
+            for p in &f.problems {
+                println!("{p}");
+            }
+            println!(
+                "Checked: {} services kept, {} records set aside. Review it, then sign it \
+                 with `signpost feed sign {} --key SECRET_KEY_FILE`.",
+                f.services.len(),
+                f.set_aside().count(),
+                out.display()
+            );
+        }
+        Err(e) => println!("Checked: {}", sentence(&e.to_string())),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an import wrote, and what it could not map.
+fn print_import_report(imported: &signpost::import::Imported, out: &Path) {
     println!(
         "{} services from {} pages ({} fetched whole) written to {}",
         imported.services,
@@ -97,23 +119,6 @@ pub(super) fn import(a: ImportArgs) -> Result<ExitCode, Error> {
             imported.uncategorised
         );
     }
-    // What the app will make of it, before anyone signs it.
-    match feed::read(&bytes, Geography::bundled()) {
-        Ok(f) => {
-            for p in &f.problems {
-                println!("{p}");
-            }
-            println!(
-                "Checked: {} services kept, {} records set aside. Review it, then sign it \
-                 with `signpost feed sign {} --key SECRET_KEY_FILE`.",
-                f.services.len(),
-                f.set_aside().count(),
-                out.display()
-            );
-        }
-        Err(e) => println!("Checked: {}", sentence(&e.to_string())),
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `signpost feed …`: the publishing tools.

@@ -392,15 +392,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let meta_path = path.join(META_FILE);
     let bytes = fs::read(&meta_path).map_err(|e| Error::io("read", &meta_path, e))?;
     let meta: Meta = records::from_json(&meta_path, &bytes)?;
-    let mut index = Index::open(ReadOnly::open(&path.join(INDEX_DIR))?)?;
-    verify_files(&index)?;
-    schema::register_tokenizers(&index);
-    let segments = index.searchable_segment_metas()?.len();
-    if segments > 1 {
-        // Search the segments in parallel, one per core.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        index.set_multithread_executor(segments.min(cores))?;
-    }
+    let index = open_index(&path.join(INDEX_DIR))?;
     let fields = Fields::from_schema(&index.schema())?;
     let reader = index
         .reader_builder()
@@ -446,6 +438,20 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         fields,
         by_id,
     })
+}
+
+/// A generation's tantivy index, every file checked against its checksum, its tokenizers
+/// registered, and its segments searched in parallel (one per core).
+fn open_index(index_path: &Path) -> Result<Index> {
+    let mut index = Index::open(ReadOnly::open(index_path)?)?;
+    verify_files(&index)?;
+    schema::register_tokenizers(&index);
+    let segments = index.searchable_segment_metas()?.len();
+    if segments > 1 {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        index.set_multithread_executor(segments.min(cores))?;
+    }
+    Ok(index)
 }
 
 fn next_number(root: &Path) -> Result<u64> {

@@ -375,31 +375,43 @@ impl Syncer {
             return Ok(None);
         }
 
-        let sig_url = source.signature_url();
-        let (checked, none) = (check_url(&sig_url)?, Validators::default());
-        let signature = fetcher.get(&checked, &none, self.limits.max_signature_bytes, &|_| {});
-        let signature = match tokio::time::timeout_at(deadline, signature)
-            .await
-            .map_err(|_| out_of_time())?
-        {
-            Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
-                .map_err(|_| Error::SignatureInvalid("the signature file is not text"))?,
-            Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
-            Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
-                return Err(Error::SignatureMissing(sig_url))
-            }
-            Err(Error::FeedTooLarge { .. }) => {
-                return Err(Error::SignatureInvalid(
-                    "the signature file is far larger than a minisign signature, so it was not downloaded",
-                ))
-            }
-            Err(e) => return Err(e),
-        };
+        let signature = self
+            .signature(&fetcher, source, deadline, &out_of_time)
+            .await?;
         Ok(Some(Downloaded {
             bytes,
             validators,
             signature,
         }))
+    }
+
+    /// The feed's detached signature, as text, within the sync's `deadline`. A missing
+    /// one (404) and one far too large for a signature are said as such.
+    async fn signature(
+        &self,
+        fetcher: &fetch::Fetcher,
+        source: &Source,
+        deadline: tokio::time::Instant,
+        out_of_time: &(dyn Fn() -> Error + Sync),
+    ) -> Result<String> {
+        let sig_url = source.signature_url();
+        let (checked, none) = (check_url(&sig_url)?, Validators::default());
+        let signature = fetcher.get(&checked, &none, self.limits.max_signature_bytes, &|_| {});
+        match tokio::time::timeout_at(deadline, signature)
+            .await
+            .map_err(|_| out_of_time())?
+        {
+            Ok(fetch::Fetched::Body { bytes, .. }) => String::from_utf8(bytes)
+                .map_err(|_| Error::SignatureInvalid("the signature file is not text")),
+            Ok(fetch::Fetched::NotModified) => unreachable!("sent without validators"),
+            Err(Error::HttpStatus { status, .. }) if status.starts_with("404") => {
+                Err(Error::SignatureMissing(sig_url))
+            }
+            Err(Error::FeedTooLarge { .. }) => Err(Error::SignatureInvalid(
+                "the signature file is far larger than a minisign signature, so it was not downloaded",
+            )),
+            Err(e) => Err(e),
+        }
     }
 }
 
