@@ -270,8 +270,8 @@ impl Syncer {
         result.map(|done| done.outcome)
     }
 
-    /// Fetch and verify, then apply: the two halves of a sync. Nothing is applied unless
-    /// the signature verified.
+    /// Fetch and verify, then apply: the two halves of a sync. Nothing is parsed or
+    /// applied unless the signature verified.
     async fn run(
         &self,
         source: &Source,
@@ -291,7 +291,7 @@ impl Syncer {
             .generated_at
             .filter(|d| *d > crate::directory::horizon(now));
         let Some(verified) = self
-            .fetch_and_verify(source, &url, directory, state, progress)
+            .download(source, &url, directory, state, progress)
             .await?
         else {
             return Ok(Done {
@@ -299,6 +299,8 @@ impl Syncer {
                 applied: None,
             });
         };
+        progress(Progress::Verifying);
+        signing::verify(&verified.bytes, &verified.signature, &source.public_key)?;
         let bytes = verified.bytes.len() as u64;
         let feed = apply(verified.bytes, source, directory, now, progress).await?;
         Ok(Done::updated(
@@ -307,27 +309,6 @@ impl Syncer {
             bytes,
             from_the_future,
         ))
-    }
-
-    /// The feed and its signature, verified with the publisher's key; `None` when the feed
-    /// is the one in use.
-    async fn fetch_and_verify(
-        &self,
-        source: &Source,
-        url: &url::Url,
-        directory: &SharedDirectory,
-        state: &SyncState,
-        progress: &(dyn Fn(Progress) + Send + Sync),
-    ) -> Result<Option<Downloaded>> {
-        let Some(downloaded) = self
-            .download(source, url, directory, state, progress)
-            .await?
-        else {
-            return Ok(None);
-        };
-        progress(Progress::Verifying);
-        signing::verify(&downloaded.bytes, &downloaded.signature, &source.public_key)?;
-        Ok(Some(downloaded))
     }
 
     /// The feed and its signature, under one deadline for both (a server dripping bytes
