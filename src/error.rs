@@ -129,7 +129,7 @@ pub enum Error {
     SourceInvalid(String),
     /// A command-line argument (a date, a period) could not be understood.
     #[error("{0}")]
-    InvalidQuery(String),
+    InvalidArgument(String),
     /// The postcode filter is not a UK postcode or district.
     #[error("\"{input}\" {why}")]
     InvalidPostcode {
@@ -271,7 +271,7 @@ impl Error {
             Error::NoFeed => ("no-feed", User),
             Error::Import(_) => ("import", User),
             Error::SourceInvalid(_) => ("source-invalid", User),
-            Error::InvalidQuery(_) => ("invalid-input", User),
+            Error::InvalidArgument(_) => ("invalid-argument", User),
             Error::InvalidPostcode { .. } => ("invalid-postcode", User),
             Error::UnknownCategory { .. } => ("unknown-category", User),
             Error::UnknownReferral(_) => ("unknown-referral", User),
@@ -392,7 +392,7 @@ mod tests {
             Error::NoFeed,
             Error::Import("x".into()),
             Error::SourceInvalid("x".into()),
-            Error::InvalidQuery("x".into()),
+            Error::InvalidArgument("x".into()),
             Error::InvalidPostcode {
                 input: "x".into(),
                 why: "x".into(),

@@ -96,7 +96,7 @@ pub(super) fn review(a: ReviewArgs, data_dir: &Path) -> Result<ExitCode, Error> 
         .as_deref()
         .map(signpost::review::parse_period)
         .transpose()
-        .map_err(Error::InvalidQuery)?;
+        .map_err(Error::InvalidArgument)?;
     let dir = Directory::open(data_dir)?;
     let today = jiff::Zoned::now()
         .with_time_zone(signpost::hours::london().clone())

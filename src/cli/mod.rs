@@ -49,7 +49,7 @@ fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Error> {
 fn parse_at(at: Option<&str>) -> Result<Option<Timestamp>, Error> {
     at.map(|s| {
         s.parse::<Timestamp>().map_err(|_| {
-            Error::InvalidQuery(format!(
+            Error::InvalidArgument(format!(
                 "\"{s}\" is not an RFC 3339 date-time (example: 2026-11-24T10:00:00Z)"
             ))
         })

@@ -173,7 +173,7 @@ fn build(a: BuildArgs) -> Result<(), Error> {
     use signpost::publish::{self, Publisher, Source};
     let generated_at = match &a.generated_at {
         Some(t) => t.parse().map_err(|_| {
-            Error::InvalidQuery(format!(
+            Error::InvalidArgument(format!(
                 "--generated-at \"{t}\" is not an RFC 3339 date-time"
             ))
         })?,
