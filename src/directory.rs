@@ -8,19 +8,14 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::contact::Link;
 use crate::coverage::{BoroughView, CoverageMatrix};
+use crate::details::ServiceDetails;
 use crate::error::{Error, Result};
-use crate::facts::{Coverage, Facts};
 use crate::feed::{self, Feed};
 use crate::geo::Geography;
-use crate::hours::OpenState;
 use crate::index::{self, Generation, Summary};
 use crate::meaning::Meaning;
 use crate::model::Service;
-use crate::phone::Dial;
-use crate::present;
-use crate::review::{self, Review};
 use crate::search::{self, SearchRequest, SearchResults};
 use crate::signing::PublicKey;
 use crate::thesaurus::Thesaurus;
@@ -55,62 +50,6 @@ pub struct DirectoryInfo {
     pub set_aside: usize,
     /// The generation folder serving it (`gen-000007`).
     pub generation: String,
-}
-
-/// One service with what the detail view needs, links already checked.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServiceDetails {
-    /// The record as validated (confidential addresses already removed).
-    pub service: Service,
-    /// Borough names, "London-wide", "National".
-    pub coverage: Vec<String>,
-    /// The same in one phrase ("All of London"): see [`Coverage::phrase`].
-    pub covers: String,
-    /// The same as codes, for drawing on a map.
-    pub coverage_areas: Coverage,
-    /// Its category ids, main one first.
-    pub categories: Vec<String>,
-    /// Open, closed or unknown at the moment asked about.
-    pub open: OpenState,
-    /// The open state in words ("open now until 17:00").
-    pub open_text: String,
-    /// Hours as published, for the service as a whole.
-    pub hours_text: Vec<String>,
-    /// Each number with its label, hours and sources.
-    pub phones: Vec<PhoneDetails>,
-    /// Its website, linked only over https.
-    pub website: Option<Link>,
-    /// Its email address, linked only when plain.
-    pub email: Option<Link>,
-    /// "ages 13–25", "ages 18 and over".
-    pub ages: Option<String>,
-    /// How it takes referrals, in words ([`crate::present::referral`]).
-    pub referral_text: Option<String>,
-    /// Languages it lists.
-    pub languages: Vec<String>,
-    /// Where the facts were seen.
-    pub sources: Vec<Link>,
-    /// How long since the record was reviewed, and the warning to show.
-    pub review: Review,
-    /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
-    pub phone_changed: Option<String>,
-    /// What the reader left out of this record, and why ("phones: phone 2 \"ring us\" is
-    /// not usable …"): missing stays missing, and says so.
-    pub left_out: Vec<String>,
-}
-
-/// One phone number with what a caller needs to know.
-#[derive(Debug, Clone, Serialize)]
-pub struct PhoneDetails {
-    /// The number, its dialling note and its `tel:` link.
-    #[serde(flatten)]
-    pub dial: Dial,
-    /// What the number is for ("Emergency via textphone").
-    pub label: Option<String>,
-    /// Its hours as published ("Mon–Fri 9am–5pm"), if stated.
-    pub hours: Option<String>,
-    /// Where the number was found (pages the researchers read).
-    pub sources: Vec<Link>,
 }
 
 /// The directory in use: the current generation, opened and searchable. Opening repairs what a crash or an upgrade left (see [`Opened`]); applying a feed builds a new generation and switches to it, or changes nothing.
@@ -338,58 +277,14 @@ impl Directory {
     pub fn service(&self, id: &str, at: Option<Timestamp>) -> Result<ServiceDetails> {
         let pos = self.position(id)?;
         let service = self.generation.records.read(pos)?;
-        let facts: &Facts = &self.generation.facts[pos];
         let at = at.unwrap_or_else(Timestamp::now);
-        let open = facts.hours.state_at(at);
-        let mut hours_text: Vec<String> = Vec::new();
-        for d in service
-            .schedules
-            .iter()
-            .filter_map(|s| s.description.clone())
-        {
-            if !hours_text.contains(&d) {
-                hours_text.push(d);
-            }
-        }
-        let links = |urls: Vec<&str>| urls.into_iter().map(Link::web).collect::<Vec<_>>();
-        let phones = service
-            .phones
-            .iter()
-            .map(|p| PhoneDetails {
-                dial: Dial::of(p),
-                label: p.description.clone(),
-                hours: p.schedules.iter().find_map(|x| x.description.clone()),
-                sources: links(p.sources()),
-            })
-            .collect();
-        let today = at.to_zoned(crate::hours::london().clone()).date();
-        Ok(ServiceDetails {
-            coverage: facts.coverage.labels(self.geo),
-            covers: facts.coverage.phrase(self.geo),
-            coverage_areas: facts.coverage.clone(),
-            categories: facts.categories.clone(),
-            open,
-            open_text: open.describe(at),
-            hours_text,
-            phones,
-            website: service.url.as_deref().map(Link::web),
-            email: service.email.as_deref().map(Link::email),
-            ages: present::ages(service.minimum_age, service.maximum_age),
-            referral_text: service.referral().map(|r| present::referral(r).to_string()),
-            languages: service
-                .languages
-                .iter()
-                .filter_map(|l| l.name.clone().or_else(|| l.code.clone()))
-                .collect(),
-            sources: links(service.sources()),
-            review: review::of(service.assured_date.as_deref(), today),
-            phone_changed: crate::changed::notice(&self.generation.phone_changes, id, today),
-            left_out: feed::with_action(&self.generation.problems, feed::Action::FieldDropped)
-                .filter(|p| p.id.as_deref() == Some(id))
-                .map(|p| format!("{}: {}", p.field, p.reason))
-                .collect(),
+        Ok(ServiceDetails::of(
             service,
-        })
+            &self.generation,
+            pos,
+            self.geo,
+            at,
+        ))
     }
 
     /// Apply feed bytes **without checking a signature**, as if signed by the publisher of

@@ -30,6 +30,7 @@
 //! - [`index`]: tantivy generations on disk;
 //! - [`search`]: query understanding, ranking, filters, explanations;
 //! - [`directory`]: the front door tying them together;
+//! - [`details`]: one service as the detail view and `signpost show` present it;
 //! - [`present`]: the words people read (dates, referral routes, ages, why a result matched);
 //! - [`review`]: how old a record's review is, and the warning to show;
 //! - [`coverage`]: local services per borough and type of help (borough view, coverage map);
@@ -47,6 +48,7 @@ pub mod bundled;
 pub(crate) mod changed;
 pub mod contact;
 pub(crate) mod coverage;
+pub mod details;
 pub mod directory;
 pub mod error;
 pub mod eval;
@@ -74,6 +76,7 @@ pub mod text;
 pub mod thesaurus;
 
 pub use coverage::{BoroughView, CoverageMatrix};
-pub use directory::{Directory, DirectoryInfo, Opened, PhoneDetails, ServiceDetails};
+pub use details::{PhoneDetails, ServiceDetails};
+pub use directory::{Directory, DirectoryInfo, Opened};
 pub use error::{Error, Result};
 pub use search::{Hit, ReferralFilter, SearchRequest, SearchResults};

@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 
-use crate::directory::{PhoneDetails, ServiceDetails};
+use crate::details::{PhoneDetails, ServiceDetails};
 
 /// The emergency line every slip starts with.
 pub const EMERGENCY_LINE: &str =
