@@ -11,8 +11,8 @@ use jiff::Timestamp;
 
 use crate::geo::Borough;
 use crate::hours::in_london;
-use crate::model::{category_label, Referral};
-use crate::search::{MatchKind, MatchedWord, ReferralFilter, SearchRequest};
+use crate::model::{category_in_sentence, Referral};
+use crate::search::{MatchKind, MatchedWord, ReferralFilter, SearchRequest, SearchResults};
 
 /// A day as London's calendar shows it: "21 Nov 2026".
 pub fn day(t: Timestamp) -> String {
@@ -59,7 +59,7 @@ pub fn filters_in_force(req: &SearchRequest, borough: Option<&Borough>) -> Vec<S
     let mut said: Vec<String> = req
         .categories
         .iter()
-        .map(|c| category_label(c).to_lowercase())
+        .map(|c| category_in_sentence(c))
         .collect();
     if let Some(b) = borough {
         said.push(format!("in {}", b.name));
@@ -80,6 +80,59 @@ pub fn filters_in_force(req: &SearchRequest, borough: Option<&Borough>) -> Vec<S
         said.push(format!("in {}", l.trim()));
     }
     said
+}
+
+/// The line above the results, as the app and `signpost search` show it: "3 services
+/// for “dv” near E8 1AA · open now · read “domestc” as “domestic”"; "(the best 25)" when
+/// the list was cut at `limit`; and, when nothing matched, what to try instead, the
+/// filters in force named and 999 said.
+pub fn results_summary(req: &SearchRequest, r: &SearchResults, limit: usize) -> String {
+    let n = r.hits.len();
+    if n == 0 {
+        let with = if r.filters.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", r.filters.join(", "))
+        };
+        return format!(
+            "No service matches{with}. Try fewer words, or remove a filter. In immediate danger call 999."
+        );
+    }
+    let mut line = format!("{n} service{}", if n == 1 { "" } else { "s" });
+    let text = req.text.trim();
+    if !text.is_empty() {
+        line.push_str(&format!(" for “{text}”"));
+    }
+    if let Some(p) = &r.place {
+        line.push_str(&format!(" near {}", p.label));
+    }
+    if n >= limit {
+        line.push_str(&format!(" (the best {limit})"));
+    }
+    for f in &r.filters {
+        line.push_str(&format!(" · {f}"));
+    }
+    let read: Vec<String> = r
+        .understood
+        .words
+        .iter()
+        .filter_map(|w| Some(format!("“{}” as “{}”", w.text, w.corrected.as_ref()?)))
+        .collect();
+    if !read.is_empty() {
+        line.push_str(&format!(" · read {}", read.join(", ")));
+    }
+    line
+}
+
+/// Said above the results when a need asked about has no service of its own in the
+/// directory: the general routes lead instead, and the person should know why.
+pub fn unserved(needs: &[String]) -> Option<String> {
+    (!needs.is_empty()).then(|| {
+        format!(
+            "No service in the directory specialises in {}. The general routes come first.",
+            needs.join(" or ")
+        )
+    })
 }
 
 /// The ages a service states, if it states any: "ages 16–25", "ages 18 and over".
@@ -162,6 +215,34 @@ mod tests {
             ["domestic abuse", "open now", "self-referral", "age 15"]
         );
         assert!(filters_in_force(&SearchRequest::default(), None).is_empty());
+    }
+
+    #[test]
+    fn the_summary_says_what_was_found_and_with_nothing_what_to_try() {
+        let req = SearchRequest {
+            text: " dv ".into(),
+            ..Default::default()
+        };
+        let mut r = SearchResults {
+            hits: Vec::new(),
+            understood: Default::default(),
+            place: None,
+            at: Timestamp::UNIX_EPOCH,
+            filters: vec!["open now".into()],
+            summary: String::new(),
+            unserved_note: None,
+        };
+        assert_eq!(
+            results_summary(&req, &r, 25),
+            "No service matches with open now. Try fewer words, or remove a filter. In immediate danger call 999."
+        );
+        r.filters.clear();
+        assert!(results_summary(&req, &r, 25).starts_with("No service matches. Try fewer words"));
+        assert_eq!(unserved(&[]), None);
+        assert_eq!(
+            unserved(&["image-based abuse".into()]).as_deref(),
+            Some("No service in the directory specialises in image-based abuse. The general routes come first.")
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(super) fn search(a: SearchArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     if a.json {
         print::print_json(&results);
     } else {
-        print::print_results(&dir, &req, &results);
+        print::print_results(&dir, &results);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 
 use signpost::feed;
 use signpost::present;
-use signpost::{Directory, Error, SearchRequest};
+use signpost::{Directory, Error};
 
 pub(super) fn sentence(s: &str) -> String {
     let mut c = s.chars();
@@ -130,46 +130,18 @@ pub(super) fn print_coverage_matrix(m: &signpost::CoverageMatrix, heading: &str)
     );
 }
 
-pub(super) fn print_results(dir: &Directory, req: &SearchRequest, r: &signpost::SearchResults) {
+pub(super) fn print_results(dir: &Directory, r: &signpost::SearchResults) {
     let info = dir.info();
     let date = info
         .generated_at
         .map(present::day)
         .unwrap_or_else(|| "unknown date".into());
-    let place = r
-        .place
-        .as_ref()
-        .map(|p| format!(" near {}", p.label))
-        .unwrap_or_default();
-    let filters: String = r.filters.iter().map(|f| format!(" · {f}")).collect();
     println!(
-        "{} result{} for \"{}\"{place}{filters} · directory of {date}, {} services",
-        r.hits.len(),
-        if r.hits.len() == 1 { "" } else { "s" },
-        req.text,
-        info.services
+        "{} · directory of {date}, {} services",
+        r.summary, info.services
     );
-    let corrections: Vec<String> = r
-        .understood
-        .words
-        .iter()
-        .filter_map(|w| {
-            w.corrected
-                .as_ref()
-                .map(|c| format!("\"{}\" as \"{c}\"", w.text))
-        })
-        .collect();
-    if !corrections.is_empty() {
-        println!("(read {})", corrections.join(", "));
-    }
-    if !r.understood.unserved.is_empty() {
-        println!(
-            "No service in the directory specialises in {}. The general routes come first.",
-            r.understood.unserved.join(" or ")
-        );
-    }
-    if r.hits.is_empty() {
-        println!("No service matches. Try fewer words, or remove a filter. In immediate danger call 999.");
+    if let Some(note) = &r.unserved_note {
+        println!("{note}");
     }
     for (i, h) in r.hits.iter().enumerate() {
         println!();

@@ -193,6 +193,11 @@ pub struct SearchResults {
     /// The filters in force, in words: "domestic abuse", "open now", "age 15"
     /// ([`crate::present::filters_in_force`]).
     pub filters: Vec<String>,
+    /// The line above the results ([`crate::present::results_summary`]).
+    pub summary: String,
+    /// Why the general routes lead, when a need asked about has no service of its own
+    /// ([`crate::present::unserved`]).
+    pub unserved_note: Option<String>,
 }
 
 /// Filters resolved against the geography, as bit masks, owned so the collector can keep
@@ -306,13 +311,17 @@ pub(crate) fn run(
     let hits = search.hits(candidates, at)?;
     let filters =
         crate::present::filters_in_force(req, asked.borough.filter(|_| search.place.is_none()));
-    Ok(SearchResults {
+    let mut results = SearchResults {
         filters,
         hits,
+        unserved_note: crate::present::unserved(&search.understood.unserved),
         understood: search.understood,
         place: search.place,
         at,
-    })
+        summary: String::new(),
+    };
+    results.summary = crate::present::results_summary(req, &results, search.limit);
+    Ok(results)
 }
 
 /// The request's borough and postcode, read, and its categories checked: a filter that

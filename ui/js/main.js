@@ -172,20 +172,18 @@ async function search(strict = false) {
   clearError();
   state.hits = view ? [] : results.hits;
   state.borough = view;
-  const said = view ? describeBorough(view, results) : describe(results, req);
+  const said = view ? describeBorough(view, results) : results.summary; // the engine's words
   if (summary.textContent !== said) summary.textContent = said;
-  showUnserved(view ? [] : results.understood.unserved);
+  showUnserved(view ? null : results.unserved_note);
   if (view) drawBoroughView(); else { hideBoroughView(); drawResults(); }
   detailsFollowResults();
   list.dataset.seq = String(seq);
 }
 
 // A need asked about that no service in the directory covers: said, not stretched.
-function showUnserved(needs) {
+function showUnserved(note) {
   const p = $('unserved');
-  const text = needs.length
-    ? `No service in the directory specialises in ${needs.join(' or ')}. The general routes come first.`
-    : '';
+  const text = note || '';
   if (p.textContent !== text) p.textContent = text;
   if (p.hidden !== !text) p.hidden = !text;
 }
@@ -232,21 +230,6 @@ function filtersSet() {
   return n ? ` (${n} set)` : '';
 }
 
-function describe(r, req) {
-  const n = r.hits.length;
-  const filters = r.filters; // in the engine's words
-  if (!n) {
-    const what = filters.length ? ` with ${filters.join(', ')}` : '';
-    return `No service matches${what}. Try fewer words, or remove a filter. In immediate danger call 999.`;
-  }
-  const words = req.text.trim() ? ` for “${req.text.trim()}”` : '';
-  const near = r.place ? ` near ${r.place.label}` : '';
-  const fixes = r.understood.words.filter((w) => w.corrected).map((w) => `“${w.text}” as “${w.corrected}”`);
-  const more = n >= req.limit ? ' (the best 25)' : '';
-  const set = filters.map((f) => ` · ${f}`).join('');
-  return `${n} service${n === 1 ? '' : 's'}${words}${near}${more}${set}${fixes.length ? ` · read ${fixes.join(', ')}` : ''}`;
-}
-
 // What a result card's buttons do.
 function cardActions() {
   return {
@@ -268,7 +251,7 @@ function drawResults() {
 function showStart() {
   state.borough = null;
   hideBoroughView();
-  showUnserved([]);
+  showUnserved(null);
   summary.textContent = state.shortlist.length
     ? 'Type to search, or open a service from your shortlist.'
     : 'Type what happened or who you are looking for, or pick a type of help.';
