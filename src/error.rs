@@ -289,6 +289,11 @@ impl Error {
         }
     }
 
+    /// The message as a sentence on its own, as the app and the CLI show it.
+    pub fn sentence(&self) -> String {
+        crate::present::sentence(&self.to_string())
+    }
+
     /// The stable code a program switches on (`feed-not-newer`, `invalid-postcode`…).
     pub fn code(&self) -> &'static str {
         self.describe().0

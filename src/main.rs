@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     match cli::run(cli::Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("signpost: {}", cli::sentence(&e.to_string()));
+            eprintln!("signpost: {}", e.sentence());
             ExitCode::FAILURE
         }
     }

@@ -34,6 +34,21 @@ pub fn day_and_time_in_full(t: Timestamp) -> String {
     in_london(t, "%-d %B %Y at %H:%M")
 }
 
+/// A phrase as a sentence on its own: capitalised, with a full stop. Error messages are
+/// phrases (so they can sit inside other sentences); the app and the CLI show them so.
+pub fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|f| f.to_uppercase().collect())
+        .unwrap_or_default();
+    out.extend(chars);
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 /// How a service takes referrals, in plain words: "self-referral or professional referral".
 pub fn referral(r: Referral) -> &'static str {
     match r {
@@ -253,6 +268,12 @@ mod tests {
             referral_in_brief(Referral::Professional),
             "professional referral only"
         );
+    }
+
+    #[test]
+    fn a_phrase_becomes_one_sentence_once() {
+        assert_eq!(sentence(" the feed is late "), "The feed is late.");
+        assert_eq!(sentence("done."), "Done.");
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl AppError {
         AppError {
             code,
             field: None,
-            message: sentence(&message.into()),
+            message: signpost::present::sentence(&message.into()),
         }
     }
 }
@@ -33,21 +33,7 @@ impl From<signpost::Error> for AppError {
         AppError {
             code: e.code(),
             field: e.field().map(signpost::error::Field::as_str),
-            message: sentence(&e.to_string()),
+            message: e.sentence(),
         }
     }
-}
-
-/// Capitalised, with a full stop.
-fn sentence(s: &str) -> String {
-    let mut c = s.trim().chars();
-    let mut out: String = c
-        .next()
-        .map(|f| f.to_uppercase().collect())
-        .unwrap_or_default();
-    out.extend(c);
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
 }

@@ -35,11 +35,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
-/// The error as `main` prints it: one sentence.
-pub fn sentence(s: &str) -> String {
-    print::sentence(s)
-}
-
 fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Error> {
     given
         .or_else(signpost::directory::default_data_dir)

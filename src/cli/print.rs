@@ -6,20 +6,6 @@ use signpost::feed;
 use signpost::present;
 use signpost::{Directory, Error};
 
-pub(super) fn sentence(s: &str) -> String {
-    let mut c = s.chars();
-    let first = c
-        .next()
-        .map(|f| f.to_uppercase().collect::<String>())
-        .unwrap_or_default();
-    let rest: String = c.collect();
-    if rest.ends_with('.') {
-        format!("{first}{rest}")
-    } else {
-        format!("{first}{rest}.")
-    }
-}
-
 pub(super) fn print_json(value: &impl serde::Serialize) {
     println!(
         "{}",

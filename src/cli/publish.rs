@@ -12,7 +12,7 @@ use signpost::Error;
 use super::args::{
     BuildArgs, DiffArgs, FeedCommand, ImportArgs, KeygenArgs, SignArgs, ValidateArgs, VerifyArgs,
 };
-use super::print::{print_diff, print_json, sentence};
+use super::print::{print_diff, print_json};
 use super::{read_bytes, write_whole};
 
 /// `signpost validate`: what the reader keeps, sets aside and drops from a feed file.
@@ -21,7 +21,7 @@ pub(super) fn validate(a: ValidateArgs) -> Result<ExitCode, Error> {
     let bytes = read_bytes(path)?;
     match feed::read(&bytes, Geography::bundled()) {
         Err(e) => {
-            eprintln!("signpost: {}: {}", path.display(), sentence(&e.to_string()));
+            eprintln!("signpost: {}: {}", path.display(), e.sentence());
             Ok(ExitCode::FAILURE)
         }
         Ok(f) => {
@@ -89,7 +89,7 @@ pub(super) fn import(a: ImportArgs) -> Result<ExitCode, Error> {
                 out.display()
             );
         }
-        Err(e) => println!("Checked: {}", sentence(&e.to_string())),
+        Err(e) => println!("Checked: {}", e.sentence()),
     }
     Ok(ExitCode::SUCCESS)
 }

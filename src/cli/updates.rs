@@ -7,7 +7,6 @@ use jiff::Timestamp;
 use signpost::{Directory, Error};
 
 use super::args::{StatusArgs, SyncArgs};
-use super::print::sentence;
 
 /// Open the store, saying on stderr if it had to be repaired.
 fn open_store(data_dir: &Path) -> Result<signpost::store::Store, Error> {
@@ -121,7 +120,7 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     println!("Last success:  {}", when(sync.last_success));
     println!("Last update:   {}", when(sync.last_update));
     if let Some(e) = &sync.last_error {
-        println!("Last error:    {}", sentence(e));
+        println!("Last error:    {}", signpost::present::sentence(e));
     }
     if sync.last_update.is_some() {
         println!(
