@@ -179,7 +179,7 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
         println!("{desc}");
         println!();
     }
-    print_phones(s);
+    print_phones(d);
     let field = |k: &str, v: Option<&str>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             println!("{k}: {v}");
@@ -216,21 +216,24 @@ pub(super) fn print_details(d: &signpost::ServiceDetails) {
     }
 }
 
-/// Each number with its label, its hours as published and where it was found.
-fn print_phones(s: &signpost::model::Service) {
-    if s.phones.is_empty() {
+/// Each number as the app shows it (the view model's), with its label, its hours as
+/// published and where it was found.
+fn print_phones(d: &signpost::ServiceDetails) {
+    if d.phones.is_empty() {
         println!("Phone: no phone number on record");
     }
-    for p in &s.phones {
-        let label = p.description.as_deref().unwrap_or("Phone");
-        let hours = p
-            .schedules
-            .iter()
-            .find_map(|x| x.description.as_deref())
-            .unwrap_or("hours not stated");
-        println!("Phone: {} — {label} ({hours})", p.number);
-        for src in p.sources() {
-            println!("       source: {src}");
+    for p in &d.phones {
+        let label = p.label.as_deref().unwrap_or("Phone");
+        let hours = p.hours.as_deref().unwrap_or("hours not stated");
+        let note = p
+            .dial
+            .note
+            .as_deref()
+            .map(|n| format!(", {n}"))
+            .unwrap_or_default();
+        println!("Phone: {} — {label} ({hours}{note})", p.dial.number);
+        for src in &p.sources {
+            println!("       source: {}", src.text);
         }
     }
 }

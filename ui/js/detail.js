@@ -84,5 +84,3 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
     s.description ? el('p', { class: 'description', text: s.description }) : null,
   );
 }
-
-
