@@ -13,13 +13,13 @@ fn the_slip_lists_each_service_with_its_numbers_and_the_emergency_line_and_nothi
         .service("national-domestic-abuse-helpline", None)
         .unwrap();
     let dais = dir.service("hackney-dais", None).unwrap();
-    let now: Timestamp = "2026-11-22T10:00:00Z".parse().unwrap();
+    let now: Timestamp = "2026-12-08T10:00:00Z".parse().unwrap();
     let text = slip::text(&[helpline, dais], dir.info().generated_at, now);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "Services that can help");
     assert_eq!(
         lines[1],
-        "From Signpost London on 22 November 2026 (directory of 30 November 2026)"
+        "From Signpost London on 8 December 2026 (directory of 7 December 2026)"
     );
     assert!(text.contains(slip::EMERGENCY_LINE));
     let entry = |n: &str| text.split(n).nth(1).unwrap().split("\n\n").next().unwrap();
@@ -34,6 +34,35 @@ fn the_slip_lists_each_service_with_its_numbers_and_the_emergency_line_and_nothi
         "what is unknown is left out: {text}"
     );
     assert!(text.contains("   What they do: "), "{text}");
+}
+
+/// Five services' providers are not known: the feed names no organisation for them
+/// (missing stays missing), and the slip and the command line say nothing in its place
+/// rather than an empty "()" or "—".
+#[test]
+fn a_service_whose_provider_is_not_known_reads_well_everywhere() {
+    let (d, dir) = common::bundled();
+    let merton = dir.service("merton-community-idva-service", None).unwrap();
+    assert!(merton.service.organization.is_none());
+    let now: Timestamp = "2026-12-08T10:00:00Z".parse().unwrap();
+    let text = slip::text(std::slice::from_ref(&merton), None, now);
+    assert!(text.contains("\n1. Merton Community IDVA\n"), "{text}");
+    assert!(!text.contains("()"), "{text}");
+
+    let o = common::signpost(d.path(), &["search", "idva merton"]);
+    let out = common::stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("Merton Community IDVA"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(!line.trim_end().ends_with('—'), "{line}");
+    let o = common::signpost(d.path(), &["show", "merton-community-idva-service"]);
+    let out = common::stdout(&o);
+    assert_eq!(
+        out.lines().take(2).collect::<Vec<_>>(),
+        ["Merton Community IDVA", "Provider not stated"],
+        "{out}"
+    );
 }
 
 #[test]

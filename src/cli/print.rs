@@ -137,7 +137,10 @@ pub(super) fn print_results(dir: &Directory, r: &signpost::SearchResults) {
 
 /// One result: name, facts, main number and why it matched.
 fn print_hit(dir: &Directory, n: usize, h: &signpost::Hit, at: jiff::Timestamp) {
-    println!("{n:>2}. {} — {}", h.name, h.organisation);
+    match h.organisation.as_str() {
+        "" => println!("{n:>2}. {}", h.name),
+        org => println!("{n:>2}. {} — {org}", h.name),
+    }
     let mut facts = vec![h.id.clone(), h.covers.clone(), h.open_text.clone()];
     if let Some(r) = h.referral {
         facts.push(present::referral(r).to_string());
@@ -173,7 +176,10 @@ fn print_hit(dir: &Directory, n: usize, h: &signpost::Hit, at: jiff::Timestamp) 
 pub(super) fn print_details(d: &signpost::ServiceDetails) {
     let s = &d.service;
     println!("{}", s.name);
-    println!("{}", s.organization_name());
+    match s.organization_name() {
+        "" => println!("Provider not stated"),
+        org => println!("{org}"),
+    }
     println!();
     if let Some(desc) = &s.description {
         println!("{desc}");

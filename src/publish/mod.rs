@@ -160,7 +160,8 @@ pub struct BuiltService {
     url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<String>,
-    organization: Organization,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<Organization>,
     phones: Vec<BuiltPhone>,
     schedules: Vec<BuiltSchedule>,
     service_areas: Vec<Area>,
@@ -428,12 +429,14 @@ fn service(
         description: rec.description.clone(),
         url: nonempty(&rec.website),
         email: nonempty(&rec.email),
-        organization: Organization {
-            id: slug(&rec.organisation),
-            name: rec.organisation.clone(),
+        // A provider nobody could name stays unnamed: no organisation, rather than an empty
+        // one (HSDS asks an organisation for a name; a service needs none).
+        organization: nonempty(&rec.organisation).map(|name| Organization {
+            id: slug(&name),
+            name,
             // HSDS requires a description; the records describe services, so it says which.
             description: format!("Runs {}.", runs.join("; ")),
-        },
+        }),
         phones: phones(rec),
         schedules: schedules(sid, &rec.hours, false),
         service_areas: areas(rec, geo).map_err(bad)?,

@@ -45,7 +45,9 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
 
   replace(body,
     el('h3', { class: 'detail-name', id: 'detail-name', tabindex: '-1', text: s.name }),
-    org && org !== s.name ? el('p', { class: 'org', text: org }) : null,
+    // A provider nobody could name is said so, not left as a blank or a dash.
+    !org ? el('p', { class: 'org', text: 'Provider not stated' })
+      : org !== s.name ? el('p', { class: 'org', text: org }) : null,
     el('p', { class: 'tags' }, d.categories.map((c) => el('span', { class: 'tag category', text: categoryLabel(c) }))),
     el('p', { class: 'detail-actions' },
       el('button', {
