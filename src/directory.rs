@@ -77,11 +77,35 @@ pub fn horizon(now: Timestamp) -> Timestamp {
 
 const SUBDIR: &str = "directory";
 
-/// The platform's app data folder (`~/.local/share/signpost` on Linux), used by the CLI and
-/// the app when no `--data-dir` or `SIGNPOST_DATA_DIR` is given.
+/// The platform's local app data folder, used by the CLI and the app when no `--data-dir`
+/// or `SIGNPOST_DATA_DIR` is given: `~/.local/share/signpost` on Linux,
+/// `%LOCALAPPDATA%\Signpost London\Signpost\data` on Windows. Local, not roaming: a
+/// roaming profile copies its folder to a server at every log-off, and the index is
+/// hundreds of MB; the shortlist is on this machine only, as the directory is. A folder an
+/// older version made under roaming app data is moved here once ([`settle_data_dir`]).
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("uk", "Signpost London", "Signpost")
-        .map(|d| d.data_dir().to_path_buf())
+    let dirs = directories::ProjectDirs::from("uk", "Signpost London", "Signpost")?;
+    Some(settle_data_dir(dirs.data_local_dir(), dirs.data_dir()))
+}
+
+/// The data folder to use, `local`, once an older version's folder at `roaming` has been
+/// moved into it (only when `local` does not exist yet). Should the move fail, `roaming`
+/// stays in use as it was, so nothing is lost; the next start tries again.
+pub fn settle_data_dir(local: &Path, roaming: &Path) -> PathBuf {
+    if local == roaming || local.exists() || !roaming.is_dir() {
+        return local.to_path_buf();
+    }
+    match crate::files::move_folder(roaming, local) {
+        Ok(()) => local.to_path_buf(),
+        Err(e) => {
+            eprintln!(
+                "signpost: could not move the data folder from {} to {} ({e}); using it where it is",
+                roaming.display(),
+                local.display()
+            );
+            roaming.to_path_buf()
+        }
+    }
 }
 
 impl Directory {

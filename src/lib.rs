@@ -37,6 +37,7 @@
 //! - [`contact`]: `tel:`, `mailto:` and https links, only from well-formed values;
 //! - [`slip`]: the referral slip handed to the person being helped;
 //! - [`map`]: borough outlines for drawing coverage;
+//! - [`files`]: renames, flushes and locks that behave the same on Windows and Unix;
 //! - [`store`]: the user's shortlist, settings and sync record (sled);
 //! - [`signing`]: minisign signatures on feeds (publisher keys, sign, verify);
 //! - [`sync`]: keeping the directory current from the signed feed (reqwest + tokio);
@@ -54,6 +55,7 @@ pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod feed;
+pub mod files;
 pub mod geo;
 pub mod hours;
 pub mod import;

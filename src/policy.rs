@@ -1,11 +1,17 @@
-//! An organisation's policy file: IT can fix the feed address and publisher key for every
+//! An organisation's policy: IT can fix the feed address and publisher key for every
 //! user of a machine, so no one can point Signpost at another directory by mistake or by
 //! being talked into it. And the rule for changing the key by hand: only with its
 //! fingerprint confirmed.
 //!
-//! The file is JSON, `{"feed_url": "...", "feed_public_key": "RW..."}`, at
-//! [`system_path`] (or the path in `SIGNPOST_POLICY`, for testing a policy before rolling
-//! it out). Either value may be left out; what it sets cannot be changed in Settings.
+//! On Windows the policy is read from the registry, where Group Policy and Intune write
+//! managed settings (as Chrome, Edge and Firefox read theirs): the key [`REGISTRY_KEY`]
+//! under `HKEY_LOCAL_MACHINE`, string values `FeedUrl` and `FeedPublicKey`. Only
+//! administrators can write there, and nothing overrides it.
+//!
+//! Otherwise (and on Windows machines without that key) it is a JSON file,
+//! `{"feed_url": "...", "feed_public_key": "RW..."}`, at [`system_path`] (or the path in
+//! `SIGNPOST_POLICY`, for testing a policy before rolling it out). Either value may be left
+//! out; what it sets cannot be changed in Settings.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +23,13 @@ use crate::store::Settings;
 
 /// Environment variable naming a policy file to use instead of the system one.
 pub const POLICY_ENV: &str = "SIGNPOST_POLICY";
+
+/// The registry key (under `HKEY_LOCAL_MACHINE`) holding the policy on Windows.
+pub const REGISTRY_KEY: &str = r"Software\Policies\Signpost London";
+/// The registry value fixing the feed address.
+pub const REGISTRY_FEED_URL: &str = "FeedUrl";
+/// The registry value fixing the publisher key.
+pub const REGISTRY_FEED_PUBLIC_KEY: &str = "FeedPublicKey";
 
 /// What the organisation has fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +64,14 @@ pub fn system_path() -> PathBuf {
 }
 
 impl Policy {
-    /// The policy in force, if any. A policy file that is there but unreadable is an error,
-    /// not ignored: it was put there to lock something.
+    /// The policy in force, if any: on Windows the registry's (Group Policy) first, then the
+    /// file. A policy that is there but unreadable is an error, not ignored: it was put
+    /// there to lock something.
     pub fn load() -> Result<Option<Policy>> {
+        #[cfg(windows)]
+        if let Some(policy) = registry::read(registry::machine(), REGISTRY_KEY)? {
+            return Ok(Some(policy));
+        }
         let path = std::env::var_os(POLICY_ENV)
             .map(PathBuf::from)
             .unwrap_or_else(system_path);
@@ -72,23 +90,37 @@ impl Policy {
                 })
             }
         };
+        let file: PolicyFile =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                Error::PolicyInvalid {
+                    path: path.into(),
+                    why: e.to_string(),
+                }
+            })?;
+        Policy::checked(path.into(), file.feed_url, file.feed_public_key).map(Some)
+    }
+
+    /// A policy from `source` fixing these values, each checked as Settings would check it.
+    fn checked(
+        source: PathBuf,
+        feed_url: Option<String>,
+        feed_public_key: Option<String>,
+    ) -> Result<Policy> {
         let invalid = |why: String| Error::PolicyInvalid {
-            path: path.into(),
+            path: source.clone(),
             why,
         };
-        let file: PolicyFile = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| invalid(e.to_string()))?;
-        if let Some(url) = &file.feed_url {
+        if let Some(url) = &feed_url {
             crate::sync::check_url(url).map_err(|e| invalid(e.to_string()))?;
         }
-        if let Some(key) = &file.feed_public_key {
+        if let Some(key) = &feed_public_key {
             PublicKey::parse(key).map_err(|e| invalid(e.to_string()))?;
         }
-        Ok(Some(Policy {
-            path: path.into(),
-            feed_url: file.feed_url,
-            feed_public_key: file.feed_public_key,
-        }))
+        Ok(Policy {
+            path: source,
+            feed_url,
+            feed_public_key,
+        })
     }
 
     /// `settings` with what the policy fixes put in place.
@@ -100,6 +132,55 @@ impl Policy {
             settings.feed_public_key = self.feed_public_key.clone();
         }
         settings
+    }
+}
+
+/// The policy Group Policy or Intune set in the Windows registry.
+#[cfg(windows)]
+pub mod registry {
+    use std::path::PathBuf;
+
+    use winreg::enums::{HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, KEY_READ};
+    use winreg::{RegKey, HKEY};
+
+    use super::{Policy, REGISTRY_FEED_PUBLIC_KEY, REGISTRY_FEED_URL};
+    use crate::error::{Error, Result};
+
+    /// `HKEY_LOCAL_MACHINE`, where machine policies live.
+    pub fn machine() -> HKEY {
+        HKEY_LOCAL_MACHINE
+    }
+
+    /// The policy under `hive\subkey`; `None` when the key is not there. A value that is
+    /// not a string, or does not check, is an error that names the key.
+    pub fn read(hive: HKEY, subkey: &str) -> Result<Option<Policy>> {
+        let hive_name = if hive == HKEY_LOCAL_MACHINE {
+            "HKEY_LOCAL_MACHINE"
+        } else if hive == HKEY_CURRENT_USER {
+            "HKEY_CURRENT_USER"
+        } else {
+            "the registry"
+        };
+        let source = PathBuf::from(format!("{hive_name}\\{subkey}"));
+        let invalid = |why: String| Error::PolicyInvalid {
+            path: source.clone(),
+            why,
+        };
+        let key = match RegKey::predef(hive).open_subkey_with_flags(subkey, KEY_READ) {
+            Ok(k) => k,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(invalid(e.to_string())),
+        };
+        let value = |name: &str| -> Result<Option<String>> {
+            match key.get_value::<String, _>(name) {
+                Ok(v) if v.trim().is_empty() => Ok(None),
+                Ok(v) => Ok(Some(v.trim().to_string())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(invalid(format!("{name}: {e}"))),
+            }
+        };
+        let (url, key) = (value(REGISTRY_FEED_URL)?, value(REGISTRY_FEED_PUBLIC_KEY)?);
+        Policy::checked(source, url, key).map(Some)
     }
 }
 

@@ -52,7 +52,7 @@ impl PublicKey {
         let id: [u8; 8] = keynum.keynum().try_into().map_err(|_| invalid())?;
         Ok(PublicKey {
             key,
-            // As `minisign` prints it ("public key 1CF4604BA2559C72").
+            // As `minisign` prints it ("public key 6ED0A8A15C960CAE").
             id: format!("{:016X}", u64::from_le_bytes(id)),
         })
     }
@@ -63,7 +63,7 @@ impl PublicKey {
         &self.id
     }
 
-    /// The id in groups of four ("1CF4 604B A255 9C72"), for people to compare by eye.
+    /// The id in groups of four ("6ED0 A8A1 5C96 0CAE"), for people to compare by eye.
     pub fn fingerprint(&self) -> String {
         self.id
             .as_bytes()
@@ -227,9 +227,8 @@ pub fn sign_file(
     let mut out = feed_path.as_os_str().to_owned();
     out.push(SIGNATURE_SUFFIX);
     let out = PathBuf::from(out);
-    let tmp = out.with_extension("minisig.tmp");
-    fs::write(&tmp, signature.to_string()).map_err(|e| Error::io("write", &tmp, e))?;
-    fs::rename(&tmp, &out).map_err(|e| Error::io("write", &out, e))?;
+    crate::files::write_atomically(&out, signature.to_string().as_bytes())
+        .map_err(|e| Error::io("write", &out, e))?;
     Ok(out)
 }
 

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::files;
 
 const SUBDIR: &str = "store";
 const SHORTLIST: &str = "shortlist";
@@ -157,7 +158,7 @@ impl Store {
             "{SUBDIR}.damaged-{}",
             jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S")
         ));
-        std::fs::rename(&path, &aside).map_err(|e| Error::io("move aside", &path, e))?;
+        files::rename(&path, &aside).map_err(|e| Error::io("move aside", &path, e))?;
         let db = open_sled(&path)?;
         let saved = read_copy(&copy);
         let what = match &saved {
@@ -359,15 +360,27 @@ impl Store {
         new_db.flush().map_err(|e| Error::store(&fresh, e))?;
         drop(new_db);
         // Swap folders: the old one is moved away, then deleted; the new one opened in place.
+        // Windows refuses to rename a folder whose files are open, so the store is closed
+        // first: an empty in-memory store stands in, unseen behind the write lock.
+        let stand_in = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| Error::store(&self.path, e))?;
+        drop(std::mem::replace(&mut *db, stand_in));
         let old = self
             .path
             .with_extension(format!("old-{}", std::process::id()));
-        std::fs::rename(&self.path, &old).map_err(|e| Error::io("move aside", &self.path, e))?;
-        if let Err(e) = std::fs::rename(&fresh, &self.path) {
-            let _ = std::fs::rename(&old, &self.path);
-            return Err(Error::io("replace", &self.path, e));
-        }
+        let swapped = files::rename(&self.path, &old)
+            .map_err(|e| Error::io("move aside", &self.path, e))
+            .and_then(|()| {
+                files::rename(&fresh, &self.path).map_err(|e| {
+                    let _ = files::rename(&old, &self.path);
+                    Error::io("replace", &self.path, e)
+                })
+            });
+        // Whatever happened, the store in place is opened again.
         *db = open_sled(&self.path)?;
+        swapped?;
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
     }
@@ -425,22 +438,7 @@ fn put<T: Serialize>(db: &sled::Db, key: &str, value: &T) -> Result<()> {
 
 /// Write `bytes` to `path` so that it is either the old file or the new one, never half.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io("save", path, e)
-    })?;
-    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    files::write_atomically(path, bytes).map_err(|e| Error::io("save", path, e))
 }
 
 /// sled writes a snapshot as `snap.<n>.generating` and renames it when whole; one left
@@ -505,6 +503,33 @@ mod tests {
             store.settings().unwrap().home_borough.as_deref(),
             Some("E09000012")
         );
+    }
+
+    /// Removing an entry rewrites the store and swaps its folder: Windows refuses to rename
+    /// a folder with a file open in it, so the store is closed first (unit tests hold
+    /// renames to that rule, see `files`). The same holds for a damaged store moved aside.
+    #[test]
+    fn the_store_folder_is_swapped_and_moved_aside_with_nothing_open_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.add_to_shortlist("a").unwrap();
+        store.add_to_shortlist("b").unwrap();
+        assert_eq!(store.remove_from_shortlist("a").unwrap(), ["b"]);
+        assert_eq!(store.add_to_shortlist("c").unwrap(), ["b", "c"]);
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.shortlist().unwrap(), ["b", "c"]);
+        drop(store);
+
+        // A store whose saved shortlist cannot be read is moved aside and rebuilt.
+        {
+            let db = open_sled(&dir.path().join(SUBDIR)).unwrap();
+            db.insert(SHORTLIST, &b"{not json"[..]).unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.recovered().is_some());
+        assert_eq!(store.shortlist().unwrap(), ["b", "c"]);
     }
 
     #[test]

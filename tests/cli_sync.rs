@@ -44,6 +44,7 @@ fn verify(w: &Path, file: &str, key: &str) -> Output {
     )
 }
 
+#[cfg_attr(windows, ignore = "runs the minisign program, installed on Linux only")]
 #[test]
 fn feed_sign_output_verifies_with_minisign_and_minisign_output_verifies_with_feed_verify() {
     let work = data_dir();
@@ -124,6 +125,7 @@ fn feed_sign_output_verifies_with_minisign_and_minisign_output_verifies_with_fee
     assert_refused(&o, "does not match");
 }
 
+#[cfg_attr(windows, ignore = "runs the minisign program, installed on Linux only")]
 #[test]
 fn the_bundled_snapshot_verifies_with_minisign() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

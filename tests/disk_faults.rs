@@ -111,6 +111,10 @@ fn a_store_that_will_not_open_is_moved_aside_and_rebuilt_from_its_copy() {
     assert_eq!(kept.len(), 1, "the damaged store is kept, not deleted");
 }
 
+#[cfg_attr(
+    windows,
+    ignore = "mounts a small tmpfs (Linux mount) to fill or make read-only"
+)]
 #[test]
 fn a_full_disk_refuses_a_change_plainly_and_loses_nothing() {
     let Some(disk) = Tmpfs::mount("4m") else {
@@ -135,6 +139,10 @@ fn a_full_disk_refuses_a_change_plainly_and_loses_nothing() {
     store.add_to_shortlist("victim-support-london").unwrap();
 }
 
+#[cfg_attr(
+    windows,
+    ignore = "mounts a small tmpfs (Linux mount) to fill or make read-only"
+)]
 #[tokio::test]
 async fn a_full_disk_during_an_update_leaves_the_directory_serving() {
     let Some(disk) = Tmpfs::mount("40m") else {
@@ -170,6 +178,10 @@ async fn a_full_disk_during_an_update_leaves_the_directory_serving() {
     assert_eq!(reopened.info().generation, generation);
 }
 
+#[cfg_attr(
+    windows,
+    ignore = "mounts a small tmpfs (Linux mount) to fill or make read-only"
+)]
 #[tokio::test]
 async fn a_read_only_data_folder_still_answers_and_says_updates_are_off() {
     let Some(disk) = Tmpfs::mount("40m") else {

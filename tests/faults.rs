@@ -332,7 +332,6 @@ async fn smaller_faults_each_get_their_own_sentence() {
 }
 
 /// Case 6: `signpost search x | head -1` ends quietly when the reader goes away.
-#[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_the_cli_quietly() {
     use std::io::{BufRead, BufReader};

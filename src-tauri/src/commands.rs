@@ -266,7 +266,7 @@ pub async fn settings(state: AppStateRef<'_>) -> Result<SettingsView> {
 #[derive(Serialize)]
 pub struct KeyDescription {
     pub id: String,
-    /// "1CF4 604B A255 9C72", to compare by eye with what the publisher says.
+    /// "6ED0 A8A1 5C96 0CAE", to compare by eye with what the publisher says.
     pub fingerprint: String,
     /// True for the key Signpost ships with (no confirmation needed).
     pub shipped: bool,

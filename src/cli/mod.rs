@@ -68,7 +68,5 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
 
 /// Write a feed whole or not at all: a half-written feed must never be signed by mistake.
 fn write_whole(out: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = out.with_extension("json.part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io("write", &tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| Error::io("write", out, e))
+    signpost::files::write_atomically(out, bytes).map_err(|e| Error::io("write", out, e))
 }

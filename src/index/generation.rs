@@ -1,8 +1,7 @@
 //! Building, opening and switching index generations (see the module docs in `index`).
 
 use std::collections::HashMap;
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -15,6 +14,7 @@ use super::schema::{self, Fields};
 use crate::error::{Error, Result};
 use crate::facts::{Facts, Rank};
 use crate::feed::{Feed, FeedMeta, Problem};
+use crate::files::{self, Claim};
 use crate::geo::Geography;
 use crate::model::Service;
 use crate::thesaurus::Thesaurus;
@@ -28,6 +28,8 @@ const RECORDS_FILE: &str = "services.jsonl";
 const INDEX_DIR: &str = "index";
 const GEN_PREFIX: &str = "gen-";
 const STAGING_PREFIX: &str = "staging-";
+/// Beside each staging folder, the file its builder holds locked (see [`Claim`]).
+const CLAIM_SUFFIX: &str = ".lock";
 
 /// What the feed said about itself, what validation set aside, and who signed it.
 #[derive(Serialize, Deserialize)]
@@ -172,6 +174,9 @@ impl Writer {
 pub struct Staged {
     root: PathBuf,
     path: PathBuf,
+    /// Held while this process builds in `path`: tells other processes the folder is in
+    /// use (see [`is_live_staging`]). Released (and its file removed) when dropped.
+    claim: Option<Claim>,
 }
 
 /// Write the tantivy index of `services` in `index_path`, one segment per core used.
@@ -234,13 +239,17 @@ impl Staged {
             jiff::Timestamp::now().as_nanosecond(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
-        let path = root.join(unique);
+        let path = root.join(&unique);
+        // Claimed before the folder exists, so no other process ever sees it unclaimed.
+        let lock = root.join(format!("{unique}{CLAIM_SUFFIX}"));
+        let claim = Claim::take(&lock).map_err(|e| Error::io("create", &lock, e))?;
         let index_path = path.join(INDEX_DIR);
-        fs::create_dir_all(&index_path).map_err(|e| Error::io("create", &index_path, e))?;
         let staged = Staged {
             root: root.to_path_buf(),
             path,
+            claim: Some(claim),
         };
+        fs::create_dir_all(&index_path).map_err(|e| Error::io("create", &index_path, e))?;
 
         write_index(&index_path, &feed.services, thesaurus)?;
 
@@ -255,25 +264,26 @@ impl Staged {
         write_synced(&staged.path.join(META_FILE), &meta)?;
         records::write(&staged.path.join(RECORDS_FILE), &feed.services)?;
         write_synced(&staged.path.join(FEED_FILE), bytes)?;
-        sync_tree(&index_path)?;
+        files::sync_files_in(&index_path).map_err(|e| Error::io("sync", &index_path, e))?;
         write_synced(&staged.path.join(COMPLETE_FILE), b"")?;
-        sync_dir(&staged.path);
+        files::sync_dir(&staged.path);
         Ok(staged)
     }
 
     /// Move the staged generation into place and make it current. Returns its name.
-    pub fn commit(self) -> Result<String> {
+    pub fn commit(mut self) -> Result<String> {
         let mut n = next_number(&self.root)?;
         let name = loop {
             let name = format!("{GEN_PREFIX}{n:06}");
-            match fs::rename(&self.path, self.root.join(&name)) {
+            match files::rename(&self.path, &self.root.join(&name)) {
                 Ok(()) => break name,
                 // Another process took that number first.
                 Err(_) if self.root.join(&name).exists() => n += 1,
                 Err(e) => return Err(Error::io("move into place", &self.path, e)),
             }
         };
-        sync_dir(&self.root);
+        drop(self.claim.take());
+        files::sync_dir(&self.root);
         set_current(&self.root, &name)?;
         Ok(name)
     }
@@ -281,8 +291,10 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        // Only still there if commit did not happen: clean up after a failed build.
+        // Only still there if commit did not happen: clean up after a failed build, then
+        // give up the claim.
         let _ = fs::remove_dir_all(&self.path);
+        drop(self.claim.take());
     }
 }
 
@@ -470,12 +482,9 @@ fn next_number(root: &Path) -> Result<u64> {
 
 /// Name `name` in `CURRENT` (a temporary file renamed over it: atomic).
 pub fn set_current(root: &Path, name: &str) -> Result<()> {
-    let tmp = root.join(format!("{CURRENT_FILE}.tmp-{}", std::process::id()));
-    write_synced(&tmp, format!("{name}\n").as_bytes())?;
     let target = root.join(CURRENT_FILE);
-    fs::rename(&tmp, &target).map_err(|e| Error::io("switch", &target, e))?;
-    sync_dir(root);
-    Ok(())
+    files::write_atomically(&target, format!("{name}\n").as_bytes())
+        .map_err(|e| Error::io("switch", &target, e))
 }
 
 /// Remove generations no longer needed and staging folders no process is building in.
@@ -500,12 +509,14 @@ pub fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
             continue;
         };
         let stale_gen = name.starts_with(GEN_PREFIX) && !keep.contains(&name);
-        let abandoned = name.starts_with(STAGING_PREFIX) && !is_live_staging(&name);
-        let stray_tmp = name.starts_with(&format!("{CURRENT_FILE}.tmp"));
+        let abandoned = name.starts_with(STAGING_PREFIX) && !is_live_staging(root, &name);
+        // Left by a switch that was killed (the second form is from older versions).
+        let stray_tmp = name.starts_with(&format!(".{CURRENT_FILE}.tmp"))
+            || name.starts_with(&format!("{CURRENT_FILE}.tmp"));
         if stale_gen || abandoned {
             // May fail on Windows while another process still maps the files; the next
             // switch tries again.
-            let _ = fs::remove_dir_all(e.path());
+            remove_staging(&e.path());
         } else if stray_tmp {
             let _ = fs::remove_file(e.path());
         }
@@ -545,26 +556,27 @@ pub fn newest_signed_by<'a>(kept: &'a [Kept], signer: Option<&str>) -> Option<&'
 pub fn remove_abandoned_staging(root: &Path) {
     for e in fs::read_dir(root).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(STAGING_PREFIX) && !is_live_staging(&name) {
-            let _ = fs::remove_dir_all(e.path());
+        if name.starts_with(STAGING_PREFIX) && !is_live_staging(root, &name) {
+            remove_staging(&e.path());
         }
     }
 }
 
-/// A staging folder is live while the process that made it runs: this process, or (where
-/// `/proc` shows processes) another one still running.
-fn is_live_staging(name: &str) -> bool {
-    let Some(pid) = name
-        .strip_prefix(STAGING_PREFIX)
-        .and_then(|rest| rest.split('-').next())
-    else {
-        return false;
-    };
-    if pid == std::process::id().to_string() {
-        return true;
+/// Remove a staging folder, or the claim file of one that is gone.
+fn remove_staging(path: &Path) {
+    if path.is_dir() {
+        let _ = fs::remove_dir_all(path);
+    } else {
+        let _ = fs::remove_file(path);
     }
-    let proc = Path::new("/proc");
-    proc.is_dir() && proc.join(pid).exists()
+}
+
+/// A staging folder (or its claim file) is live while the process building in it holds its
+/// claim: the lock goes when that process ends, however it ends. This works the same on
+/// every platform, with no need to look processes up by id.
+fn is_live_staging(root: &Path, name: &str) -> bool {
+    let folder = name.strip_suffix(CLAIM_SUFFIX).unwrap_or(name);
+    Claim::is_held(&root.join(format!("{folder}{CLAIM_SUFFIX}")))
 }
 
 /// Every file the index's segments name is there and matches its checksum: a deleted
@@ -661,30 +673,5 @@ impl tantivy::Directory for ReadOnly {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = File::create(path).map_err(|e| Error::io("create", path, e))?;
-    f.write_all(bytes)
-        .map_err(|e| Error::io("write", path, e))?;
-    f.sync_all().map_err(|e| Error::io("sync", path, e))
-}
-
-fn sync_tree(dir: &Path) -> Result<()> {
-    for e in fs::read_dir(dir)
-        .map_err(|e| Error::io("list", dir, e))?
-        .flatten()
-    {
-        if e.path().is_file() {
-            File::open(e.path())
-                .and_then(|f| f.sync_all())
-                .map_err(|err| Error::io("sync", e.path(), err))?;
-        }
-    }
-    sync_dir(dir);
-    Ok(())
-}
-
-/// Persist a folder's entries (renames). Not possible on every platform; best effort.
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = File::open(dir) {
-        let _ = f.sync_all();
-    }
+    files::write_synced(path, bytes).map_err(|e| Error::io("write", path, e))
 }

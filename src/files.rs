@@ -1,0 +1,365 @@
+//! File operations that behave the same on Linux, macOS and Windows: every rename, flush and
+//! lock the engine makes goes through here.
+//!
+//! Windows differs in three ways that matter to a data folder:
+//! - flushing a file (`FlushFileBuffers`) needs a handle opened for writing, and a folder
+//!   cannot be opened as a file at all (NTFS journals its entries itself);
+//! - a rename fails for a moment while an antivirus scanner, the search indexer or a
+//!   backup agent holds one of the files ("sharing violation", "access denied"): such a
+//!   failure is retried for a short, bounded time;
+//! - there is no `/proc` to ask whether another process is still running: a process that
+//!   owns a folder says so by holding a lock on a file ([`Claim`]), which the system
+//!   releases when the process ends, however it ends.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a rename keeps retrying a failure another program's open handle causes.
+const RETRY_FOR: Duration = Duration::from_secs(3);
+
+/// Rename `from` to `to`, retrying (for up to about 3 s) while another program briefly holds
+/// one of the files open on Windows. Any other failure is returned at once.
+pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    retry_while(is_held_by_another_program, RETRY_FOR, || {
+        #[cfg(all(test, target_os = "linux"))]
+        windows_rules::refuse_if_open(from)?;
+        std::fs::rename(from, to)
+    })
+}
+
+/// Windows refuses to rename a folder while a file in it is open; Linux (and Wine) allow
+/// it. The engine's own unit tests hold Linux to Windows' rule, so code that renames a
+/// folder it still has open fails there, not first on a user's machine.
+#[cfg(all(test, target_os = "linux"))]
+mod windows_rules {
+    use std::io;
+    use std::path::Path;
+
+    pub fn refuse_if_open(folder: &Path) -> io::Result<()> {
+        let Ok(folder) = folder.canonicalize() else {
+            return Ok(());
+        };
+        if !folder.is_dir() {
+            return Ok(());
+        }
+        for fd in std::fs::read_dir("/proc/self/fd")?.flatten() {
+            if let Ok(open) = std::fs::read_link(fd.path()) {
+                if open.starts_with(&folder) && open != folder {
+                    return Err(io::Error::other(format!(
+                        "{} is open: Windows refuses to rename the folder it is in",
+                        open.display()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Run `op` until it succeeds, fails with an error `held` does not call transient, or
+/// `budget` is spent; waits 10 ms after the first failure, doubling up to 250 ms.
+pub fn retry_while<T>(
+    held: impl Fn(&io::Error) -> bool,
+    budget: Duration,
+    mut op: impl FnMut() -> io::Result<T>,
+) -> io::Result<T> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match op() {
+            Err(e) if held(&e) && started.elapsed() + pause <= budget => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(250));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// True for the errors Windows gives while another program holds a file open: access
+/// denied (5), sharing violation (32), lock violation (33). Never true elsewhere, where a
+/// rename is not refused for that reason.
+pub fn is_held_by_another_program(e: &io::Error) -> bool {
+    cfg!(windows) && e.raw_os_error().is_some_and(is_windows_sharing_error)
+}
+
+/// Whether a Windows system error code means "another program has this file open".
+pub fn is_windows_sharing_error(code: i32) -> bool {
+    matches!(code, 5 | 32 | 33)
+}
+
+/// Create `path` with `bytes` and flush it to the disk before returning.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Flush a file someone else wrote (a tantivy segment, say) to the disk. Opened for writing
+/// where the platform requires that to flush (Windows), read-only elsewhere.
+pub fn sync_file(path: &Path) -> io::Result<()> {
+    OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)?
+        .sync_all()
+}
+
+/// Flush every file directly in `dir`, then the folder's own entries.
+pub fn sync_files_in(dir: &Path) -> io::Result<()> {
+    for e in std::fs::read_dir(dir)?.flatten() {
+        if e.file_type().is_ok_and(|t| t.is_file()) {
+            sync_file(&e.path())?;
+        }
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Persist a folder's entries (after a create or rename) where the platform can: a folder
+/// opened as a file and flushed on Unix; nothing to do on Windows, whose file system
+/// journals them. Best effort: a failure here is not a failure of the write before it.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Replace `path` with `bytes` so that it is either the old file or the new one, never half:
+/// written and flushed beside it, then renamed over it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = write_synced(&tmp, bytes).and_then(|()| rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    if let Some(dir) = path.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Move a folder: renamed where it can be (same volume), otherwise copied whole and then
+/// removed. On failure the source is left as it was (a partial copy is removed).
+pub fn move_folder(from: &Path, to: &Path) -> io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if rename(from, to).is_ok() {
+        return Ok(());
+    }
+    if let Err(e) = copy_folder(from, to) {
+        let _ = std::fs::remove_dir_all(to);
+        return Err(e);
+    }
+    // The copy is whole; what cannot be removed of the old folder is only left over.
+    let _ = std::fs::remove_dir_all(from);
+    Ok(())
+}
+
+fn copy_folder(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::create_dir(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_folder(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A claim on a name: an exclusive lock on the file `path`, held while this value lives.
+/// The system releases it when the process ends, even if it is killed, so another process
+/// can always tell a claim in use ([`Claim::is_held`]) from one left behind.
+#[derive(Debug)]
+pub struct Claim {
+    file: Option<File>,
+    path: PathBuf,
+}
+
+impl Claim {
+    /// Create `path` and lock it. Fails if it cannot be created or another holds it.
+    pub fn take(path: &Path) -> io::Result<Claim> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => {
+                io::Error::new(io::ErrorKind::WouldBlock, "claimed by another process")
+            }
+            std::fs::TryLockError::Error(e) => e,
+        })?;
+        Ok(Claim {
+            file: Some(file),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Whether a live process (this one included) holds the claim at `path`. A missing file
+    /// is no claim.
+    pub fn is_held(path: &Path) -> bool {
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(path) else {
+            // Missing: nobody claims it. Unopenable for another reason: assume in use
+            // rather than remove what may be another's.
+            return path.exists();
+        };
+        match file.try_lock() {
+            Ok(()) => false,
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(std::fs::TryLockError::Error(_)) => true,
+        }
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        // Close first: Windows will not delete a file this process still has locked.
+        drop(self.file.take());
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn sharing_violation() -> io::Error {
+        io::Error::from_raw_os_error(32)
+    }
+
+    #[test]
+    fn a_rename_is_retried_while_another_program_holds_the_file() {
+        let tries = Cell::new(0);
+        let held = |e: &io::Error| e.raw_os_error().is_some_and(is_windows_sharing_error);
+        let result = retry_while(held, Duration::from_secs(2), || {
+            tries.set(tries.get() + 1);
+            if tries.get() < 4 {
+                Err(sharing_violation())
+            } else {
+                Ok("renamed")
+            }
+        });
+        assert_eq!(result.unwrap(), "renamed");
+        assert_eq!(tries.get(), 4);
+    }
+
+    #[test]
+    fn a_rename_held_for_longer_than_the_budget_fails_with_the_error() {
+        let tries = Cell::new(0);
+        let held = |e: &io::Error| e.raw_os_error().is_some_and(is_windows_sharing_error);
+        let started = std::time::Instant::now();
+        let err = retry_while(held, Duration::from_millis(200), || -> io::Result<()> {
+            tries.set(tries.get() + 1);
+            Err(sharing_violation())
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(32));
+        assert!(tries.get() > 2, "retried {} times", tries.get());
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn other_failures_are_not_retried() {
+        let tries = Cell::new(0);
+        let err = retry_while(
+            |e: &io::Error| e.raw_os_error().is_some_and(is_windows_sharing_error),
+            Duration::from_secs(2),
+            || -> io::Result<()> {
+                tries.set(tries.get() + 1);
+                Err(io::Error::from(io::ErrorKind::NotFound))
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert_eq!(tries.get(), 1);
+        // Only the codes another program's handle causes count as held.
+        assert!([5, 32, 33].into_iter().all(is_windows_sharing_error));
+        assert!(![2, 3, 112].into_iter().any(is_windows_sharing_error));
+    }
+
+    #[test]
+    fn a_file_written_by_another_handle_can_be_flushed() {
+        // What tantivy leaves: files it wrote and closed. Windows flushes only through a
+        // handle opened for writing; a read-only handle is refused (os error 5).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.idx"), b"segment").unwrap();
+        std::fs::write(dir.path().join(".managed.json"), b"[]").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        sync_files_in(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_whole_and_leaves_nothing_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.json");
+        write_atomically(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["store.json"]);
+    }
+
+    #[test]
+    fn a_claim_is_held_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("staging-1.lock");
+        assert!(!Claim::is_held(&path), "no file, no claim");
+        let claim = Claim::take(&path).unwrap();
+        assert!(Claim::is_held(&path));
+        assert!(Claim::take(&path).is_err(), "a claim is exclusive");
+        drop(claim);
+        assert!(!path.exists());
+        // A lock file left by a process that died is not held: its lock went with it.
+        std::fs::write(&path, b"").unwrap();
+        assert!(!Claim::is_held(&path));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn unit_tests_hold_renames_to_windows_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("store");
+        std::fs::create_dir(&folder).unwrap();
+        let open = File::create(folder.join("db")).unwrap();
+        let err = rename(&folder, &dir.path().join("aside")).unwrap_err();
+        assert!(err.to_string().contains("Windows refuses"), "{err}");
+        drop(open);
+        rename(&folder, &dir.path().join("aside")).unwrap();
+    }
+
+    #[test]
+    fn a_folder_moves_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("Roaming/Signpost");
+        std::fs::create_dir_all(from.join("store")).unwrap();
+        std::fs::write(from.join("store.json"), b"{}").unwrap();
+        std::fs::write(from.join("store/db"), b"sled").unwrap();
+        let to = dir.path().join("Local/Signpost");
+        move_folder(&from, &to).unwrap();
+        assert!(!from.exists());
+        assert_eq!(std::fs::read(to.join("store/db")).unwrap(), b"sled");
+        copy_folder(&to, &dir.path().join("copy")).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("copy/store.json")).unwrap(),
+            b"{}"
+        );
+    }
+}
