@@ -84,8 +84,17 @@ const SUBDIR: &str = "directory";
 /// hundreds of MB; the shortlist is on this machine only, as the directory is. A folder an
 /// older version made under roaming app data is moved here once ([`settle_data_dir`]).
 pub fn default_data_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("uk", "Signpost London", "Signpost")?;
+    let dirs = project_dirs()?;
     Some(settle_data_dir(dirs.data_local_dir(), dirs.data_dir()))
+}
+
+/// The local app data folder [`default_data_dir`] settles on, without moving anything.
+pub fn local_data_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_local_dir().to_path_buf())
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("uk", "Signpost London", "Signpost")
 }
 
 /// The data folder to use, `local`, once an older version's folder at `roaming` has been

@@ -66,10 +66,10 @@ pub enum Error {
         /// The new key's id, to show and confirm.
         fingerprint: String,
     },
-    /// The organisation's policy file could not be read.
-    #[error("the policy file {path} could not be used: {why}")]
+    /// The organisation's policy (a file, or Group Policy's registry key) could not be read.
+    #[error("the organisation's policy in {path} could not be used: {why}")]
     PolicyInvalid {
-        /// The policy file.
+        /// The policy file or registry key.
         path: PathBuf,
         /// What is wrong with it.
         why: String,

@@ -133,8 +133,7 @@ pub fn sync_dir(dir: &Path) {
 /// Replace `path` with `bytes` so that it is either the old file or the new one, never half:
 /// written and flushed beside it, then renamed over it.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = unique_sibling(path, "tmp");
     let written = write_synced(&tmp, bytes).and_then(|()| rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -146,20 +145,34 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Move a folder: renamed where it can be (same volume), otherwise copied whole and then
-/// removed. On failure the source is left as it was (a partial copy is removed).
+/// A name beside `path` no other writer (thread or process) uses: `.NAME.WHAT-PID-N`.
+pub fn unique_sibling(path: &Path, what: &str) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!(".{name}.{what}-{}-{n}", std::process::id()))
+}
+
+/// Move a folder to `to`, which must not exist: renamed where it can be (same volume),
+/// otherwise copied whole under a temporary name, flushed, renamed into place, and only
+/// then removed from where it was. On failure `from` is left as it was, and only what this
+/// call made is removed; if another process moved it first, that is success.
 pub fn move_folder(from: &Path, to: &Path) -> io::Result<()> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    if rename(from, to).is_ok() {
+    let renamed = rename(from, to);
+    if renamed.is_ok() || (!from.exists() && to.is_dir()) {
         return Ok(());
     }
-    if let Err(e) = copy_folder(from, to) {
-        let _ = std::fs::remove_dir_all(to);
+    let tmp = unique_sibling(to, "copy");
+    let copied = copy_folder(from, &tmp).and_then(|()| rename(&tmp, to));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    // The copy is whole; what cannot be removed of the old folder is only left over.
+    // The copy is whole and in place; what cannot be removed of the old folder is only
+    // left over.
     let _ = std::fs::remove_dir_all(from);
     Ok(())
 }
@@ -173,14 +186,38 @@ fn copy_folder(from: &Path, to: &Path) -> io::Result<()> {
             copy_folder(&e.path(), &target)?;
         } else {
             std::fs::copy(e.path(), &target)?;
+            sync_file(&target)?;
         }
     }
+    sync_dir(to);
     Ok(())
+}
+
+/// Open (creating it if need be) and lock the file at `path` for this process alone. The
+/// lock goes when the file is closed or the process ends, however it ends. A lock held
+/// elsewhere is an error of kind `WouldBlock`.
+pub fn lock_exclusive(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => {
+            io::Error::new(io::ErrorKind::WouldBlock, "locked by another process")
+        }
+        std::fs::TryLockError::Error(e) => e,
+    })?;
+    Ok(file)
 }
 
 /// A claim on a name: an exclusive lock on the file `path`, held while this value lives.
 /// The system releases it when the process ends, even if it is killed, so another process
 /// can always tell a claim in use ([`Claim::is_held`]) from one left behind.
+///
+/// The file is made and locked under a temporary name, then renamed into place, so under
+/// its own name a claim is never seen unlocked while its process lives.
 #[derive(Debug)]
 pub struct Claim {
     file: Option<File>,
@@ -188,20 +225,22 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// Create `path` and lock it. Fails if it cannot be created or another holds it.
+    /// Create `path` and lock it. Fails if it cannot be created, or another holds it
+    /// (claims are meant for names no one else uses; this is a check, not a guarantee).
     pub fn take(path: &Path) -> io::Result<Claim> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
-        file.try_lock().map_err(|e| match e {
-            std::fs::TryLockError::WouldBlock => {
-                io::Error::new(io::ErrorKind::WouldBlock, "claimed by another process")
-            }
-            std::fs::TryLockError::Error(e) => e,
-        })?;
+        if Claim::is_held(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "claimed by another process",
+            ));
+        }
+        let tmp = unique_sibling(path, "claim");
+        let file = lock_exclusive(&tmp)?;
+        if let Err(e) = rename(&tmp, path) {
+            drop(file);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         Ok(Claim {
             file: Some(file),
             path: path.to_path_buf(),
@@ -226,7 +265,7 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        // Close first: Windows will not delete a file this process still has locked.
+        // Unlocked (closed) before its name goes, so no one finds it held once it is gone.
         drop(self.file.take());
         let _ = std::fs::remove_file(&self.path);
     }

@@ -23,6 +23,19 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        // Windows has no SIGPIPE: the reader going away surfaces as println!'s panic on a
+        // closed pipe (ERROR_BROKEN_PIPE 109, ERROR_NO_DATA 232, ERROR_PIPE_NOT_CONNECTED
+        // 233). Stop quietly there too.
+        let closed_pipe = [
+            "Broken pipe",
+            "os error 109)",
+            "os error 232)",
+            "os error 233)",
+        ];
+        if msg.starts_with("failed printing to std") && closed_pipe.iter().any(|c| msg.contains(c))
+        {
+            std::process::exit(0);
+        }
         eprintln!("signpost: internal error ({msg}); this is a bug, please report it");
     }));
     match cli::run(cli::Cli::parse()) {

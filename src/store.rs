@@ -23,6 +23,9 @@ const SETTINGS: &str = "settings";
 const SYNC: &str = "sync";
 /// The plain copy of the shortlist and settings, beside the sled folder.
 const COPY_FILE: &str = "store.json";
+/// Held locked by the process using the store, for as long as it does: sled's own lock
+/// lapses while the store is rewritten (its folder swapped), this one never does.
+const LOCK_FILE: &str = "store.lock";
 /// Most services a shortlist holds; it is for the handful a user refers to often.
 pub const SHORTLIST_MAX: usize = 100;
 /// How long to wait for another Signpost process (a closing window, a CLI run) to let go.
@@ -104,6 +107,11 @@ pub struct Store {
     path: PathBuf,
     copy: PathBuf,
     recovered: Option<String>,
+    /// The lock on [`LOCK_FILE`] (none where the folder cannot be written).
+    _lock: Option<std::fs::File>,
+    /// Why the store cannot be used any more, if a rewrite could not reopen it: reads and
+    /// writes then fail with this rather than touch anything.
+    broken: RwLock<Option<String>>,
 }
 
 /// The plain copy of what the user chose, `store.json` beside the sled folder: written
@@ -123,6 +131,8 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store> {
         let path = data_dir.join(SUBDIR);
         let copy = data_dir.join(COPY_FILE);
+        let lock = lock_store(data_dir, &path)?;
+        remove_unfinished_rewrites(data_dir, &path);
         remove_unfinished_snapshots(&path);
         let why = match open_sled(&path).and_then(|db| check_readable(&path, db)) {
             Ok(db) => {
@@ -143,6 +153,8 @@ impl Store {
                         path,
                         copy,
                         recovered: None,
+                        _lock: lock,
+                        broken: RwLock::new(None),
                     };
                     if saved.is_none() {
                         // First run of a version with the copy: make it now.
@@ -174,6 +186,8 @@ impl Store {
             db: RwLock::new(db),
             path,
             copy,
+            _lock: lock,
+            broken: RwLock::new(None),
             recovered: Some(format!(
                 "the saved shortlist and settings could not be read ({why}); {what}; the damaged store was kept at {}",
                 aside.display()
@@ -184,6 +198,14 @@ impl Store {
     /// What opening had to repair, in one sentence, if anything.
     pub fn recovered(&self) -> Option<&str> {
         self.recovered.as_deref()
+    }
+
+    /// An error if a rewrite left the store unusable (see [`Store::rewrite`]).
+    fn usable(&self) -> Result<()> {
+        match &*self.broken.read().unwrap_or_else(|e| e.into_inner()) {
+            Some(why) => Err(Error::Store(why.clone())),
+            None => Ok(()),
+        }
     }
 
     fn db(&self) -> std::sync::RwLockReadGuard<'_, sled::Db> {
@@ -256,6 +278,7 @@ impl Store {
     }
 
     fn get<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
+        self.usable()?;
         match self
             .db()
             .get(key)
@@ -274,6 +297,7 @@ impl Store {
         T: Serialize + DeserializeOwned + Default,
         F: FnMut(&mut T) -> Result<()>,
     {
+        self.usable()?;
         let db = self.db();
         loop {
             let old = db.get(key).map_err(|e| Error::store(&self.path, e))?;
@@ -338,6 +362,14 @@ impl Store {
     }
 
     /// Write the store afresh with only its current values, and delete the old files.
+    ///
+    /// The folders are swapped with the store closed (Windows refuses to rename a folder
+    /// with a file open in it); meanwhile an empty in-memory store stands in, unseen behind
+    /// the write lock, and no other process can open the store (`store.lock`). Whatever
+    /// fails, the store is opened again from the folder that holds the data — in place, or
+    /// the old one where a failed swap left it — and never left as the stand-in: should
+    /// even that fail, the store refuses reads and writes from then on, so nothing empty is
+    /// shown or written over the copy.
     fn rewrite(&self) -> Result<()> {
         let mut db = self.db.write().unwrap_or_else(|e| e.into_inner());
         let values: Vec<(&str, Option<sled::IVec>)> = [SHORTLIST, SETTINGS, SYNC]
@@ -345,10 +377,7 @@ impl Store {
             .map(|k| db.get(k).map(|v| (k, v)))
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| Error::store(&self.path, e))?;
-        let fresh = self
-            .path
-            .with_extension(format!("new-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&fresh);
+        let fresh = files::unique_sibling(&self.path, "new");
         let new_db = open_sled(&fresh)?;
         for (k, v) in &values {
             if let Some(v) = v {
@@ -359,17 +388,12 @@ impl Store {
         }
         new_db.flush().map_err(|e| Error::store(&fresh, e))?;
         drop(new_db);
-        // Swap folders: the old one is moved away, then deleted; the new one opened in place.
-        // Windows refuses to rename a folder whose files are open, so the store is closed
-        // first: an empty in-memory store stands in, unseen behind the write lock.
         let stand_in = sled::Config::new()
             .temporary(true)
             .open()
             .map_err(|e| Error::store(&self.path, e))?;
         drop(std::mem::replace(&mut *db, stand_in));
-        let old = self
-            .path
-            .with_extension(format!("old-{}", std::process::id()));
+        let old = files::unique_sibling(&self.path, "old");
         let swapped = files::rename(&self.path, &old)
             .map_err(|e| Error::io("move aside", &self.path, e))
             .and_then(|()| {
@@ -378,11 +402,62 @@ impl Store {
                     Error::io("replace", &self.path, e)
                 })
             });
-        // Whatever happened, the store in place is opened again.
-        *db = open_sled(&self.path)?;
+        let holding = if self.path.is_dir() { &self.path } else { &old };
+        match open_sled(holding) {
+            Ok(reopened) => *db = reopened,
+            Err(e) => {
+                let why = format!("the saved shortlist and settings could not be opened again ({e}); restart Signpost");
+                *self.broken.write().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                return Err(e);
+            }
+        }
         swapped?;
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
+    }
+}
+
+/// Lock the store for this process, waiting a few seconds if another holds it. A folder
+/// that cannot be written gets no lock (sled then says what is wrong).
+fn lock_store(data_dir: &Path, path: &Path) -> Result<Option<std::fs::File>> {
+    let _ = std::fs::create_dir_all(data_dir);
+    let started = Instant::now();
+    loop {
+        match files::lock_exclusive(&data_dir.join(LOCK_FILE)) {
+            Ok(file) => return Ok(Some(file)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(Error::StoreInUse(path.to_path_buf()));
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+            Err(_) => return Ok(None),
+        }
+    }
+}
+
+/// Folders a rewrite left behind (it could not remove them, or was killed mid-way). If it
+/// was killed between its two renames, the store is back from the old folder; then the
+/// store in place holds everything, and the rest are removed.
+fn remove_unfinished_rewrites(data_dir: &Path, path: &Path) {
+    let left: Vec<(String, PathBuf)> = std::fs::read_dir(data_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .filter(|(name, _)| {
+            name.starts_with(&format!(".{SUBDIR}.old-"))
+                || name.starts_with(&format!(".{SUBDIR}.new-"))
+        })
+        .collect();
+    if !path.exists() {
+        let old = left.iter().find(|(name, _)| name.contains(".old-"));
+        if let Some((_, old)) = old.or(left.first()) {
+            let _ = files::rename(old, path);
+        }
+    }
+    for (_, p) in left.iter().filter(|(_, p)| p.exists()) {
+        let _ = std::fs::remove_dir_all(p);
     }
 }
 
@@ -530,6 +605,31 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert!(store.recovered().is_some());
         assert_eq!(store.shortlist().unwrap(), ["b", "c"]);
+    }
+
+    #[test]
+    fn a_rewrite_killed_between_its_renames_loses_nothing_and_a_second_process_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.add_to_shortlist("kept").unwrap();
+        // While one process has the store, another waits, then says it is in use.
+        let err = Store::open(dir.path()).err().expect("the store is in use");
+        assert!(matches!(err, Error::StoreInUse(_)), "{err}");
+        drop(store);
+        // Killed after moving the store aside, before moving the new one in: both
+        // folders are left, and no `store`.
+        std::fs::rename(dir.path().join(SUBDIR), dir.path().join(".store.old-9-0")).unwrap();
+        std::fs::create_dir(dir.path().join(".store.new-9-1")).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.shortlist().unwrap(), ["kept"]);
+        assert!(store.recovered().is_none());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".store"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 
     #[test]

@@ -245,6 +245,14 @@ fn a_build_another_process_has_in_progress_is_left_alone_until_that_process_is_g
     drop(claim);
     let _dir = Directory::open(d.path()).unwrap();
     assert!(!building.exists(), "an abandoned build is removed");
+    drop(_dir);
+
+    // A process killed mid-build leaves its claim file behind, unlocked: its build goes.
+    let killed = root.join("staging-999999998-1-1");
+    fs::create_dir_all(killed.join("index")).unwrap();
+    fs::write(root.join("staging-999999998-1-1.lock"), b"").unwrap();
+    let _dir = Directory::open(d.path()).unwrap();
+    assert!(!killed.exists(), "a killed build is removed");
 }
 
 #[test]

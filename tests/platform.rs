@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::{signpost, stderr};
+use common::stderr;
 use signpost::directory::settle_data_dir;
 use signpost::store::Store;
 
@@ -44,7 +44,7 @@ fn a_data_folder_an_older_version_kept_in_roaming_app_data_moves_to_the_local_on
 
 #[test]
 fn the_default_data_folder_is_not_in_roaming_app_data() {
-    let dir = signpost::directory::default_data_dir().expect("a data folder");
+    let dir = signpost::directory::local_data_dir().expect("a data folder");
     if cfg!(windows) {
         // Roaming profiles copy %APPDATA% to a server at every log-off; the index belongs
         // in %LOCALAPPDATA%.
@@ -182,6 +182,11 @@ mod windows {
 
     impl TestKey {
         pub fn create(hive: winreg::HKEY, path: &str, values: &[(&str, &str)]) -> TestKey {
+            // Never on a machine that has the key already: dropping this deletes it.
+            assert!(
+                RegKey::predef(hive).open_subkey(path).is_err(),
+                "{path} is already in the registry (a real policy?): not touching it"
+            );
             let (key, _) = RegKey::predef(hive).create_subkey(path).unwrap();
             for (name, value) in values {
                 key.set_value(name, &value.to_string()).unwrap();
@@ -241,7 +246,7 @@ fn group_policy_in_the_registry_fixes_the_feed_address_and_key() {
     // and names where the lock comes from.
     let _policy = windows::TestKey::create(windows::MACHINE, REGISTRY_KEY, &values);
     let d = common::data_dir();
-    let out = signpost(
+    let out = common::signpost(
         d.path(),
         &[
             "sync",

@@ -23,6 +23,8 @@ mod error;
 mod lean_processes;
 mod state;
 mod sync_loop;
+#[cfg(windows)]
+mod webview2;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,7 +44,8 @@ struct Args {
     #[arg(long, env = "SIGNPOST_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// An organisation policy file to use instead of the system one (to try a policy
-    /// before rolling it out; see the README's "Updates").
+    /// before rolling it out; see the README's "Updates"). On Windows, Group Policy's
+    /// registry key, when set, wins over any file.
     #[arg(long, env = signpost::policy::POLICY_ENV, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Folder holding the meaning model (default: the installed app's own, or the
@@ -55,6 +58,8 @@ fn main() {
     let started = Instant::now();
     lean_processes::apply();
     let args = Args::parse();
+    #[cfg(windows)]
+    webview2::require();
     if let Some(policy) = &args.policy {
         // Read by the engine wherever settings apply; set before any thread starts.
         std::env::set_var(signpost::policy::POLICY_ENV, policy);

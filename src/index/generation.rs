@@ -175,7 +175,7 @@ pub struct Staged {
     root: PathBuf,
     path: PathBuf,
     /// Held while this process builds in `path`: tells other processes the folder is in
-    /// use (see [`is_live_staging`]). Released (and its file removed) when dropped.
+    /// use (see [`is_abandoned_staging`]). Released (and its file removed) when dropped.
     claim: Option<Claim>,
 }
 
@@ -275,10 +275,16 @@ impl Staged {
         let mut n = next_number(&self.root)?;
         let name = loop {
             let name = format!("{GEN_PREFIX}{n:06}");
-            match files::rename(&self.path, &self.root.join(&name)) {
+            let target = self.root.join(&name);
+            // Another process took that number first (checked before renaming: on Windows
+            // a rename onto a folder fails as "access denied", which is otherwise retried).
+            if target.exists() {
+                n += 1;
+                continue;
+            }
+            match files::rename(&self.path, &target) {
                 Ok(()) => break name,
-                // Another process took that number first.
-                Err(_) if self.root.join(&name).exists() => n += 1,
+                Err(_) if target.exists() => n += 1,
                 Err(e) => return Err(Error::io("move into place", &self.path, e)),
             }
         };
@@ -509,7 +515,7 @@ pub fn collect_garbage(root: &Path, current: &str, previous: Option<&str>) {
             continue;
         };
         let stale_gen = name.starts_with(GEN_PREFIX) && !keep.contains(&name);
-        let abandoned = name.starts_with(STAGING_PREFIX) && !is_live_staging(root, &name);
+        let abandoned = is_abandoned_staging(root, &name);
         // Left by a switch that was killed (the second form is from older versions).
         let stray_tmp = name.starts_with(&format!(".{CURRENT_FILE}.tmp"))
             || name.starts_with(&format!("{CURRENT_FILE}.tmp"));
@@ -556,7 +562,7 @@ pub fn newest_signed_by<'a>(kept: &'a [Kept], signer: Option<&str>) -> Option<&'
 pub fn remove_abandoned_staging(root: &Path) {
     for e in fs::read_dir(root).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(STAGING_PREFIX) && !is_live_staging(root, &name) {
+        if is_abandoned_staging(root, &name) {
             remove_staging(&e.path());
         }
     }
@@ -571,12 +577,22 @@ fn remove_staging(path: &Path) {
     }
 }
 
-/// A staging folder (or its claim file) is live while the process building in it holds its
-/// claim: the lock goes when that process ends, however it ends. This works the same on
-/// every platform, with no need to look processes up by id.
-fn is_live_staging(root: &Path, name: &str) -> bool {
-    let folder = name.strip_suffix(CLAIM_SUFFIX).unwrap_or(name);
-    Claim::is_held(&root.join(format!("{folder}{CLAIM_SUFFIX}")))
+/// Whether `name` in `root` is a staging folder (or its claim file) no process is building
+/// in. A folder is live while the process building in it holds its claim (the lock goes
+/// when that process ends, however it ends): the same on every platform, with no need to
+/// look processes up by id. A claim file (or one a killed process left half-made, under
+/// its temporary hidden name) goes once nobody holds it.
+fn is_abandoned_staging(root: &Path, name: &str) -> bool {
+    if name.starts_with(&format!(".{STAGING_PREFIX}")) && name.contains(".claim-") {
+        return !Claim::is_held(&root.join(name));
+    }
+    if !name.starts_with(STAGING_PREFIX) {
+        return false;
+    }
+    match name.strip_suffix(CLAIM_SUFFIX) {
+        Some(_) => !Claim::is_held(&root.join(name)),
+        None => !Claim::is_held(&root.join(format!("{name}{CLAIM_SUFFIX}"))),
+    }
 }
 
 /// Every file the index's segments name is there and matches its checksum: a deleted
