@@ -8,6 +8,8 @@ Writes, next to this script:
   boroughs.json             the 33 London authorities (GSS code, name, aliases)
   postcode-districts.json   postcode districts: centroid, boroughs covered, flags
   london-boroughs.geojson   borough boundaries (copied, attribution embedded)
+  places.json               places people name (Peckham, Feltham …): boroughs, districts,
+                            and whether the name is also an everyday word
 
 The feed itself (feed.json) is made by the publisher's build, in Rust, with its rules in
 one place (src/publish/):
@@ -61,7 +63,40 @@ def main():
     })
     shutil.copyfile(os.path.join(SHARED, "london_boroughs.geojson"), os.path.join(OUT, "london-boroughs.geojson"))
 
-    print(f"{len(boroughs)} authorities, {len(districts)} postcode districts")
+    places = load_places(gss_by_name)
+    write_json("places.json", {
+        "source": "Wikipedia contributors, 'List of areas of London', CC BY-SA 4.0 "
+                  "(read from shared/data/london_places.csv; Norwood: Hidden London gazetteer)",
+        "licence": "CC BY-SA 4.0",
+        "places": places,
+    })
+
+    print(f"{len(boroughs)} authorities, {len(districts)} postcode districts, {len(places)} places")
+
+
+# Place names that are also everyday words (shared/data/london_places.md, "Ordinary
+# words"): read as places only where a sentence uses them as one.
+EVERYDAY = {
+    "Angel", "Temple", "Bow", "Lee", "Ham", "Oval", "Hook", "Kew", "Downe", "Upton",
+    "Woodlands", "Preston", "Barbican", "Chinatown", "North End", "South Street",
+    "Single Street", "The Hale", "The Hyde", "The Burroughs", "Poplar", "Barking", "Maryland",
+}
+
+
+def load_places(gss_by_name):
+    """One entry per row of london_places.csv, boroughs as GSS codes (first-listed first)."""
+    with open(os.path.join(SHARED, "london_places.csv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    places = []
+    for r in rows:
+        names = [r["borough"]] + [b for b in r["other_boroughs"].split(";") if b]
+        places.append({
+            "name": r["place"],
+            "boroughs": [gss_by_name[n] for n in names],
+            "districts": [d for d in r["postcode_districts"].split(";") if d],
+            "everyday_word": r["place"] in EVERYDAY,
+        })
+    return places
 
 
 # Terminated and non-geographic districts named in shared/data/README.md.

@@ -7,6 +7,8 @@ pub const FEED: &str = include_str!("../index-data/feed.json");
 pub const THESAURUS: &str = include_str!("../index-data/thesaurus.json");
 /// Signs of each need, for reading a situation by meaning.
 pub const SIGNS: &str = include_str!("../index-data/signs.json");
+/// What happens for each need: events, tactics, slurs and hostile phrases, read in accounts.
+pub const EVENTS: &str = include_str!("../index-data/events.json");
 /// Ages read from services' eligibility text and reviewed by hand, for the publisher's build.
 pub const REVIEWED_AGES: &str = include_str!("../index-data/reviewed-ages.json");
 /// Open Referral taxonomy terms mapped to Signpost categories, for `signpost import`.
@@ -15,6 +17,8 @@ pub const TAXONOMY_MAP: &str = include_str!("../index-data/taxonomy-map.json");
 pub const BOROUGHS: &str = include_str!("../index-data/boroughs.json");
 /// Postcode districts with their centroids and the boroughs they fall in.
 pub const DISTRICTS: &str = include_str!("../index-data/postcode-districts.json");
+/// Places people name (Peckham, Feltham) and their boroughs, from `london_places.csv`.
+pub const PLACES: &str = include_str!("../index-data/places.json");
 /// Borough boundaries (GeoJSON), drawn as the coverage map.
 pub const BOUNDARIES: &str = include_str!("../index-data/london-boroughs.geojson");
 
@@ -39,4 +43,6 @@ pub const ATTRIBUTIONS: &[&str] = &[
     "Contains Royal Mail data © Royal Mail copyright and database right 2025.",
     "Source: Office for National Statistics, licensed under the Open Government Licence v.3.0.",
     "Borough boundaries: UK-GeoJSON by Martin Chorley, CC BY 4.0.",
+    "Place names and boroughs: Wikipedia contributors, 'List of areas of London', CC BY-SA 4.0.",
+    "Norwood: Hidden London gazetteer.",
 ];

@@ -224,14 +224,23 @@ impl Directory {
     /// One borough's local services grouped by type of help, with the London-wide and
     /// national services that cover each type it has no local service for. `borough` is a
     /// name, alias ("H&F") or GSS code; hours and review state are as at `at` (now if `None`).
+    ///
+    /// `borough` may name a place in it ("Peckham"): the view is then Southwark's, titled
+    /// with the place ("Local services for Peckham (Southwark)").
     pub fn borough_view(&self, borough: &str, at: Option<Timestamp>) -> Result<BoroughView> {
         let b = self.borough(borough)?;
-        Ok(BoroughView::of(
+        let mut view = BoroughView::of(
             &self.generation,
             self.geo,
             b,
             at.unwrap_or_else(Timestamp::now),
-        ))
+        );
+        if self.geo.find_borough(borough).is_none() {
+            if let Some(place) = self.geo.place_named(&crate::text::words(borough)) {
+                view.heading = format!("Local services for {}", place.place(self.geo).label);
+            }
+        }
+        Ok(view)
     }
 
     /// A borough's own services for one type of help (a category id), in the order the
@@ -265,7 +274,7 @@ impl Directory {
 
     fn borough(&self, name: &str) -> Result<&'static crate::geo::Borough> {
         self.geo
-            .find_borough(name)
+            .find_borough_or_place(name)
             .ok_or_else(|| Error::UnknownBorough(name.trim().to_string()))
     }
 

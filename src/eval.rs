@@ -1,5 +1,6 @@
 //! Search quality against judged queries (`shared/relevance/README.md`): success@3, MRR,
-//! nDCG@5 and the zero-result rate, each query weighted equally.
+//! nDCG@5 and the zero-result rate, each query weighted equally; and how steady the results
+//! stay while a query is typed word by word ([`typing`]).
 
 use std::collections::HashMap;
 
@@ -93,6 +94,74 @@ pub fn evaluate(
             ..Default::default()
         };
         Ok(dir.search(&req)?.hits.into_iter().map(|h| h.id).collect())
+    })
+}
+
+/// How the results move while queries are typed word by word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Typing {
+    /// Mean number of times the first result changes per query, from its third word on
+    /// (the first two words are expected to move it).
+    pub top_changes: f64,
+    /// Share of queries where a good service (grade ≥ 2) in the first three for some
+    /// beginning of the query (three words or more) is not in the first three at the end.
+    pub lost: f64,
+    /// How many queries were typed.
+    pub n: usize,
+}
+
+impl std::fmt::Display for Typing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "typing: top-result changes per query={:.2} right answer lost={:.3} n={}",
+            self.top_changes, self.lost, self.n
+        )
+    }
+}
+
+/// Type each judged query a word at a time, searching after each word, and measure how
+/// often the first result changes and how often a right answer found by the first words is
+/// lost by the last.
+pub fn typing(dir: &Directory, judged: &[Judged], at: Timestamp) -> Result<Typing> {
+    let mut changes = 0usize;
+    let mut lost = 0usize;
+    for j in judged {
+        let words: Vec<&str> = j.query.split_whitespace().collect();
+        let mut top3s: Vec<Vec<String>> = Vec::new();
+        for end in 1..=words.len() {
+            let req = SearchRequest {
+                text: words[..end].join(" "),
+                borough: j.borough.clone(),
+                postcode: j.postcode.clone(),
+                at: Some(at),
+                limit: 3,
+                ..Default::default()
+            };
+            top3s.push(dir.search(&req)?.hits.into_iter().map(|h| h.id).collect());
+        }
+        let from = 2.min(top3s.len());
+        changes += top3s[from..]
+            .windows(2)
+            .filter(|w| w[0].first() != w[1].first())
+            .count();
+        let good = |id: &String| j.relevant.get(id).copied().unwrap_or(0) >= 2;
+        let last = top3s.last().cloned().unwrap_or_default();
+        let found_early = top3s[from..]
+            .iter()
+            .flatten()
+            .any(|id| good(id) && !last.contains(id));
+        let good_at_end = last.iter().any(good);
+        if found_early && !good_at_end {
+            lost += 1;
+        }
+    }
+    let n = judged.len();
+    let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    Ok(Typing {
+        top_changes: share(changes),
+        lost: share(lost),
+        n,
     })
 }
 

@@ -1,5 +1,6 @@
 //! London geography: the 33 local authorities (GSS codes), postcode districts with their
-//! centroids and the boroughs they cover, postcode parsing, and distances.
+//! centroids and the boroughs they cover, the places people name (Peckham, Feltham) and
+//! their boroughs, postcode parsing, and distances.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -38,12 +39,36 @@ pub struct District {
 /// A place a search is about: ranks services covering it first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Place {
-    /// What the person typed or picked, tidied ("E8 1AA", "Hackney").
+    /// What the person typed or picked, tidied ("E8 1AA", "Hackney", "Peckham (Southwark)").
     pub label: String,
-    /// Boroughs (GSS codes) the place lies in.
+    /// Boroughs (GSS codes) the place lies in, the one it mostly lies in first.
     pub boroughs: Vec<String>,
     /// Centroid, when the place is a postcode district.
     pub centroid: Option<(f64, f64)>,
+    /// The neighbourhood or town named, when the place is one ("Peckham"), not a borough
+    /// or postcode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named: Option<String>,
+    /// Two different places share the name ("Hayes": Bromley or Hillingdon): both are
+    /// searched, and neither is taken for the other.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
+}
+
+/// A place name people use (`london_places.csv`), as bundled in `index-data/places.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlaceName {
+    /// The name as the gazetteer spells it ("Peckham", "Earls Court").
+    pub name: String,
+    /// Its boroughs (GSS codes), the first-listed first.
+    pub boroughs: Vec<String>,
+    /// Its postcode districts.
+    #[serde(default)]
+    pub districts: Vec<String>,
+    /// The name is also an everyday word ("Angel", "Bow", "Lee"): a query reads it as a
+    /// place only where it is used as one (see [`Geography::place_named`]).
+    #[serde(default)]
+    pub everyday_word: bool,
 }
 
 /// Why a postcode was not understood.
@@ -61,7 +86,7 @@ impl std::fmt::Display for PostcodeError {
             PostcodeError::Malformed => {
                 write!(
                     f,
-                    "is not a UK postcode or postcode district (examples: \"E8 1AA\", \"SE10\")"
+                    "is not a UK postcode, postcode district or London place Signpost knows (examples: \"E8 1AA\", \"SE10\", \"Peckham\")"
                 )
             }
             PostcodeError::NotLondon(d) => {
@@ -71,11 +96,17 @@ impl std::fmt::Display for PostcodeError {
     }
 }
 
-/// London's authorities and postcode districts, with lookups by name, alias, code and postcode.
+/// London's authorities, postcode districts and places, with lookups by name, alias, code
+/// and postcode.
 pub struct Geography {
     boroughs: Vec<Borough>,
     by_name: HashMap<String, usize>,
     districts: HashMap<String, District>,
+    places: Vec<PlaceName>,
+    /// Place keys (see `place_key`) to the places bearing that name.
+    places_by_key: HashMap<String, Vec<usize>>,
+    /// The most words in a place name.
+    longest_place: usize,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +119,11 @@ struct DistrictsFile {
     districts: Vec<District>,
 }
 
+#[derive(Deserialize)]
+struct PlacesFile {
+    places: Vec<PlaceName>,
+}
+
 impl Geography {
     /// The geography bundled with the program (index-data/).
     pub fn bundled() -> &'static Geography {
@@ -97,7 +133,9 @@ impl Geography {
                 .expect("bundled boroughs.json is valid");
             let d: DistrictsFile = serde_json::from_str(crate::bundled::DISTRICTS)
                 .expect("bundled postcode-districts.json is valid");
-            Geography::new(b.boroughs, d.districts)
+            let p: PlacesFile =
+                serde_json::from_str(crate::bundled::PLACES).expect("bundled places.json is valid");
+            Geography::new(b.boroughs, d.districts).with_places(p.places)
         })
     }
 
@@ -119,7 +157,88 @@ impl Geography {
             boroughs,
             by_name,
             districts,
+            places: Vec::new(),
+            places_by_key: HashMap::new(),
+            longest_place: 0,
         }
+    }
+
+    /// This geography with the places people name, each in boroughs it knows.
+    pub fn with_places(mut self, places: Vec<PlaceName>) -> Geography {
+        for p in places {
+            if p.boroughs.is_empty() || p.boroughs.iter().any(|g| self.borough(g).is_none()) {
+                continue;
+            }
+            let words = text::words(&p.name);
+            self.longest_place = self.longest_place.max(words.len());
+            self.places_by_key
+                .entry(place_key(&words))
+                .or_default()
+                .push(self.places.len());
+            self.places.push(p);
+        }
+        self
+    }
+
+    /// The places people name, as loaded.
+    pub fn places(&self) -> &[PlaceName] {
+        &self.places
+    }
+
+    /// The place named by exactly these words ("peckham", "kings cross", "bromley by
+    /// bow"), spelt as people write it: apostrophes or none, "St" or "Saint".
+    pub fn place_named(&self, words: &[String]) -> Option<NamedPlace<'_>> {
+        let found = self.places_by_key.get(&place_key(words))?;
+        Some(NamedPlace {
+            places: found.iter().map(|&i| &self.places[i]).collect(),
+        })
+    }
+
+    /// The most words a place name has: how far ahead a query need look.
+    pub fn longest_place_name(&self) -> usize {
+        self.longest_place
+    }
+
+    /// Single-word place names (normalised) with their keys, for forgiving a typo in one.
+    pub fn one_word_places(&self) -> impl Iterator<Item = (String, NamedPlace<'_>)> {
+        self.places_by_key
+            .iter()
+            .filter(|(k, _)| !k.contains(' '))
+            .map(|(_, found)| {
+                let first = &self.places[found[0]];
+                (
+                    text::normalize(&first.name),
+                    NamedPlace {
+                        places: found.iter().map(|&i| &self.places[i]).collect(),
+                    },
+                )
+            })
+    }
+
+    /// A borough, else the borough a named place mostly lies in ("Peckham" → Southwark),
+    /// for fields that take a borough. A name two places share is not guessed.
+    pub fn find_borough_or_place(&self, name: &str) -> Option<&Borough> {
+        self.find_borough(name).or_else(|| {
+            let place = self.place_named(&text::words(name))?;
+            match place.places.as_slice() {
+                [one] => self.borough(&one.boroughs[0]),
+                _ => None,
+            }
+        })
+    }
+
+    /// A postcode or district, else a place people name ("Peckham"), as a place.
+    pub fn parse_postcode_or_place(&self, input: &str) -> Result<Place, PostcodeError> {
+        self.parse_postcode(input).or_else(|e| {
+            let words = text::words(input);
+            if words.is_empty() {
+                return Err(e);
+            }
+            if let Some(b) = self.find_borough(input) {
+                return Ok(self.borough_place(b));
+            }
+            self.place_named(&words).map(|p| p.place(self)).ok_or(e)
+        })
     }
 
     /// The 33 authorities.
@@ -183,6 +302,8 @@ impl Geography {
             label,
             boroughs: district.boroughs.clone(),
             centroid: Some((district.latitude, district.longitude)),
+            named: None,
+            ambiguous: false,
         })
     }
 
@@ -192,8 +313,70 @@ impl Geography {
             label: b.name.clone(),
             boroughs: vec![b.gss_code.clone()],
             centroid: None,
+            named: None,
+            ambiguous: false,
         }
     }
+}
+
+/// The places bearing one name: usually one ("Peckham"), two for a name two places share
+/// ("Hayes": Bromley BR2, Hillingdon UB3).
+#[derive(Debug, Clone)]
+pub struct NamedPlace<'g> {
+    /// Each place of that name.
+    pub places: Vec<&'g PlaceName>,
+}
+
+impl NamedPlace<'_> {
+    /// The name is also an everyday word ("Angel", "Bow").
+    pub fn everyday_word(&self) -> bool {
+        self.places.iter().any(|p| p.everyday_word)
+    }
+
+    /// As a place to search near: every borough of every place of the name, labelled with
+    /// the name and its boroughs ("Peckham (Southwark)", "Hayes (Bromley or Hillingdon)").
+    pub fn place(&self, geo: &Geography) -> Place {
+        let mut boroughs: Vec<String> = Vec::new();
+        for g in self.places.iter().flat_map(|p| &p.boroughs) {
+            if !boroughs.contains(g) {
+                boroughs.push(g.clone());
+            }
+        }
+        let name = |g: &String| geo.borough(g).map_or_else(|| g.clone(), |b| b.name.clone());
+        let ambiguous = self.places.len() > 1;
+        let within = if ambiguous {
+            // Two places: each by its first-listed borough.
+            let firsts: Vec<String> = self.places.iter().map(|p| name(&p.boroughs[0])).collect();
+            firsts.join(" or ")
+        } else {
+            boroughs.iter().map(name).collect::<Vec<_>>().join(", ")
+        };
+        let named = self.places[0].name.clone();
+        Place {
+            label: format!("{named} ({within})"),
+            boroughs,
+            centroid: None,
+            named: Some(named),
+            ambiguous,
+        }
+    }
+}
+
+/// How a place name is looked up: its words, "saint" as "st", a final "s" dropped ("Kings
+/// Cross" and "King's Cross" meet at "king cross").
+fn place_key(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            let w = if w == "saint" { "st" } else { w.as_str() };
+            if w.len() > 3 {
+                w.strip_suffix('s').unwrap_or(w)
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Split an upper-case, space-free postcode into its outward code and optional inward code,

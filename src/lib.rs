@@ -26,6 +26,7 @@
 //! - [`thesaurus`]: concepts behind abbreviations and lay words;
 //! - [`meaning`]: the on-device sentence-embedding model (optional: keywords work without it);
 //! - [`signs`]: signs of each need, read by meaning in a situation told in people's words;
+//! - [`events`]: what happened (events, tactics, slurs) read as needs in an account;
 //! - [`facts`]: what search ranks and filters on;
 //! - [`index`]: tantivy generations on disk;
 //! - [`search`]: query understanding, ranking, filters, explanations;
@@ -53,6 +54,7 @@ pub mod details;
 pub mod directory;
 pub mod error;
 pub mod eval;
+pub mod events;
 pub mod facts;
 pub mod feed;
 pub mod files;

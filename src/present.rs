@@ -139,6 +139,31 @@ pub fn results_summary(req: &SearchRequest, r: &SearchResults, limit: usize) -> 
     line
 }
 
+/// The words of an account that make it one: fewer, and the query is read word by word and
+/// needs no "Understood" line.
+const ACCOUNT_WORDS: usize = 4;
+
+/// For an account, what was understood in one line: "Understood: “husband … hits” →
+/// domestic abuse · 16 yr old → young people · Peckham → near Peckham (Southwark)".
+pub fn understood(u: &crate::search::Understood) -> Option<String> {
+    if u.words.len() < ACCOUNT_WORDS || u.parts.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = u
+        .parts
+        .iter()
+        .map(|p| match p.key.as_str() {
+            crate::search::PLACE_PART => p.means.clone(),
+            _ => format!("{} → {}", p.said, p.means),
+        })
+        .collect();
+    Some(format!("Understood: {}", parts.join(" · ")))
+}
+
+/// Said above the results when no service matched the words typed, and the general
+/// routes are shown instead.
+pub const NOTHING_MATCHED: &str = "No service matched those words, so these are the general routes for any victim of crime. Try other words, such as what happened.";
+
 /// Said above the results when a need asked about has no service of its own in the
 /// directory: the general routes lead instead, and the person should know why.
 pub fn unserved(needs: &[String]) -> Option<String> {
@@ -172,6 +197,8 @@ pub fn matched(m: &MatchedWord) -> String {
         MatchKind::Typo => format!("{} ≈ {} (approximate)", m.query, m.matched),
         MatchKind::Concept => format!("{} → {}", m.query, concept()),
         MatchKind::Meaning => format!("about: “{}” → {} (by meaning)", m.query, concept()),
+        // The event's words come quoted from the reading; a slur comes as what it was.
+        MatchKind::Event => format!("{} → {}", m.query, concept()),
     }
 }
 
@@ -246,6 +273,7 @@ mod tests {
             filters: vec!["open now".into()],
             summary: String::new(),
             unserved_note: None,
+            understood_line: None,
         };
         assert_eq!(
             results_summary(&req, &r, 25),

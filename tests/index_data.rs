@@ -95,6 +95,7 @@ fn index_data_is_what_feed_build_and_the_generator_make_from_the_shared_data() {
         "boroughs.json",
         "postcode-districts.json",
         "london-boroughs.geojson",
+        "places.json",
     ] {
         let made = std::fs::read(out.path().join(name)).unwrap();
         let committed = std::fs::read(repo().join("index-data").join(name)).unwrap();

@@ -74,6 +74,23 @@ fn judged_situations_are_read_far_better_by_meaning_than_by_words() {
     );
 }
 
+/// Accounts condensed from real public posts and case notes (`real.jsonl`): a guard at
+/// today's figures (7 Dec: 0.633 / 0.566, from 0.450 / 0.339 before places and events were
+/// read), below the floors of 0.85 / 0.75, which are not met yet. Every account
+/// gets an answer.
+#[test]
+fn real_accounts_hold_todays_figures() {
+    let Some(path) = common::shared("relevance/real.jsonl") else {
+        return;
+    };
+    let (_d, dir) = with_meaning();
+    let s = scores(&dir, &path);
+    assert!(
+        s.success_at_3 >= 0.60 && s.mrr >= 0.53 && s.zero == 0.0,
+        "{s}"
+    );
+}
+
 /// Situations judged for this project (tests/data/more-situations.jsonl), written before
 /// the signs were widened but by the same hand: a guard, not a held-out measure.
 #[test]
@@ -91,9 +108,12 @@ fn own_situations_stay_good() {
 #[test]
 fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
     let (_d, dir) = with_meaning();
-    // No thesaurus term in it: "domestic abuse" is read from the behaviour described.
+    // No thesaurus term or listed event in it: "domestic abuse" is read from the behaviour
+    // described.
     let r = dir
-        .search(&text("he reads my texts and won't let me see my mates"))
+        .search(&text(
+            "he reads my texts and gets angry when i see my mates",
+        ))
         .unwrap();
     let top: Vec<&str> = r.hits.iter().take(3).map(|h| h.id.as_str()).collect();
     assert!(
@@ -109,7 +129,7 @@ fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
     assert_eq!(about.matched, "domestic-abuse");
     // What was said, as typed, not the words the model compared.
     assert!(
-        "he reads my texts and won't let me see my mates"
+        "he reads my texts and gets angry when i see my mates"
             .replace('\'', "")
             .contains(&about.query),
         "{about:?}"
@@ -117,13 +137,31 @@ fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
     // Without the model the same words find no domestic abuse service first.
     let (_d2, words) = bundled();
     let w = words
-        .search(&text("he reads my texts and won't let me see my mates"))
+        .search(&text(
+            "he reads my texts and gets angry when i see my mates",
+        ))
         .unwrap();
     assert!(!w.understood.by_meaning);
     assert!(w
         .hits
         .iter()
         .all(|h| h.matched.iter().all(|m| m.how != MatchKind::Meaning)));
+}
+
+#[test]
+fn a_place_that_names_an_event_keeps_the_events_services() {
+    let (_d, dir) = with_meaning();
+    let r = dir
+        .search(&text("westminster bridge attack survivor"))
+        .unwrap();
+    assert!(r.place.is_none(), "{:?}", r.place);
+    assert!(
+        r.hits[..3]
+            .iter()
+            .any(|h| h.categories.iter().any(|c| c == "terrorism-major-incident")),
+        "{:?}",
+        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
 }
 
 #[test]

@@ -291,14 +291,18 @@ pub async fn save_settings(
     settings: Settings,
     confirm_key: Option<String>,
 ) -> Result<Settings> {
-    if let Some(b) = settings.home_borough.as_deref().filter(|b| !b.is_empty()) {
-        if Geography::bundled().find_borough(b).is_none() {
-            return Err(signpost::Error::UnknownBorough(b.to_string()).into());
-        }
-    }
+    // A borough, or a place in one ("Peckham"), is kept as the borough's code.
+    let home_borough = match settings.home_borough.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => match Geography::bundled().find_borough_or_place(b) {
+            Some(found) => Some(found.gss_code.clone()),
+            None => return Err(signpost::Error::UnknownBorough(b.to_string()).into()),
+        },
+        None => settings.home_borough.clone(),
+    };
     let settings = Settings {
         feed_url: trimmed(settings.feed_url),
         feed_public_key: trimmed(settings.feed_public_key),
+        home_borough,
         ..settings
     };
     if settings.feed_url.is_some() {

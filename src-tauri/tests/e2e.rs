@@ -1470,3 +1470,65 @@ async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_withou
     );
     app.quit().await;
 }
+
+/// An account typed in the window: results come with each keystroke, then the line saying
+/// what was understood (the need, the place named); a part removed from the keyboard runs
+/// the search again without it, and the line and results follow.
+#[tokio::test]
+async fn an_account_shows_what_was_understood_and_a_part_can_be_removed() {
+    let _one = serial();
+    let driver = Driver::start();
+    let data = harness::data_dir();
+    let app = driver.launch(data.path()).await;
+    // Keyword results at once, from the first words.
+    search_for(&app, "my boyfriend").await;
+    assert!(!app.result_names().await.is_empty());
+    search_for(&app, " keeps hitting me, we live in peckham").await;
+    let line = |text: &str| {
+        format!("document.getElementById('understood').textContent.includes({text:?})")
+    };
+    app.wait_for(&line("→ domestic abuse"), "the need understood")
+        .await;
+    app.wait_for(&line("near Peckham (Southwark)"), "the place understood")
+        .await;
+    assert!(app
+        .text("#summary")
+        .await
+        .contains("near Peckham (Southwark)"));
+    let before = app.result_names().await;
+    assert!(
+        before[0].to_lowercase().contains("southwark"),
+        "Southwark's own service first: {before:?}"
+    );
+    // The place's ×, reached and pressed from the keyboard.
+    let index = app
+        .eval(
+            "[...document.querySelectorAll('#understood .understood-remove')]\
+             .findIndex(b => b.getAttribute('aria-label').includes('Peckham'))",
+        )
+        .await;
+    assert!(index.as_i64().unwrap() >= 0, "no × for the place");
+    app.eval(&format!(
+        "document.querySelectorAll('#understood .understood-remove')[{index}].focus()"
+    ))
+    .await;
+    app.press("\u{e007}").await;
+    app.wait_for(
+        "!document.getElementById('summary').textContent.includes('Peckham')",
+        "the search again without the place",
+    )
+    .await;
+    app.wait_for(
+        &format!("!({})", line("Peckham")),
+        "the line without the place",
+    )
+    .await;
+    assert!(app.eval(&line("→ domestic abuse")).await.as_bool().unwrap());
+    // Focus stays in the line, on the next ×.
+    assert_eq!(
+        app.eval("document.activeElement.className").await,
+        json!("understood-remove")
+    );
+    assert_ne!(app.result_names().await, before);
+    app.quit().await;
+}

@@ -99,6 +99,10 @@ pub struct SearchArgs {
     /// Match words only: do not load the meaning model.
     #[arg(long)]
     pub keywords_only: bool,
+    /// Read the query without this part of what was understood (repeatable): a need's id
+    /// as the "Understood" line's JSON gives it, "place" or "age".
+    #[arg(long = "set-aside", value_name = "PART")]
+    pub set_aside: Vec<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -193,6 +197,9 @@ pub struct EvalArgs {
     /// Search by words only, without the meaning model, to compare.
     #[arg(long)]
     pub keywords_only: bool,
+    /// Also type each query a word at a time and say how steady the first results stay.
+    #[arg(long, conflicts_with = "by_meaning")]
+    pub typing: bool,
 }
 
 /// The arguments of `keygen`.

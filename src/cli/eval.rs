@@ -45,6 +45,12 @@ pub(super) fn run(a: EvalArgs, data_dir: &Path) -> Result<ExitCode, Error> {
             }
         }
     }
+    if a.typing {
+        println!(
+            "{}",
+            signpost::eval::typing(&dir, &judged, Timestamp::now())?
+        );
+    }
     println!("{scores}");
     Ok(ExitCode::SUCCESS)
 }

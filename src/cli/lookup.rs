@@ -26,6 +26,7 @@ pub(super) fn search(a: SearchArgs, data_dir: &Path) -> Result<ExitCode, Error> 
         age: a.age,
         language: a.language,
         limit: a.limit,
+        set_aside: a.set_aside,
     };
     let mut dir = Directory::open(data_dir)?;
     if !a.keywords_only {

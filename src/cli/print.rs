@@ -126,6 +126,9 @@ pub(super) fn print_results(dir: &Directory, r: &signpost::SearchResults) {
         "{} · directory of {date}, {} services",
         r.summary, info.services
     );
+    if let Some(line) = &r.understood_line {
+        println!("{line}");
+    }
     if let Some(note) = &r.unserved_note {
         println!("{note}");
     }

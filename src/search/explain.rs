@@ -7,7 +7,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use tantivy::{DocAddress, DocId, DocSet, InvertedIndexReader, Searcher, Term};
 
-use super::query::{QueryConcept, Understood};
+use super::query::{QueryConcept, ReadBy, Understood, A_SLUR};
 use super::ranking::{is_kind_of_service, TELLING_NEED_SHARE};
 use crate::error::Result;
 use crate::index::{texts, Fields, Generation};
@@ -30,6 +30,9 @@ pub enum MatchKind {
     /// ("goes thru my phone" ~ "my partner checks my phone" → domestic-abuse). Not a word
     /// match, and shown as such.
     Meaning,
+    /// A need read from what the account says happened ("husband … hits" → domestic abuse,
+    /// see [`crate::events`]); a slur is named, never repeated.
+    Event,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,11 +108,23 @@ impl Document {
     ) -> Result<Option<MatchedWord>> {
         let w = &u.words[i];
         let found = |how: MatchKind, m: &str| MatchedWord {
-            query: w.text.clone(),
+            query: w.shown().to_string(),
             matched: m.to_string(),
             how,
         };
-        let age = w.states_age.then(|| self.concept(u, i)).flatten();
+        let own = || self.concept(u, i).filter(|c| !told_by_event(c));
+        if w.describes {
+            // Who someone is, not a match to explain.
+            return Ok(None);
+        }
+        if w.unsayable {
+            // A slur is explained only by what it was read as, never as a word matched.
+            return Ok(self
+                .concept(u, i)
+                .filter(|c| c.about.is_none())
+                .map(|c| found(MatchKind::Concept, &c.id)));
+        }
+        let age = w.states_age.then(own).flatten();
         Ok(if let Some(c) = age {
             Some(found(MatchKind::Concept, &c.id))
         } else if self.has_word(&w.text) {
@@ -123,7 +138,8 @@ impl Document {
             // A word already whole ("ex") is not shown as the start of a longer one
             // ("experiencing"): that would read as a match it is not.
             Some(found(MatchKind::Prefix, p))
-        } else if let Some(c) = self.concept(u, i) {
+        } else if let Some(c) = own() {
+            // A need an event told is explained once, by the event's words together.
             Some(found(MatchKind::Concept, &c.id))
         } else {
             w.typos
@@ -163,6 +179,11 @@ impl Document {
     }
 }
 
+/// The concept was read from an event in the account, not from a word's own meaning.
+fn told_by_event(c: &QueryConcept) -> bool {
+    c.about.as_ref().is_some_and(|a| a.by == ReadBy::Event)
+}
+
 /// Explain one hit from the index itself: does the service's document hold the word, its
 /// stem, a completion, a concept it expresses, or a near-spelling?
 pub(super) fn explain(
@@ -192,8 +213,11 @@ pub(super) fn explain(
                         && last == i.checked_sub(1)
                 };
                 if let Some(prev) = matched.last_mut().filter(|p| same_phrase(p)) {
-                    prev.query.push(' ');
-                    prev.query.push_str(&m.query);
+                    // Two slurs in a row are one "a slur".
+                    if !(m.query == A_SLUR && prev.query.ends_with(A_SLUR)) {
+                        prev.query.push(' ');
+                        prev.query.push_str(&m.query);
+                    }
                 } else if !matched.contains(&m) {
                     // A word said twice ("next door … the door") is explained once.
                     matched.push(m);
@@ -207,16 +231,21 @@ pub(super) fn explain(
     // The narrowest need read from each run that the service carries: concepts are in
     // the order read, each before the broader ones it implies.
     for c in u.concepts.iter().filter(|c| doc.carries(c)) {
-        if let Some(about) = c.about.as_ref().filter(|a| {
-            !matched
+        if let Some(about) = c.about.as_ref() {
+            let how = match about.by {
+                ReadBy::Meaning => MatchKind::Meaning,
+                ReadBy::Event => MatchKind::Event,
+            };
+            if !matched
                 .iter()
-                .any(|m| m.how == MatchKind::Meaning && m.query == a.said)
-        }) {
-            matched.push(MatchedWord {
-                query: about.said.clone(),
-                matched: c.id.clone(),
-                how: MatchKind::Meaning,
-            });
+                .any(|m| m.how == how && m.query == about.said)
+            {
+                matched.push(MatchedWord {
+                    query: about.said.clone(),
+                    matched: c.id.clone(),
+                    how,
+                });
+            }
         }
     }
     // A telling is read for its needs: a service carrying one of the main ones is a whole

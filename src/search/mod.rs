@@ -28,7 +28,7 @@ use crate::text;
 use crate::thesaurus::Thesaurus;
 
 pub use explain::{MatchKind, MatchedWord};
-pub use query::{About, Understood};
+pub use query::{About, ReadBy, Understood, UnderstoodPart, AGE_PART, PLACE_PART};
 use ranking::{keep_room_for_wider_services, order, Candidate};
 
 /// Referral route filter: `self`, `professional` or `professional-only`, as
@@ -90,6 +90,9 @@ pub struct SearchRequest {
     pub language: Option<String>,
     /// Most hits to return; 10 when 0.
     pub limit: usize,
+    /// Parts of what was understood the person removed (their keys, from
+    /// [`Understood::parts`]): the query is read without them.
+    pub set_aside: Vec<String>,
 }
 
 /// One service found.
@@ -198,6 +201,9 @@ pub struct SearchResults {
     /// Why the general routes lead, when a need asked about has no service of its own
     /// ([`crate::present::unserved`]).
     pub unserved_note: Option<String>,
+    /// For an account, what was understood in one line ("Understood: “husband … hits” →
+    /// domestic abuse · 16 yr old → young people"): see [`crate::present::understood`].
+    pub understood_line: Option<String>,
 }
 
 /// Filters resolved against the geography, as bit masks, owned so the collector can keep
@@ -285,13 +291,21 @@ pub(crate) fn run(
     let at = req.at.unwrap_or_else(Timestamp::now);
     let asked = Asked::check(req, geo)?;
     let searcher = gen.reader.searcher();
-    let understood = query::understand(&req.text, &searcher, gen, geo, thesaurus, meaning)?;
+    let understood = query::understand(
+        &req.text,
+        &req.set_aside,
+        &searcher,
+        gen,
+        geo,
+        thesaurus,
+        meaning,
+    )?;
     // A place picked or given explicitly wins over one typed in the query.
     let place = asked
         .postcode
         .or_else(|| asked.borough.map(|b| geo.borough_place(b)))
         .or_else(|| understood.place.clone());
-    let search = Search {
+    let mut search = Search {
         gen,
         geo,
         thesaurus,
@@ -302,7 +316,19 @@ pub(crate) fn run(
         limit: if req.limit == 0 { 10 } else { req.limit },
     };
     let filters = Filters::of(req, asked.borough, geo, at);
-    let top = search.collect(&filters)?;
+    let mut top = search.collect(&filters)?;
+    let unfiltered = || Filters::of(&SearchRequest::default(), None, geo, at);
+    if top.is_empty()
+        && !search.understood.words.is_empty()
+        && search.collect(&unfiltered())?.is_empty()
+    {
+        // Words no service matches ("husband plumber") still ask for help: the general
+        // routes lead, and the line above the results says why. (When the filters left
+        // nothing, the summary says so instead.)
+        query::join_general_routes(&mut search.understood.concepts, thesaurus);
+        top = search.collect(&filters)?;
+        search.understood.nothing_matched = !top.is_empty();
+    }
     let mut candidates = search.candidates(top)?;
     order(&mut candidates);
     if search.place.is_none() {
@@ -314,13 +340,18 @@ pub(crate) fn run(
     let mut results = SearchResults {
         filters,
         hits,
-        unserved_note: crate::present::unserved(&search.understood.unserved),
+        unserved_note: match search.understood.nothing_matched {
+            true => Some(crate::present::NOTHING_MATCHED.to_string()),
+            false => crate::present::unserved(&search.understood.unserved),
+        },
         understood: search.understood,
         place: search.place,
         at,
         summary: String::new(),
+        understood_line: None,
     };
     results.summary = crate::present::results_summary(req, &results, search.limit);
+    results.understood_line = crate::present::understood(&results.understood);
     Ok(results)
 }
 
@@ -340,14 +371,18 @@ impl<'g> Asked<'g> {
                 .map(str::to_string)
         };
         let borough = given(&req.borough)
-            .map(|b| geo.find_borough(&b).ok_or(Error::UnknownBorough(b)))
+            .map(|b| {
+                geo.find_borough_or_place(&b)
+                    .ok_or(Error::UnknownBorough(b))
+            })
             .transpose()?;
         let postcode = given(&req.postcode)
             .map(|p| {
-                geo.parse_postcode(&p).map_err(|e| Error::InvalidPostcode {
-                    input: p,
-                    why: e.to_string(),
-                })
+                geo.parse_postcode_or_place(&p)
+                    .map_err(|e| Error::InvalidPostcode {
+                        input: p,
+                        why: e.to_string(),
+                    })
             })
             .transpose()?;
         if let Some(c) = req

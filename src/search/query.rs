@@ -11,12 +11,13 @@ use std::cmp::Reverse;
 
 use super::age;
 use super::ranking::{
-    is_not_a_need, meaning_weight, word_share, BROADER, CONTEXT, GENERAL_ROUTES, GROUPS, IN_PHRASE,
-    NOT_A_NEED, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO,
-    W_BODY, W_CONCEPT, W_NAME, W_PURPOSE, W_STEM,
+    is_not_a_need, meaning_weight, word_share, BROADER, CONTEXT, GENERAL_ROUTES, GROUPS,
+    IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX,
+    PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
+use crate::events::{self, Events};
 use crate::geo::{split_postcode, Geography, Place};
 use crate::index::Generation;
 use crate::meaning::Meaning;
@@ -52,6 +53,28 @@ pub struct QueryWord {
     /// explained as that, not as the literal word.
     #[serde(skip)]
     pub states_age: bool,
+    /// Says who someone in the account is ("jewish" beside a partner's violence): it
+    /// describes them and is not searched as a word (see `describe_not_choose`).
+    #[serde(skip)]
+    pub describes: bool,
+    /// A slur: never printed back, in an explanation or anywhere else (see
+    /// [`QueryWord::shown`]).
+    #[serde(skip)]
+    pub unsayable: bool,
+}
+
+/// What an explanation says in place of a slur.
+pub const A_SLUR: &str = "a slur";
+
+impl QueryWord {
+    /// The word as explanations show it: as typed, or for a slur only what it is.
+    pub fn shown(&self) -> &str {
+        if self.unsayable {
+            A_SLUR
+        } else {
+            &self.text
+        }
+    }
 }
 
 /// A thesaurus concept found in the query.
@@ -70,16 +93,34 @@ pub struct QueryConcept {
     /// Said (or read by meaning) itself, not implied by a narrower concept.
     #[serde(skip)]
     pub direct: bool,
+    /// Named only by words of who a person is ("jewish" in an account of domestic abuse):
+    /// it describes the person, ranks services within the needs told, and is no need.
+    #[serde(skip)]
+    pub describes: bool,
 }
 
-/// A need read by meaning: the words of the query that told it and the sign they meant the
-/// same as ("goes thru phone every night" ~ "my partner checks my phone").
+/// A need read from the telling rather than named: by meaning (the words of the query that
+/// told it and the sign they meant the same as: "goes thru phone every night" ~ "my partner
+/// checks my phone"), or from an event it tells ("husband … hits").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct About {
-    /// The words of the query that told it.
+    /// The words of the query that told it (for an event, quoted; for a slur, only what
+    /// it was).
     pub said: String,
-    /// The sign they meant the same as.
+    /// The sign they meant the same as, or the kind of event.
     pub sign: String,
+    /// How it was read.
+    pub by: ReadBy,
+}
+
+/// How a need was read from a telling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadBy {
+    /// By the meaning model, against the signs of each need.
+    Meaning,
+    /// From an event in the lexicon (`index-data/events.json`).
+    Event,
 }
 
 /// How the query was read.
@@ -102,13 +143,38 @@ pub struct Understood {
     /// The age of the person, when the query states it ("15F", "my 13 yr old"): services
     /// whose stated ages exclude it rank lower (see `ranking::OUTSIDE_STATED_AGES`).
     pub age: Option<u32>,
+    /// No service matched the words: the general routes were searched instead, and the
+    /// results say so. A telling never returns nothing.
+    pub nothing_matched: bool,
+    /// What was understood, part by part, as the "Understood:" line shows it: each can be
+    /// set aside (`SearchRequest::set_aside`) and the search run again without it.
+    pub parts: Vec<UnderstoodPart>,
 }
+
+/// One part of what was understood: the words and what they were read as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnderstoodPart {
+    /// What to give in `SearchRequest::set_aside` to search without it: a need's id,
+    /// `"place"` or `"age"`.
+    pub key: String,
+    /// The words that told it ("“husband … hits”", "16 yr old", "Peckham").
+    pub said: String,
+    /// What they were read as ("domestic abuse", "young people", "near Peckham
+    /// (Southwark)").
+    pub means: String,
+}
+
+/// The key of the place part of what was understood.
+pub const PLACE_PART: &str = "place";
+/// The key of the age part of what was understood.
+pub const AGE_PART: &str = "age";
 
 /// Read a query: the place typed in it, each word with its expansions, the concepts said
 /// (and, with the model, the needs read by meaning), whether it is a telling, and the
 /// needs no service covers.
 pub(super) fn understand(
     input: &str,
+    set_aside: &[String],
     searcher: &Searcher,
     gen: &Generation,
     geo: &Geography,
@@ -118,7 +184,18 @@ pub(super) fn understand(
     let vocabulary = Vocabulary::new(searcher, gen.fields.body)?;
     let all_words = text::words(input);
     let known = |w: &str| thesaurus.knows(w) || vocabulary.contains(w);
-    let (place, rest) = extract_place(&all_words, geo, &known);
+    let aside = |key: &str| set_aside.iter().any(|k| k == key);
+    let (place, rest) = if aside(PLACE_PART) {
+        (None, all_words.clone())
+    } else {
+        let need_word = |w: &str| !thesaurus.find(&[w.to_string()]).is_empty();
+        let reading = PlaceReading {
+            words: &all_words,
+            clause_starts: clause_starts(input),
+            need_word: &need_word,
+        };
+        extract_place(&reading, geo, &known)
+    };
     let words: Vec<String> = if rest.is_empty() {
         Vec::new()
     } else {
@@ -128,8 +205,10 @@ pub(super) fn understand(
             .map(String::from)
             .collect()
     };
-    let age = age::stated(&words);
+    let age = age::stated(&words).filter(|_| !aside(AGE_PART));
+    let reading = Events::bundled().read(&events::account_words(input));
     let reader = WordReader {
+        unsayable: &reading.unsayable,
         vocabulary: &vocabulary,
         known: &known,
         thesaurus,
@@ -139,6 +218,8 @@ pub(super) fn understand(
     let mut out = reader.read(&words, age.as_ref(), gen)?;
     mark_words_of_no_need(&mut out, thesaurus);
     let mut concepts = concepts_said(&mut out, age.as_ref(), thesaurus);
+    read_events(&mut concepts, &reading.reads, &out, thesaurus);
+    describe_not_choose(&mut concepts, &reading.reads, &mut out, thesaurus);
     if let Some(meaning) = meaning {
         read_by_meaning(&mut concepts, input, &out, meaning, thesaurus);
     }
@@ -152,8 +233,11 @@ pub(super) fn understand(
             c.weight *= NOT_A_NEED;
         }
     }
+    set_concepts_aside(&mut concepts, set_aside);
     let unserved = unserved(&mut concepts, searcher, gen, thesaurus)?;
+    let parts = parts(&concepts, &out, place.as_ref(), age.as_ref(), thesaurus);
     Ok(Understood {
+        parts,
         words: out,
         concepts,
         place,
@@ -161,6 +245,7 @@ pub(super) fn understand(
         telling,
         by_meaning: meaning.is_some(),
         age: age.map(|a| a.years),
+        nothing_matched: false,
     })
 }
 
@@ -173,6 +258,8 @@ struct WordReader<'a> {
     meaning: Option<&'a Meaning>,
     /// More words than a short query has: a telling, where everyday words are no typos.
     telling_length: bool,
+    /// Words read as slurs ([`events::Reading::unsayable`]).
+    unsayable: &'a [String],
 }
 
 impl WordReader<'_> {
@@ -187,8 +274,10 @@ impl WordReader<'_> {
         let age_word = |i: usize| age.is_some_and(|a| a.words.contains(&i));
         let mut out = Vec::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
+            // A slur is never "corrected" into another word (which would print it back).
+            let unsayable = self.unsayable.contains(w);
             // "15F" is an age, not a misspelling.
-            let is_known = (self.known)(w) || age_word(i);
+            let is_known = (self.known)(w) || age_word(i) || unsayable;
             // In a telling, an everyday English word the directory lacks ("left",
             // "shouting") is no typo.
             let english = self.telling_length
@@ -224,6 +313,8 @@ impl WordReader<'_> {
                 in_phrase: false,
                 carries_need: true,
                 states_age: age_word(i),
+                describes: false,
+                unsayable,
             });
         }
         Ok(out)
@@ -285,6 +376,188 @@ fn concepts_said(
     concepts
 }
 
+/// The needs told by events in the account (see [`crate::events`]), with their broader
+/// needs, added to `concepts` (or raising a concept said already to the event's weight).
+fn read_events(
+    concepts: &mut Vec<QueryConcept>,
+    reads: &[events::EventRead],
+    words: &[QueryWord],
+    thesaurus: &Thesaurus,
+) {
+    for e in reads {
+        // The query words that told it, for weighing the words around it as context.
+        let told: Vec<usize> = words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| e.words.iter().any(|t| t.split(' ').any(|p| p == w.text)))
+            .map(|(i, _)| i)
+            .collect();
+        for need in std::iter::once(&e.need).chain(&e.also) {
+            let Some(c) = thesaurus.find_id(need) else {
+                continue;
+            };
+            for (b, depth) in thesaurus.with_broader(c) {
+                let weight = e.weight * BROADER.powi(depth as i32);
+                match concepts.iter_mut().find(|q| q.concept == b) {
+                    Some(q) => {
+                        q.weight = q.weight.max(weight);
+                        q.direct |= depth == 0;
+                        // A slur said as a word is explained as what it was.
+                        if depth == 0 && q.about.is_none() && e.words.is_empty() {
+                            q.about = Some(About {
+                                said: e.said.clone(),
+                                sign: e.need.clone(),
+                                by: ReadBy::Event,
+                            });
+                        }
+                    }
+                    None => concepts.push(QueryConcept {
+                        id: thesaurus.concept(b).id.clone(),
+                        concept: b,
+                        weight,
+                        words: told.clone(),
+                        about: Some(About {
+                            said: e.said.clone(),
+                            sign: e.need.clone(),
+                            by: ReadBy::Event,
+                        }),
+                        direct: depth == 0,
+                        describes: false,
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Needs the person set aside, with the broader needs only they implied.
+fn set_concepts_aside(concepts: &mut Vec<QueryConcept>, set_aside: &[String]) {
+    let removed: Vec<QueryConcept> = concepts
+        .iter()
+        .filter(|c| set_aside.contains(&c.id))
+        .cloned()
+        .collect();
+    let implied_by_removed = |c: &QueryConcept| {
+        !c.direct
+            && removed.iter().any(|r| match (&c.about, &r.about) {
+                (Some(a), Some(b)) => a == b,
+                _ => !c.words.is_empty() && c.words.iter().all(|w| r.words.contains(w)),
+            })
+    };
+    concepts.retain(|c| !set_aside.contains(&c.id) && !implied_by_removed(c));
+}
+
+/// What was understood, part by part, in the order said: the needs and groups said or read
+/// (not those only implied, nor words that only describe someone), the age, the place.
+fn parts(
+    concepts: &[QueryConcept],
+    words: &[QueryWord],
+    place: Option<&Place>,
+    age: Option<&age::StatedAge>,
+    thesaurus: &Thesaurus,
+) -> Vec<UnderstoodPart> {
+    let mut parts: Vec<(usize, UnderstoodPart)> = Vec::new();
+    let said_by = |positions: &[usize]| {
+        let mut p = positions.to_vec();
+        p.sort_unstable();
+        p.dedup();
+        p.iter()
+            .filter_map(|&i| words.get(i))
+            .map(QueryWord::shown)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for c in concepts.iter().filter(|c| c.direct && !c.describes) {
+        let from_age =
+            age.is_some_and(|a| !c.words.is_empty() && c.words.iter().all(|i| a.words.contains(i)));
+        let (key, said) = match (&c.about, from_age) {
+            (_, true) => (AGE_PART.to_string(), said_by(&c.words)),
+            (Some(about), false) => match about.by {
+                ReadBy::Event => (c.id.clone(), about.said.clone()),
+                ReadBy::Meaning => (c.id.clone(), format!("“{}”", about.said)),
+            },
+            (None, false) => (c.id.clone(), said_by(&c.words)),
+        };
+        let means = thesaurus.concept(c.concept).label.clone();
+        // One reading of the same words is said once, as its narrowest need; a word that
+        // is its own meaning ("men → men") says nothing.
+        if said.is_empty() || said == means || parts.iter().any(|(_, p)| p.said == said) {
+            continue;
+        }
+        let first = c.words.iter().copied().min().unwrap_or(usize::MAX);
+        parts.push((first, UnderstoodPart { key, said, means }));
+    }
+    parts.sort_by_key(|(first, _)| *first);
+    let mut parts: Vec<UnderstoodPart> = parts.into_iter().map(|(_, p)| p).collect();
+    if let Some(p) = place {
+        parts.push(UnderstoodPart {
+            key: PLACE_PART.to_string(),
+            said: p.named.clone().unwrap_or_else(|| p.label.clone()),
+            means: format!("near {}", p.label),
+        });
+    }
+    parts
+}
+
+/// Words that say who a person is ("jewish", "muslim", "disabled") describe the person in
+/// the account: the hate crime need they name counts only beside an event of hostility
+/// read in the account or a hate crime said in other words, else it ranks services within
+/// the need told, at [`IDENTITY_ONLY`] of its weight, and the word is not searched.
+fn describe_not_choose(
+    concepts: &mut Vec<QueryConcept>,
+    reads: &[events::EventRead],
+    words: &mut [QueryWord],
+    thesaurus: &Thesaurus,
+) {
+    let lexicon = Events::bundled();
+    let is_hate = |need: &str| {
+        thesaurus.find_id(need).is_some_and(|c| {
+            thesaurus
+                .with_broader(c)
+                .iter()
+                .any(|(b, _)| thesaurus.concept(*b).id == "hate-crime")
+        })
+    };
+    if reads.iter().any(|r| is_hate(&r.need)) {
+        return;
+    }
+    let only_identity = |c: &QueryConcept| {
+        !c.words.is_empty()
+            && c.about.is_none()
+            && c.words.iter().all(|&i| {
+                lexicon
+                    .identity_needs()
+                    .any(|n| lexicon.is_identity(n, &words[i].text))
+            })
+    };
+    let hate_said = concepts
+        .iter()
+        .any(|c| c.id == "hate-crime" && !only_identity(c));
+    if hate_said {
+        return;
+    }
+    let mut describing: Vec<usize> = Vec::new();
+    for c in concepts.iter_mut().filter(|c| only_identity(c)) {
+        c.weight *= IDENTITY_ONLY;
+        c.describes = true;
+        describing.extend(&c.words);
+    }
+    // Only the identity itself ranks within the need; the hate crime needs it would imply
+    // are not there at all.
+    concepts.retain(|c| c.direct || !c.describes);
+    // Beside a need told in other words, the word itself is not searched either.
+    if words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| w.carries_need && !describing.contains(&i))
+    {
+        for &i in &describing {
+            words[i].carries_need = false;
+            words[i].describes = true;
+        }
+    }
+}
+
 /// The needs read by meaning in `input`, with their broader needs, added to `concepts` (or
 /// raising a concept said already to the weight its reading gives).
 fn read_by_meaning(
@@ -329,8 +602,10 @@ fn read_by_meaning(
                     about: Some(About {
                         said: m.said.clone(),
                         sign: m.sign.clone(),
+                        by: ReadBy::Meaning,
                     }),
                     direct: depth == 0,
+                    describes: false,
                 }),
             }
         }
@@ -360,6 +635,7 @@ fn said(
             words: positions,
             about: None,
             direct,
+            describes: false,
         }),
     }
 }
@@ -369,7 +645,10 @@ impl Understood {
     /// read only when `direct`, else with the broader ones they imply.
     pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {
         self.concepts.iter().filter(move |c| {
-            (c.direct || !direct) && !is_not_a_need(&c.id) && !GROUPS.contains(&c.id.as_str())
+            (c.direct || !direct)
+                && !c.describes
+                && !is_not_a_need(&c.id)
+                && !GROUPS.contains(&c.id.as_str())
         })
     }
 }
@@ -404,24 +683,30 @@ fn unserved(
         // Broader needs implied only by an unserved one would stretch it ("revenge porn"
         // is not what a rape crisis line is for): they go, unless said themselves.
         concepts.retain(|c| c.direct || !stretched.contains(&c.concept));
-        for id in GENERAL_ROUTES {
-            let Some(c) = thesaurus.find_id(id) else {
-                continue;
-            };
-            match concepts.iter_mut().find(|q| q.concept == c) {
-                Some(q) => q.weight = q.weight.max(1.0),
-                None => concepts.push(QueryConcept {
-                    id: id.to_string(),
-                    concept: c,
-                    weight: 1.0,
-                    words: Vec::new(),
-                    about: None,
-                    direct: false,
-                }),
-            }
-        }
+        join_general_routes(concepts, thesaurus);
     }
     Ok(unserved)
+}
+
+/// The general routes for any victim of crime join the query at full weight.
+pub(super) fn join_general_routes(concepts: &mut Vec<QueryConcept>, thesaurus: &Thesaurus) {
+    for id in GENERAL_ROUTES {
+        let Some(c) = thesaurus.find_id(id) else {
+            continue;
+        };
+        match concepts.iter_mut().find(|q| q.concept == c) {
+            Some(q) => q.weight = q.weight.max(1.0),
+            None => concepts.push(QueryConcept {
+                id: id.to_string(),
+                concept: c,
+                weight: 1.0,
+                words: Vec::new(),
+                about: None,
+                direct: false,
+                describes: false,
+            }),
+        }
+    }
 }
 
 /// A number the thesaurus does not know (an age, a time, a count: "17", "6"): it says
@@ -450,7 +735,7 @@ pub(super) fn build(u: &Understood, gen: &Generation) -> Box<dyn Query> {
         );
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
     };
-    for (i, w) in u.words.iter().enumerate() {
+    for (i, w) in u.words.iter().enumerate().filter(|(_, w)| !w.describes) {
         let need = match (w.carries_need, w.text.chars().all(|c| c.is_ascii_digit())) {
             (true, _) => 1.0,
             (false, false) => NO_NEED,
@@ -531,20 +816,21 @@ pub(super) fn local(
     }
 }
 
-/// Pull a postcode, district or borough name out of the words. Returns the place (all
-/// places found, merged) and the remaining words.
+/// Pull a postcode, district, borough or place name out of the words. Returns the place
+/// (all places found, merged) and the remaining words.
 fn extract_place(
-    words: &[String],
+    reading: &PlaceReading,
     geo: &Geography,
     known: &dyn Fn(&str) -> bool,
 ) -> (Option<Place>, Vec<String>) {
+    let words = reading.words;
     let mut places: Vec<Place> = Vec::new();
     let mut rest = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let found = postcode_at(words, i, geo)
-            .or_else(|| borough_named_at(words, i, geo))
-            .or_else(|| misspelt_borough(&words[i], geo, known).map(|p| (p, 1)));
+            .or_else(|| named_at(reading, i, geo))
+            .or_else(|| misspelt_place(reading, i, geo, known).map(|p| (p, 1)));
         match found {
             Some((place, len)) => {
                 places.push(place);
@@ -560,9 +846,161 @@ fn extract_place(
         a.label = format!("{}, {}", a.label, b.label);
         a.boroughs.extend(b.boroughs);
         a.centroid = a.centroid.or(b.centroid);
+        a.named = a.named.or(b.named);
+        a.ambiguous |= b.ambiguous;
         a
     });
     (place, rest)
+}
+
+/// Words before a place name that say it is one ("in Bow", "near the Angel").
+const BEFORE_A_PLACE: &[&str] = &["in", "near", "at", "around", "from", "nr"];
+
+/// Words before a name that make it a person's ("my daughter Chelsea", "my ex Shirley").
+const BEFORE_A_NAME: &[&str] = &[
+    "daughter",
+    "son",
+    "sister",
+    "brother",
+    "mum",
+    "mom",
+    "dad",
+    "ex",
+    "husband",
+    "wife",
+    "boyfriend",
+    "girlfriend",
+    "partner",
+    "friend",
+    "niece",
+    "nephew",
+    "cousin",
+    "aunt",
+    "uncle",
+    "named",
+    "called",
+    "miss",
+    "mrs",
+    "mr",
+    "ms",
+];
+
+/// Words after a place name that make it part of the name of something else: an event
+/// ("Westminster Bridge attack"), a landmark, a road ("Tottenham Court Road"), a club or a
+/// charity. The place is then not where the person is, and is no filter.
+const NAMES_SOMETHING_ELSE: &[&str] = &[
+    "bridge", "attack", "attacks", "attacker", "bombing", "bombings", "bomb", "bomber", "bombers",
+    "arena", "riot", "riots", "fire", "inquest", "inquiry", "court", "hotspur", "fc", "fans",
+    "united", "trust",
+];
+
+/// What follows the name of a place outside London that shares a London name ("Sutton
+/// Coldfield", "Southend on Sea", "Stratford upon Avon").
+const OUTSIDE_LONDON: &[&str] = &["coldfield", "on sea", "upon avon", "on avon", "upon hull"];
+
+/// A borough or a place people name starting at word `i` ("tower hamlets", "peckham",
+/// "bromley by bow"), the longest name first, and how many words it takes. A borough wins a
+/// tie ("bromley" is the borough, "bromley by bow" the place). A name that is also an
+/// everyday word counts only where it reads as a place; one after a word that makes it a
+/// person's name, or followed by what makes it something else's name, not at all.
+fn named_at(reading: &PlaceReading, i: usize, geo: &Geography) -> Option<(Place, usize)> {
+    let words = reading.words;
+    let borough = borough_named_at(words, i, geo);
+    let place = (1..=geo.longest_place_name())
+        .rev()
+        .filter(|len| i + len <= words.len())
+        .find_map(|len| geo.place_named(&words[i..i + len]).map(|p| (p, len)));
+    let everyday_unplaced = |p: &crate::geo::NamedPlace, len: usize| {
+        p.everyday_word() && !reading.reads_as_place(i, len)
+    };
+    let (found, len) = match (borough, place) {
+        (Some((b, bl)), Some((p, pl))) if bl >= pl => {
+            // "barking" is the borough's name and an everyday word: the same rule holds.
+            if bl == pl && everyday_unplaced(&p, pl) {
+                return None;
+            }
+            (b, bl)
+        }
+        (_, Some((p, pl))) => {
+            if everyday_unplaced(&p, pl) {
+                return None;
+            }
+            (p.place(geo), pl)
+        }
+        (Some((b, bl)), None) => (b, bl),
+        (None, None) => return None,
+    };
+    names_this_place(words, i, len).then_some((found, len))
+}
+
+/// The name at words `i..i + len` names the place itself: not a person ("my daughter
+/// Chelsea"), a landmark or event ("Westminster Bridge"), or a town outside London
+/// ("Sutton Coldfield").
+fn names_this_place(words: &[String], i: usize, len: usize) -> bool {
+    let before = i.checked_sub(1).map(|b| words[b].as_str());
+    if before.is_some_and(|b| BEFORE_A_NAME.contains(&b)) {
+        return false;
+    }
+    let after =
+        |n: usize| (i + len + n <= words.len()).then(|| words[i + len..i + len + n].join(" "));
+    let next = after(1);
+    if next
+        .as_deref()
+        .is_some_and(|n| NAMES_SOMETHING_ELSE.contains(&n))
+    {
+        return false;
+    }
+    ![after(1), after(2)]
+        .iter()
+        .flatten()
+        .any(|n| OUTSIDE_LONDON.contains(&n.as_str()))
+}
+
+/// The query's words as a place is looked for in them.
+struct PlaceReading<'a> {
+    words: &'a [String],
+    /// Positions of the words that begin a clause (after ".", ",", ";" …).
+    clause_starts: Vec<usize>,
+    /// A word that says a need ("dv", "asb", "stabbed").
+    need_word: &'a dyn Fn(&str) -> bool,
+}
+
+impl PlaceReading<'_> {
+    /// A name that is also an everyday word ("angel", "bow", "lee") at words `i..i + len`
+    /// reads as the place after a word that says so ("in bow", "near the angel"), alone, as
+    /// a clause of its own ("… in our block. barking"), or as the last word of a short query
+    /// beside a need ("dv angel", not "an angel" or "my dog keeps barking"); never inside
+    /// a sentence about something else.
+    fn reads_as_place(&self, i: usize, len: usize) -> bool {
+        let words = self.words;
+        let said_as_place = |b: usize| BEFORE_A_PLACE.contains(&words[b].as_str());
+        let after_place_word = (i >= 1 && said_as_place(i - 1))
+            || (i >= 2 && words[i - 1] == "the" && said_as_place(i - 2));
+        let whole = i == 0 && len == words.len();
+        let end = i + len;
+        let own_clause = i > 0
+            && self.clause_starts.contains(&i)
+            && (end == words.len() || self.clause_starts.contains(&end));
+        let last_of_short = end == words.len()
+            && words.len() <= 4
+            && words[..i].iter().any(|w| (self.need_word)(w));
+        after_place_word || whole || own_clause || last_of_short
+    }
+}
+
+/// Positions of the words of `input` that begin a clause: after a full stop, comma,
+/// semicolon, colon, question or exclamation mark, or a new line.
+fn clause_starts(input: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut count = 0;
+    for clause in input.split(['.', ',', ';', ':', '!', '?', '\n']) {
+        let n = text::words(clause).len();
+        if n > 0 {
+            starts.push(count);
+        }
+        count += n;
+    }
+    starts
 }
 
 /// A postcode or district at word `i` ("e8", "e8 1aa", "e81aa"), and how many words it
@@ -602,21 +1040,53 @@ fn borough_named_at(words: &[String], i: usize, geo: &Geography) -> Option<(Plac
         })
 }
 
-/// A misspelt single-word borough ("greenwhich"), when the word is not a word the
-/// directory knows. Typos rarely hit the first letter, and requiring it avoids reading
-/// "healing" as Ealing.
-fn misspelt_borough(w: &str, geo: &Geography, known: &dyn Fn(&str) -> bool) -> Option<Place> {
+/// A misspelt one-word borough or place ("greenwhich", "peckam", "walthamstowe"), when the
+/// word is not one the directory knows. Typos rarely hit the first letter, and requiring it
+/// avoids reading "healing" as Ealing. A place that is also an everyday word is never
+/// guessed, and a tie between two names is no guess at all.
+fn misspelt_place(
+    reading: &PlaceReading,
+    i: usize,
+    geo: &Geography,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Place> {
+    let words = reading.words;
+    let w = words[i].as_str();
     if w.chars().count() < 5 || known(w) {
         return None;
     }
+    if !names_this_place(words, i, 1) {
+        return None;
+    }
     let budget = typo_budget(w) as usize;
-    let (_, gss) = geo
+    let first = w.chars().next();
+    let near = |name: &str| {
+        (!name.contains(' ') && name.chars().next() == first)
+            .then(|| edit_distance(w, name))
+            .filter(|d| *d <= budget)
+    };
+    let mut found: Vec<(usize, Place)> = geo
         .borough_names()
-        .filter(|(name, _)| !name.contains(' ') && name.chars().next() == w.chars().next())
-        .map(|(name, gss)| (edit_distance(w, name), gss))
-        .filter(|(d, _)| *d <= budget)
-        .min()?;
-    geo.borough(gss).map(|b| geo.borough_place(b))
+        .filter_map(|(name, gss)| Some((near(name)?, geo.borough_place(geo.borough(gss)?))))
+        .collect();
+    // A neighbourhood is guessed only one edit away, and only where the query reads as
+    // naming a place ("in peckam", "dv peckam"): there are hundreds, and ordinary words
+    // and names lie near them ("dalton", "brighton").
+    if reading.reads_as_place(i, 1) {
+        found.extend(
+            geo.one_word_places()
+                .filter(|(_, p)| !p.everyday_word())
+                .filter_map(|(name, p)| Some((near(&name).filter(|d| *d <= 1)?, p.place(geo)))),
+        );
+    }
+    found.sort_by_key(|(d, _)| *d);
+    found.dedup_by(|a, b| a.0 == b.0 && a.1.boroughs == b.1.boroughs);
+    match found.as_slice() {
+        [] => None,
+        [(_, p)] => Some(p.clone()),
+        [(d0, p), (d1, _), ..] if d0 < d1 => Some(p.clone()),
+        _ => None,
+    }
 }
 
 /// Directory words within the word's typo budget, nearest and most common first.

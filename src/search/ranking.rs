@@ -152,7 +152,7 @@ pub(crate) const NOT_NEEDS: &[&str] = &[
 /// Where anyone can be referred whatever happened: when a need asked about has no service in
 /// the directory, these lead (Victim Support, reporting to the police) rather than a
 /// service that shares a word with the query.
-pub(crate) const GENERAL_ROUTES: &[&str] = &["general-victim-support"];
+pub(crate) const GENERAL_ROUTES: &[&str] = &["general-victim-support", "emergency-reporting"];
 
 /// The groups a service can be for, by the concepts its name states. Young people are not
 /// among them: youth services are the main route for the needs of the young (youth
@@ -165,6 +165,11 @@ pub(crate) const GROUPS: &[&str] = &[
     "lgbtq",
     "visitors",
 ];
+/// The weight left to a hate crime need named only by words of who a person is ("my
+/// jewish husband hits me"), with no hostile act in the account: the words describe the
+/// person and rank services within the need told, never choose it.
+pub(crate) const IDENTITY_ONLY: f32 = 0.3;
+
 /// The factor for a service for a group the query does not name.
 pub(crate) const FOR_ANOTHER_GROUP: f32 = 0.6;
 

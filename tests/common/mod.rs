@@ -44,14 +44,14 @@ pub fn bundled() -> (tempfile::TempDir, Directory) {
     (d, dir)
 }
 
-/// Ids of the hits for a request.
+/// Ids of the services the request's words found: none when nothing matched them and the
+/// general routes stood in (see `Understood::nothing_matched`).
 pub fn ids(dir: &Directory, req: &signpost::SearchRequest) -> Vec<String> {
-    dir.search(req)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
+    let r = dir.search(req).unwrap();
+    if r.understood.nothing_matched {
+        return Vec::new();
+    }
+    r.hits.into_iter().map(|h| h.id).collect()
 }
 
 /// A search request for some text.

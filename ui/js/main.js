@@ -27,6 +27,9 @@ const state = {
   badPostcode: null, postcodeError: null, // a postcode the directory does not know, and why
   focusBorough: false, // move focus to the borough view once drawn (chosen on the map)
   coverage: null, // the coverage matrix, while the map is open
+  setAside: { text: null, keys: [] }, // parts of what was understood removed, for these words
+  focusUnderstood: 0, // the search run by removing a part from the keyboard: focus stays in the line
+  shownText: null, // the words whose results are on screen
 };
 
 const q = $('q');
@@ -67,8 +70,8 @@ function age() {
 const POSTCODE = /^[A-Z]{1,2}[0-9][0-9A-Z]?(\s*[0-9][A-Z]{2})?$/i;
 
 // The postcode filter applies as you type once it reads as a postcode or district; while
-// half-typed, the last one that did stays in force. `strict` (Enter, leaving the field) turns
-// a value that is not a postcode into an inline error.
+// half-typed, the last one that did stays in force. `strict` (Enter, leaving the field) sends
+// any other value as a place name; one the engine does not know is an inline error.
 function postcode(strict) {
   const v = $('f-postcode').value.trim();
   if (!v) {
@@ -82,8 +85,10 @@ function postcode(strict) {
     return { value: v };
   }
   if (strict) {
-    state.postcode = null;
-    return { value: null, error: 'Enter a postcode such as E8 1AA, or a district such as SE10.' };
+    // Not shaped like a postcode: a place people name ("Peckham"), which the engine reads,
+    // or refuses in its own words beside the field.
+    state.postcode = v;
+    return { value: v };
   }
   return { value: state.postcode };
 }
@@ -102,7 +107,14 @@ function request(strict = false) {
     referral: $('f-referral').value || null,
     age: a.error ? null : a.value,
     limit: 25,
+    set_aside: setAsideFor(q.value),
   };
+}
+
+// The parts removed hold for the words they were removed from; new words start afresh.
+function setAsideFor(text) {
+  if (state.setAside.text !== text) state.setAside = { text: null, keys: [] };
+  return [...state.setAside.keys];
 }
 
 function isEmpty(r) {
@@ -159,7 +171,8 @@ async function search(strict = false) {
   let view = null;
   if (placeOnly(results, req)) {
     try {
-      view = await call('borough', { borough: results.place.boroughs[0] });
+      // A place people name ("Peckham") opens its borough's view titled with the place.
+      view = await call('borough', { borough: results.place.named || results.place.boroughs[0] });
     } catch (e) {
       if (seq <= state.rendered) return;
       state.rendered = seq;
@@ -175,9 +188,57 @@ async function search(strict = false) {
   const said = view ? describeBorough(view, results) : results.summary; // the engine's words
   if (summary.textContent !== said) summary.textContent = said;
   showUnserved(view ? null : results.unserved_note);
+  state.shownText = req.text;
+  showUnderstood(view ? null : results, seq);
   if (view) drawBoroughView(); else { hideBoroughView(); drawResults(); }
   detailsFollowResults();
   list.dataset.seq = String(seq);
+}
+
+// For an account, what was understood, part by part; each part's × searches again without
+// it (the parts set aside hold until the words change). The engine words the line.
+function showUnderstood(results, seq) {
+  const p = $('understood');
+  const keepFocus = state.focusUnderstood === seq;
+  if (keepFocus) state.focusUnderstood = 0;
+  const parts = results && results.understood_line ? results.understood.parts : [];
+  const key = parts.map((x) => `${x.key}:${x.said}`).join('|');
+  if (p.dataset.parts === key && p.hidden === !parts.length) return;
+  p.dataset.parts = key;
+  p.hidden = !parts.length;
+  if (!parts.length) {
+    p.replaceChildren();
+    if (keepFocus) q.focus();
+    return;
+  }
+  const items = parts.map((part) => {
+    const words = part.key === 'place' ? part.means : `${part.said} → ${part.means}`;
+    return el('span', { class: 'understood-part' }, [
+      el('span', { text: words }),
+      el('button', {
+        type: 'button',
+        class: 'understood-remove',
+        text: '×',
+        'aria-label': `Search again without “${words}”`,
+        on: { click: () => setAside(part.key) },
+      }),
+    ]);
+  });
+  const joined = [];
+  items.forEach((item, i) => { if (i) joined.push(' · '); joined.push(item); });
+  p.replaceChildren('Understood: ', ...joined);
+  // A part was just removed from the keyboard: focus stays in the line, never lost.
+  if (keepFocus) p.querySelector('.understood-remove').focus();
+}
+
+function setAside(key) {
+  // The line on screen is for the words searched; newer words typed since replace it.
+  if (q.value !== state.shownText) return;
+  if (state.setAside.text !== q.value) state.setAside = { text: q.value, keys: [] };
+  state.setAside.keys.push(key);
+  const inLine = document.activeElement && document.activeElement.closest('#understood') !== null;
+  state.focusUnderstood = inLine ? state.issued + 1 : 0; // the sequence search() gives it
+  search();
 }
 
 // A need asked about that no service in the directory covers: said, not stretched.
@@ -188,13 +249,15 @@ function showUnserved(note) {
   if (p.hidden !== !text) p.hidden = !text;
 }
 
+// A name two places share ("Hayes") lists both boroughs' services instead of one view.
 function placeOnly(r, req) {
-  return Boolean(r.place && r.place.boroughs.length) && !r.understood.words.length && !r.understood.concepts.length
+  return Boolean(r.place && r.place.boroughs.length && !r.place.ambiguous)
+    && !r.understood.words.length && !r.understood.concepts.length
     && !req.categories.length && !req.open_now && !req.referral && req.age === null;
 }
 
 function describeBorough(view, r) {
-  const where = r.place.label !== view.name ? ` (${r.place.label} is in ${view.name})` : '';
+  const where = r.place.label !== view.name && !r.place.named ? ` (${r.place.label} is in ${view.name})` : '';
   return `${view.heading}${where}: ${view.local} on record`;
 }
 
