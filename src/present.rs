@@ -139,6 +139,13 @@ pub fn results_summary(req: &SearchRequest, r: &SearchResults, limit: usize) -> 
     line
 }
 
+/// What a result working only in other boroughs says of its coverage, near a place:
+/// "Barking and Dagenham · does not cover Peckham".
+pub fn covers_elsewhere(covers: &str, place: &crate::geo::Place) -> String {
+    let named = place.named.as_deref().unwrap_or(&place.label);
+    format!("{covers} · does not cover {named}")
+}
+
 /// The words of an account that make it one: fewer, and the query is read word by word and
 /// needs no "Understood" line.
 const ACCOUNT_WORDS: usize = 4;

@@ -67,7 +67,12 @@ fn a_neighbourhood_typed_with_a_need_ranks_its_boroughs_services_first() {
         ("hate crime southall", "Southall (Ealing)", EALING),
         ("peckham domestic abuse", "Peckham (Southwark)", SOUTHWARK),
     ] {
-        let r = search(&dir, q);
+        let r = dir
+            .search(&SearchRequest {
+                limit: 25,
+                ..text(q)
+            })
+            .unwrap();
         let p = r.place.as_ref().unwrap_or_else(|| panic!("{q}: no place"));
         assert_eq!(p.label, place, "{q}");
         assert_eq!(p.boroughs[0], borough, "{q}");
@@ -77,6 +82,24 @@ fn a_neighbourhood_typed_with_a_need_ranks_its_boroughs_services_first() {
             r.summary
         );
         local_first(&r, q);
+        // A service working only in another borough says it does not cover the place.
+        let named = p.named.as_deref().unwrap();
+        let elsewhere: Vec<&signpost::Hit> = r
+            .hits
+            .iter()
+            .filter(|h| h.place_match == Some(PlaceMatch::Elsewhere))
+            .collect();
+        assert!(
+            !elsewhere.is_empty(),
+            "{q}: no other borough's service in 25"
+        );
+        for h in elsewhere {
+            assert!(
+                h.covers.ends_with(&format!("does not cover {named}")),
+                "{}",
+                h.covers
+            );
+        }
     }
 }
 

@@ -516,13 +516,18 @@ impl<'a> Search<'a> {
             .map(|c| {
                 let (matched, partial) =
                     explain::explain(c.ord, c.address, &self.understood, &self.searcher, self.gen)?;
-                Ok(Hit {
+                let mut hit = Hit {
                     why: crate::present::why(&matched),
                     matched,
                     partial,
                     score: c.score,
                     ..Hit::of(self.gen, self.geo, c.ord, at, c.place_match)
-                })
+                };
+                // A service working only in other boroughs says it does not cover the place.
+                if let (Some(PlaceMatch::Elsewhere), Some(place)) = (c.place_match, &self.place) {
+                    hit.covers = crate::present::covers_elsewhere(&hit.covers, place);
+                }
+                Ok(hit)
             })
             .collect()
     }
