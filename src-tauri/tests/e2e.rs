@@ -1530,5 +1530,13 @@ async fn an_account_shows_what_was_understood_and_a_part_can_be_removed() {
         json!("understood-remove")
     );
     assert_ne!(app.result_names().await, before);
+    // A place typed alone opens its borough's view, titled with the place.
+    clear_query(&app).await;
+    search_for(&app, "peckham").await;
+    app.wait_for(
+        "(document.getElementById('borough-heading') || {}).textContent === 'Local services for Peckham (Southwark)'",
+        "Peckham's borough view",
+    )
+    .await;
     app.quit().await;
 }
