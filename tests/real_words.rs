@@ -321,6 +321,12 @@ fn words_about_who_someone_is_describe_them_and_do_not_choose_the_need() {
     assert!(r.hits[..3]
         .iter()
         .any(|h| h.categories.iter().any(|c| c == "domestic-abuse")));
+    // "Older" comparing two people is no older person's need.
+    let r = search(&dir, "my boyfriend is a few years older and he hits me");
+    assert!(!concepts(&r).contains(&"older-people"), "{:?}", concepts(&r));
+    assert!(r.hits[..3]
+        .iter()
+        .any(|h| h.categories.iter().any(|c| c == "domestic-abuse")));
     // Aimed at the identity, it is a hate crime.
     let r = search(&dir, "a man shouted abuse at my jewish neighbour");
     assert!(r.hits[..3]

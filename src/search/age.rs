@@ -122,8 +122,34 @@ fn stated_at(words: &[String], i: usize) -> Option<StatedAge> {
     })
 }
 
-/// A number of at most three digits, up to 110.
+/// Ages written in words, as people type them ("im fourteen"). "One" is left out: it is
+/// too often no number at all ("one way").
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+];
+
+/// A number of at most three digits, up to 110, or one written in words.
 fn number(w: &str) -> Option<u32> {
+    if let Some(&(_, n)) = NUMBER_WORDS.iter().find(|(word, _)| *word == w) {
+        return Some(n);
+    }
     (w.len() <= 3 && w.chars().all(|c| c.is_ascii_digit()))
         .then(|| w.parse().ok())
         .flatten()
@@ -156,6 +182,11 @@ mod tests {
             .to_vec();
         assert_eq!(stated(&words).map(|a| a.years), Some(16));
         assert_eq!(age("im 17 and scared"), Some((17, None)));
+        // In words, as people type them.
+        assert_eq!(age("im fourteen and he is older"), Some((14, None)));
+        assert_eq!(age("she told me im twelve"), Some((12, None)));
+        assert_eq!(age("a fifteen year old girl"), Some((15, None)));
+        assert_eq!(age("there were two of them"), None);
     }
 
     #[test]

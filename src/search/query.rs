@@ -349,6 +349,13 @@ fn concepts_said(
         .collect();
     let mut concepts: Vec<QueryConcept> = Vec::new();
     for m in thesaurus.find(&reading) {
+        if m.len == 1 && is_comparative(&reading, m.start) {
+            // "a few years older", "older than me": the age of one person beside another,
+            // not an older person's need. It describes them and is not searched.
+            words[m.start].carries_need = false;
+            words[m.start].describes = true;
+            continue;
+        }
         if m.len > 1 {
             for w in &mut words[m.start..m.start + m.len] {
                 w.in_phrase = true;
@@ -374,6 +381,21 @@ fn concepts_said(
         }
     }
     concepts
+}
+
+/// Words before "older" or "younger" that make it a comparison ("years older", "much
+/// younger").
+const COMPARING: &[&str] = &[
+    "years", "yrs", "much", "bit", "lot", "slightly", "way", "far", "abit", "alot",
+];
+
+/// The word at `i` compares two people's ages ("a few years older", "older than me").
+fn is_comparative(words: &[String], i: usize) -> bool {
+    matches!(words[i].as_str(), "older" | "younger")
+        && (i
+            .checked_sub(1)
+            .is_some_and(|p| COMPARING.contains(&words[p].as_str()))
+            || words.get(i + 1).is_some_and(|n| n == "than"))
 }
 
 /// The needs told by events in the account (see [`crate::events`]), with their broader
