@@ -349,6 +349,14 @@ fn concepts_said(
         .collect();
     let mut concepts: Vec<QueryConcept> = Vec::new();
     for m in thesaurus.find(&reading) {
+        if is_everyday_thing(&reading, m.start, m.len) {
+            // "kicked the front door in": a door, not the council's front door.
+            for w in &mut words[m.start..m.start + m.len] {
+                w.carries_need = false;
+                w.describes = true;
+            }
+            continue;
+        }
         if m.len == 1 && is_comparative(&reading, m.start) {
             // "a few years older", "older than me": the age of one person beside another,
             // not an older person's need. It describes them and is not searched.
@@ -381,6 +389,22 @@ fn concepts_said(
         }
     }
     concepts
+}
+
+/// Phrases that name a service's way in ("front door") and an everyday thing: said bare
+/// in an account ("kicked the front door in") they are the thing; in a short query ("front
+/// door hackney") or before "referral" the service.
+const EVERYDAY_THINGS: &[&str] = &["front door", "back door"];
+
+/// The words at `start..start + len` (content words) name an everyday thing, not a
+/// service.
+fn is_everyday_thing(words: &[String], start: usize, len: usize) -> bool {
+    const SERVICE_AFTER: &[&str] = &["referral", "referrals", "team", "service", "contact"];
+    EVERYDAY_THINGS.contains(&words[start..start + len].join(" ").as_str())
+        && words.len() > 3
+        && !words
+            .get(start + len)
+            .is_some_and(|n| SERVICE_AFTER.contains(&n.as_str()))
 }
 
 /// Words before "older" or "younger" that make it a comparison ("years older", "much
