@@ -1402,7 +1402,8 @@ async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_withou
     let _one = serial();
     let driver = Driver::start();
     let data = harness::data_dir();
-    let telling = "he reads my texts and won't let me see my mates";
+    // No thesaurus term or listed event in it: the need is read by meaning.
+    let telling = "he reads my texts and gets angry when i see my mates";
 
     let app = driver.launch(data.path()).await;
     app.wait_for(
