@@ -110,6 +110,24 @@ pub struct EventRead {
     pub words: Vec<String>,
     /// How strongly it tells the need (1 for most).
     pub weight: f32,
+    /// Where its words stand in the account (start, length), and how many groups the
+    /// event has: a reading of more groups over the same words is the more exact one.
+    spans: Vec<(usize, usize)>,
+    groups: usize,
+}
+
+impl EventRead {
+    /// Every word of this reading is among the words of `other`, an event of more parts
+    /// ("boy … alcohol" read as grooming, inside "boy … mother … alcohol", a parent who
+    /// cannot care safely): the more exact reading tells what those words mean.
+    fn within(&self, other: &EventRead) -> bool {
+        let overlap = |(a, la): (usize, usize), (b, lb): (usize, usize)| a < b + lb && b < a + la;
+        other.groups > self.groups
+            && self
+                .spans
+                .iter()
+                .all(|&s| other.spans.iter().any(|&o| overlap(s, o)))
+    }
 }
 
 /// What an account tells: the needs its events read as, and the words never to print
@@ -207,8 +225,12 @@ impl Events {
                 said,
                 words: if e.quiet { Vec::new() } else { words },
                 weight: e.weight,
+                groups: e.groups.len(),
+                spans,
             });
         }
+        let all = out.reads.clone();
+        out.reads.retain(|r| !all.iter().any(|o| r.within(o)));
         out
     }
 
@@ -348,6 +370,18 @@ mod tests {
     }
 
     #[test]
+    fn a_reading_inside_a_more_exact_one_gives_way() {
+        // "boy … alcohol" alone can be a child groomed; told with the mother's drinking, the
+        // same words are a parent who cannot care safely.
+        let n = needs("worried about the little boy, his mother has an alcohol problem");
+        assert!(n.contains(&"child-safeguarding".to_string()), "{n:?}");
+        assert!(!n.contains(&"cse".to_string()), "{n:?}");
+        // Without the parent, the sign of grooming is still read.
+        let n = needs("a 14 year old girl given alcohol by men in a car");
+        assert!(n.contains(&"cse".to_string()), "{n:?}");
+    }
+
+    #[test]
     fn parts_far_apart_are_not_read_together() {
         let far = "my husband and i went to the market on saturday and bought bread and \
                    cheese and then a man in the car park hit a trolley";
@@ -365,6 +399,26 @@ mod tests {
         assert!(has("someone opened loans in my name", "fraud-cybercrime"));
         assert!(has("my drink was spiked last night", "sexual-violence"));
         assert!(has("we were burgled", "general-victim-support"));
+        assert!(has(
+            "she said she would send the video to my facebook friends unless i paid",
+            "fraud-cybercrime"
+        ));
+        assert!(!has(
+            "my friends and family paid for the funeral",
+            "fraud-cybercrime"
+        ));
+        assert!(has(
+            "a man on the bus pressed himself against me",
+            "sexual-violence"
+        ));
+        assert!(has(
+            "they had us washing cars all day without pay",
+            "modern-slavery"
+        ));
+        assert!(has(
+            "a van tried to mount the pavement and hit people outside the station",
+            "terrorism-major-incident"
+        ));
         assert!(has(
             "dealers in the stairwell of our block",
             "anti-social-behaviour"

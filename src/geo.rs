@@ -180,11 +180,6 @@ impl Geography {
         self
     }
 
-    /// The places people name, as loaded.
-    pub fn places(&self) -> &[PlaceName] {
-        &self.places
-    }
-
     /// The place named by exactly these words ("peckham", "kings cross", "bromley by
     /// bow"), spelt as people write it: apostrophes or none, "St" or "Saint".
     pub fn place_named(&self, words: &[String]) -> Option<NamedPlace<'_>> {

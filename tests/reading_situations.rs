@@ -86,7 +86,7 @@ fn real_accounts_hold_todays_figures() {
     let (_d, dir) = with_meaning();
     let s = scores(&dir, &path);
     assert!(
-        s.success_at_3 >= 0.60 && s.mrr >= 0.53 && s.zero == 0.0,
+        s.success_at_3 >= 0.85 && s.mrr >= 0.65 && s.zero == 0.0,
         "{s}"
     );
 }
@@ -115,7 +115,15 @@ fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
             "he reads my texts and gets angry when i see my mates",
         ))
         .unwrap();
-    let top: Vec<&str> = r.hits.iter().take(3).map(|h| h.id.as_str()).collect();
+    // Among the services chosen for the need (the way to report it, placed for the crime
+    // told, aside).
+    let top: Vec<&str> = r
+        .hits
+        .iter()
+        .filter(|h| h.why != signpost::present::TO_REPORT)
+        .take(3)
+        .map(|h| h.id.as_str())
+        .collect();
     assert!(
         top.contains(&"national-domestic-abuse-helpline"),
         "top three: {top:?}"
@@ -302,12 +310,7 @@ fn every_result_for_a_situation_says_why_it_matched() {
         for j in judged {
             let r = dir.search(&text(&j.query)).unwrap();
             for h in &r.hits {
-                assert!(
-                    !h.matched.is_empty(),
-                    "{} for {:?}: no reason",
-                    h.id,
-                    j.query
-                );
+                assert!(!h.why.is_empty(), "{} for {:?}: no reason", h.id, j.query);
             }
             searched += 1;
         }
@@ -324,4 +327,80 @@ fn every_result_for_a_situation_says_why_it_matched() {
         .matched
         .iter()
         .any(|m| m.how == MatchKind::Meaning && m.matched != "cse")));
+}
+
+/// The hits placed as the way to report a crime the account tells.
+fn report_lines(r: &signpost::SearchResults) -> Vec<(usize, &str)> {
+    r.hits
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.why == signpost::present::TO_REPORT)
+        .map(|(i, h)| (i, h.id.as_str()))
+        .collect()
+}
+
+/// An account of a crime shows a way to report it among the first three results: the
+/// police non-emergency line, saying why it is there. A filter that leaves it out is obeyed.
+#[test]
+fn an_account_of_a_crime_shows_how_to_report_it_in_the_first_three() {
+    let (_d, dir) = with_meaning();
+    let account = "my son was mugged on the way home from school last week and they took his phone";
+    let r = dir.search(&text(account)).unwrap();
+    let lines = report_lines(&r);
+    assert_eq!(
+        lines.len(),
+        1,
+        "{:?}",
+        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+    let (at, id) = lines[0];
+    assert!(at < 3, "the way to report is at {}", at + 1);
+    let line = &r.hits[at];
+    assert_eq!(
+        line.phone.as_ref().map(|p| p.number.as_str()),
+        Some("101"),
+        "{id}"
+    );
+    assert!(
+        !line.partial,
+        "placed for the account, not a partial match of its words"
+    );
+    // Only one way to report among the results, and the services for the need still lead.
+    assert_eq!(r.hits.iter().filter(|h| h.id == id).count(), 1);
+    assert_ne!(r.hits[0].id, id);
+
+    let mut only_youth = text(account);
+    only_youth.categories = vec!["youth-violence-exploitation".into()];
+    let r = dir.search(&only_youth).unwrap();
+    assert!(
+        r.hits.iter().all(|h| h.id != id),
+        "the category filter is obeyed"
+    );
+}
+
+/// No line is added where it would not help: a way to report is already among the first
+/// three (Action Fraud for a scam), the account is of help after a report (meeting the
+/// burglar at sentencing), or a few words name a need rather than tell a crime.
+#[test]
+fn no_report_line_where_a_way_to_report_leads_or_the_report_is_made() {
+    let (_d, dir) = with_meaning();
+    let scam = dir
+        .search(&text(
+            "i clicked the link in a text from my bank and they took 2000 pounds from my account",
+        ))
+        .unwrap();
+    assert!(report_lines(&scam).is_empty());
+    assert!(scam.hits.iter().take(3).any(|h| h.id == "action-fraud"));
+    let after = dir
+        .search(&text(
+            "the man who burgled us is being sentenced next week and i want to meet him to ask why",
+        ))
+        .unwrap();
+    assert!(
+        report_lines(&after).is_empty(),
+        "{:?}",
+        report_lines(&after)
+    );
+    let keyword = dir.search(&text("robbery")).unwrap();
+    assert!(report_lines(&keyword).is_empty());
 }

@@ -167,7 +167,7 @@ fn print_hit(dir: &Directory, n: usize, h: &signpost::Hit, at: jiff::Timestamp) 
             ),
         }
     }
-    if !h.matched.is_empty() {
+    if !h.why.is_empty() {
         println!(
             "    matched: {}{}",
             h.why,

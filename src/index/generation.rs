@@ -91,6 +91,9 @@ pub struct Generation {
     /// Services whose numbers an update changed lately (see [`crate::changed`]).
     pub(crate) phone_changes: PhoneChanges,
     by_id: HashMap<String, usize>,
+    /// The police non-emergency line (the service whose main number is 101), with its
+    /// document: the way to report a crime told in an account (`search::ranking::REPORT_BY`).
+    pub(crate) police_line: Option<(usize, tantivy::DocAddress)>,
 }
 
 impl Generation {
@@ -435,6 +438,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
+    let police_line = police_line(&summaries, &reader.searcher())?;
     Ok(Generation {
         name: name.to_string(),
         indexed_with: meta.indexed_with,
@@ -455,7 +459,36 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         reader,
         fields,
         by_id,
+        police_line,
     })
+}
+
+/// The UK's police non-emergency number: the way to report a crime that is not happening
+/// now, whatever it was.
+pub(crate) const POLICE_NON_EMERGENCY: &str = "101";
+
+/// The first service whose main number is [`POLICE_NON_EMERGENCY`], and its document.
+fn police_line(
+    summaries: &[Summary],
+    searcher: &tantivy::Searcher,
+) -> Result<Option<(usize, tantivy::DocAddress)>> {
+    let Some(ord) = summaries.iter().position(|s| {
+        s.phone
+            .as_ref()
+            .is_some_and(|p| p.number == POLICE_NON_EMERGENCY)
+    }) else {
+        return Ok(None);
+    };
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let ords = reader
+            .fast_fields()
+            .u64(schema::ORD)?
+            .first_or_default_col(0);
+        if let Some(doc) = (0..reader.max_doc()).find(|&d| ords.get_val(d) == ord as u64) {
+            return Ok(Some((ord, tantivy::DocAddress::new(segment as u32, doc))));
+        }
+    }
+    Ok(None)
 }
 
 /// A generation's tantivy index, every file checked against its checksum, its tokenizers

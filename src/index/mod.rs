@@ -29,4 +29,5 @@ pub use generation::{
 };
 pub use records::{Records, Summary};
 pub(crate) use schema::texts;
+pub(crate) use schema::ORD;
 pub use schema::{indexed_with, Fields};

@@ -16,6 +16,9 @@ use crate::thesaurus::Thesaurus;
 pub const WORDS: &str = "signpost_words";
 pub const STEMS: &str = "signpost_stems";
 
+/// The fast field holding a document's position in the generation's records.
+pub(crate) const ORD: &str = "ord";
+
 /// Field handles.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -52,7 +55,7 @@ impl Fields {
             )
         };
         let fields = Fields {
-            ord: b.add_u64_field("ord", NumericOptions::default() | FAST),
+            ord: b.add_u64_field(ORD, NumericOptions::default() | FAST),
             name: b.add_text_field("name", text(WORDS, true)),
             body: b.add_text_field("body", text(WORDS, true)),
             stems: b.add_text_field("stems", text(STEMS, true)),
@@ -69,7 +72,7 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            ord: f("ord")?,
+            ord: f(ORD)?,
             name: f("name")?,
             body: f("body")?,
             stems: f("stems")?,

@@ -18,9 +18,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use super::ranking::{nearness as nearness_factor, BOROUGH_ONLY_WITHOUT_PLACE};
 use super::Filters;
 use crate::facts::{Facts, Rank};
-
-/// Fast field holding a document's position in the generation's records.
-pub(super) const ORD: &str = "ord";
+use crate::index::ORD;
 
 pub(super) struct RankCollector {
     pub limit: usize,

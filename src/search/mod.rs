@@ -29,7 +29,7 @@ use crate::thesaurus::Thesaurus;
 
 pub use explain::{MatchKind, MatchedWord};
 pub use query::{About, ReadBy, Understood, UnderstoodPart, AGE_PART, PLACE_PART};
-use ranking::{keep_room_for_wider_services, order, Candidate};
+use ranking::{keep_a_way_to_report, keep_room_for_wider_services, order, Candidate};
 
 /// Referral route filter: `self`, `professional` or `professional-only`, as
 /// [`ReferralFilter::parse`] reads them and the app's filter sends them.
@@ -266,6 +266,11 @@ impl Filters {
     }
 }
 
+/// The category bit of the services one can report a crime to.
+fn reporting_bit() -> u32 {
+    category_bit("emergency-reporting").unwrap_or(0)
+}
+
 /// True when the service's name says it is for a particular group ([`ranking::GROUPS`]:
 /// "Men's Advice Line", "Latin American Women's Rights Service") and the query names none
 /// of the groups it states.
@@ -333,6 +338,9 @@ pub(crate) fn run(
     order(&mut candidates);
     if search.place.is_none() {
         keep_room_for_wider_services(&mut candidates);
+    }
+    if let Some(line) = search.way_to_report(&filters)? {
+        keep_a_way_to_report(&mut candidates, line);
     }
     let hits = search.hits(candidates, at)?;
     let filters =
@@ -494,6 +502,7 @@ impl<'a> Search<'a> {
                 name,
             );
             candidate.in_main_borough = main_borough.is_some_and(|m| rank.boroughs & m != 0);
+            candidate.reports = rank.categories & reporting_bit() != 0;
             if for_another_group(name, &self.understood, self.thesaurus) {
                 candidate.for_another_group();
             }
@@ -506,6 +515,24 @@ impl<'a> Search<'a> {
             candidates.push(candidate);
         }
         Ok(candidates)
+    }
+
+    /// The police non-emergency line as a candidate, when the account tells of a crime and
+    /// the filters let it through (see [`ranking::REPORT_BY`]).
+    fn way_to_report(&self, filters: &Filters) -> Result<Option<Candidate<'a>>> {
+        let gen = self.gen;
+        let Some((ord, address)) = gen.police_line else {
+            return Ok(None);
+        };
+        let rank = &gen.ranks[ord];
+        if !self.understood.tells_of_a_crime() || !filters.accept(rank, || &gen.facts[ord]) {
+            return Ok(None);
+        }
+        let place_match = self.place_mask.map(|m| rank.place_match(m));
+        let name = gen.summaries[ord].name.as_str();
+        let mut line = Candidate::new(ord, address, 0.0, place_match, false, false, name);
+        line.reports = true;
+        Ok(Some(line))
     }
 
     /// The first `limit` candidates as results, each saying why it matched.
@@ -526,6 +553,11 @@ impl<'a> Search<'a> {
                 // A service working only in other boroughs says it does not cover the place.
                 if let (Some(PlaceMatch::Elsewhere), Some(place)) = (c.place_match, &self.place) {
                     hit.covers = crate::present::covers_elsewhere(&hit.covers, place);
+                }
+                if c.to_report {
+                    // Placed for what the account tells, not for its words.
+                    hit.why = crate::present::TO_REPORT.to_string();
+                    hit.partial = false;
                 }
                 Ok(hit)
             })

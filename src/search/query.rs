@@ -11,9 +11,10 @@ use std::cmp::Reverse;
 
 use super::age;
 use super::ranking::{
-    is_not_a_need, meaning_weight, word_share, BROADER, CONTEXT, GENERAL_ROUTES, GROUPS,
-    IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NO_NEED, NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX,
-    PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE, W_STEM,
+    is_not_a_need, meaning_weight, word_share, AFTER_A_REPORT, BROADER, CONTEXT, GENERAL_ROUTES,
+    GROUPS, IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NOT_CRIMES, NO_NEED, NO_NEED_NUMBER,
+    NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE,
+    W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -689,6 +690,19 @@ fn said(
 impl Understood {
     /// The needs in the query (not who the person is, not the kind of service): said or
     /// read only when `direct`, else with the broader ones they imply.
+    /// An account (a telling) that reads a need which is a crime to report
+    /// ([`NOT_CRIMES`] lists those that are not), and none that comes after a report
+    /// ([`AFTER_A_REPORT`]).
+    pub(super) fn tells_of_a_crime(&self) -> bool {
+        let is = |list: &[&str], c: &QueryConcept| list.contains(&c.id.as_str());
+        self.telling
+            && !self.nothing_matched
+            && self
+                .needs(true)
+                .any(|c| !is(NOT_CRIMES, c) && !is(AFTER_A_REPORT, c))
+            && !self.needs(true).any(|c| is(AFTER_A_REPORT, c))
+    }
+
     pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {
         self.concepts.iter().filter(move |c| {
             (c.direct || !direct)

@@ -37,9 +37,11 @@
 //! | | of those, the place's main borough (most of a district's postcodes) first | |
 //! | | a local service for another need gets no local factor at all | |
 //! | | without a place, at most this many borough-only services in the first screen | [`BOROUGH_ONLY_FIRST`] 3 of [`FIRST_SCREEN`] 10 |
+//! | | without a place, the first result is not a borough-only service, when a wider one was found | |
 //! | | a word that carries no need is not a unit of meaning (a local service need not match it) | |
 //! | | in a telling, the units of meaning are the needs read (a local service must carry one of the strongest) | [`TELLING_NEED_SHARE`] 0.75 |
 //! | | equal scores in name order | |
+//! | | in an account that tells of a crime, with no way to report it in the first three, the police non-emergency line (101) takes this place | [`REPORT_BY`] 3 |
 //!
 //! The unit tests below are named for the property each rule gives.
 
@@ -224,6 +226,41 @@ pub(crate) const FIRST_SCREEN: usize = 10;
 /// otherwise crowd out the London-wide and national services anyone can use.
 pub(crate) const BOROUGH_ONLY_FIRST: usize = 3;
 
+/// In an account that tells of a crime (a need read that is not in [`NOT_CRIMES`]), a way to
+/// report it stands among the first this many results: when none of them is one (a service
+/// whose types of help include reporting: 999, 101, Action Fraud, True Vision …), the
+/// police non-emergency line takes the last of those places. Whatever else the account
+/// needs, reporting is a route every victim of crime has (the Victims' Code), and people
+/// telling what happened often do not know it is a crime they can report.
+pub(crate) const REPORT_BY: usize = 3;
+/// Needs read in an account that are not a crime to report: a kind of service, a crisis of
+/// the mind, or a report made another way (anonymously, to the anti-terrorist hotline, a
+/// major incident the police are already at).
+pub(crate) const NOT_CRIMES: &[&str] = &[
+    "idva",
+    "marac",
+    "isva",
+    "sarc",
+    "refuge-accommodation",
+    "sanctuary-scheme",
+    "housing",
+    "youth-justice",
+    "mental-health-crisis",
+    "suicide",
+    "silent-call",
+    "anonymous-reporting",
+    "suspicious-activity",
+    "terrorism-major-incident",
+];
+/// Needs that come after a crime was reported (bereavement by homicide, going to court,
+/// compensation, meeting the offender): an account that reads one needs no way to report.
+pub(crate) const AFTER_A_REPORT: &[&str] = &[
+    "homicide-bereavement",
+    "witness-support",
+    "compensation",
+    "restorative-justice",
+];
+
 /// A service found, before it is explained.
 pub(super) struct Candidate<'a> {
     pub ord: usize,
@@ -239,6 +276,10 @@ pub(super) struct Candidate<'a> {
     /// Works in the place's main borough (the one holding most of a district's postcodes).
     pub in_main_borough: bool,
     pub place_match: Option<PlaceMatch>,
+    /// Its types of help include reporting a crime (999, 101, Action Fraud …).
+    pub reports: bool,
+    /// Placed by [`keep_a_way_to_report`], not by its score.
+    pub to_report: bool,
     name: &'a str,
 }
 
@@ -286,6 +327,8 @@ impl<'a> Candidate<'a> {
             factor,
             in_main_borough: false,
             place_match,
+            reports: false,
+            to_report: false,
             name,
         }
     }
@@ -322,7 +365,8 @@ pub(super) fn order(hits: &mut [Candidate<'_>]) {
 
 /// Without a place: keep the best `BOROUGH_ONLY_FIRST` borough services where they are
 /// and move the others in the first screen below it, when there are other services to
-/// take their places. Order among each kind is kept.
+/// take their places, and put the best wider service first. Order among each kind is
+/// otherwise kept.
 pub(super) fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
     let wider = hits.iter().filter(|h| !h.borough_only).count();
     let mut first: Vec<Candidate> = Vec::with_capacity(hits.len());
@@ -348,7 +392,32 @@ pub(super) fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
         first.push(h);
     }
     first.append(&mut moved);
+    // Without a place, the first result is one anyone in London can use, when one was
+    // found: a service for one borough first would be wrong for everyone elsewhere.
+    if first.first().is_some_and(|h| h.borough_only) {
+        if let Some(i) = first.iter().position(|h| !h.borough_only) {
+            let wider = first.remove(i);
+            first.insert(0, wider);
+        }
+    }
     *hits = first;
+}
+
+/// In an account that tells of a crime: when none of the first [`REPORT_BY`] services is a
+/// way to report it, `line` (the police non-emergency line) takes the last of those places,
+/// moved up if it was further down. The others keep their order.
+pub(super) fn keep_a_way_to_report<'a>(hits: &mut Vec<Candidate<'a>>, mut line: Candidate<'a>) {
+    if hits.iter().take(REPORT_BY).any(|h| h.reports) {
+        return;
+    }
+    hits.retain(|h| h.ord != line.ord);
+    let at = (REPORT_BY - 1).min(hits.len());
+    line.reports = true;
+    line.to_report = true;
+    if let Some(displaced) = hits.get(at) {
+        line.score = displaced.score;
+    }
+    hits.insert(at, line);
 }
 
 // The orderings the table relies on, checked as the crate compiles: a weight edited so
@@ -512,8 +581,8 @@ mod tests {
             .map(|(i, k)| {
                 let name: &'static str = Box::leak(format!("{k}{i}").into_boxed_str());
                 Candidate::new(
-                    0,
-                    tantivy::DocAddress::new(0, 0),
+                    i,
+                    tantivy::DocAddress::new(0, i as u32),
                     100.0 - i as f32,
                     None,
                     false,
@@ -549,13 +618,58 @@ mod tests {
         let mut hits = listed("bbbbbw");
         keep_room_for_wider_services(&mut hits);
         let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
-        assert_eq!(order, ["b0", "b1", "b2", "w5", "b3", "b4"]);
+        assert_eq!(order, ["w5", "b0", "b1", "b2", "b3", "b4"]);
         let mut hits = listed("bbbbb");
         keep_room_for_wider_services(&mut hits);
         assert_eq!(
             hits.iter().map(|h| h.name).collect::<Vec<_>>(),
             ["b0", "b1", "b2", "b3", "b4"]
         );
+    }
+
+    #[test]
+    fn without_a_place_the_first_result_is_one_anyone_in_london_can_use() {
+        let mut hits = listed("bwbw");
+        keep_room_for_wider_services(&mut hits);
+        let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
+        assert_eq!(order, ["w1", "b0", "b2", "w3"]);
+    }
+
+    #[test]
+    fn a_crime_told_keeps_a_way_to_report_it_in_the_first_three() {
+        // The line found lower down moves up to the third place; the rest keep their order.
+        let mut hits = listed("wwwwww");
+        let line = hits.remove(4);
+        keep_a_way_to_report(&mut hits, line);
+        let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
+        assert_eq!(order, ["w0", "w1", "w4", "w2", "w3", "w5"]);
+        assert!(hits[REPORT_BY - 1].to_report);
+        // Not found at all: it is added, and nothing is lost.
+        let mut hits = listed("wwww");
+        let line = listed("wwwwwwwww").remove(8);
+        keep_a_way_to_report(&mut hits, line);
+        assert_eq!(hits.len(), 5);
+        assert_eq!(hits[REPORT_BY - 1].name, "w8");
+        // Fewer results than places: it comes last.
+        let mut hits = listed("w");
+        keep_a_way_to_report(&mut hits, listed("ww").remove(1));
+        assert_eq!(
+            hits.iter().map(|h| h.name).collect::<Vec<_>>(),
+            ["w0", "w1"]
+        );
+    }
+
+    #[test]
+    fn a_way_to_report_already_in_the_first_three_is_enough() {
+        let mut hits = listed("wwww");
+        hits[1].reports = true;
+        let line = listed("wwwwww").remove(5);
+        keep_a_way_to_report(&mut hits, line);
+        assert_eq!(
+            hits.iter().map(|h| h.name).collect::<Vec<_>>(),
+            ["w0", "w1", "w2", "w3"]
+        );
+        assert!(hits.iter().all(|h| !h.to_report));
     }
 
     #[test]

@@ -348,7 +348,7 @@ function detailsFollowResults() {
 // What of the search matched the service in Details, if it is among the results.
 function whyOpened() {
   const hit = state.hits.find((h) => h.id === state.selected);
-  if (!hit || !hit.matched.length) return null;
+  if (!hit || !hit.why) return null;
   return hit.why + (hit.partial ? ' (a partial match)' : '');
 }
 
