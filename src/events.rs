@@ -114,6 +114,13 @@ pub struct EventRead {
     /// event has: a reading of more groups over the same words is the more exact one.
     spans: Vec<(usize, usize)>,
     groups: usize,
+    /// The event read, by its place in the lexicon.
+    event: usize,
+}
+
+/// Two spans of words (start, length) share a word.
+fn overlap((a, la): (usize, usize), (b, lb): (usize, usize)) -> bool {
+    a < b + lb && b < a + la
 }
 
 impl EventRead {
@@ -121,8 +128,9 @@ impl EventRead {
     /// ("boy … alcohol" read as grooming, inside "boy … mother … alcohol", a parent who
     /// cannot care safely): the more exact reading tells what those words mean.
     fn within(&self, other: &EventRead) -> bool {
-        let overlap = |(a, la): (usize, usize), (b, lb): (usize, usize)| a < b + lb && b < a + la;
-        other.groups > self.groups
+        // An event of one group ("spiked", "mugged") is a sign in itself, never swallowed.
+        self.groups > 1
+            && other.groups > self.groups
             && self
                 .spans
                 .iter()
@@ -194,7 +202,7 @@ impl Events {
     /// of the lexicon, and the words never to print back.
     pub fn read(&self, account: &[String]) -> Reading {
         let mut out = Reading::default();
-        for e in &self.events {
+        for (event, e) in self.events.iter().enumerate() {
             let read_already = |need: &String| out.reads.iter().any(|r| &r.need == need);
             if read_already(&e.need) || e.unless.iter().any(read_already) {
                 continue;
@@ -226,12 +234,45 @@ impl Events {
                 words: if e.quiet { Vec::new() } else { words },
                 weight: e.weight,
                 groups: e.groups.len(),
+                event,
                 spans,
             });
         }
+        // A reading whose every word a more exact one explains gives way to it, unless the
+        // account tells a part of it again in other words ("older men" beside a parent's
+        // drinking).
         let all = out.reads.clone();
-        out.reads.retain(|r| !all.iter().any(|o| r.within(o)));
+        out.reads.retain(|r| {
+            !all.iter().any(|o| {
+                r.within(o)
+                    && !self.events[r.event].groups.iter().flatten().any(|t| {
+                        t.starts(account)
+                            .any(|s| !o.spans.iter().any(|&sp| overlap((s, t.words.len()), sp)))
+                    })
+            })
+        });
         out
+    }
+
+    /// `censored` (letters and asterisks, "f*ggots") spells, letter for letter where it
+    /// shows them, one of the slurs of a quiet event: read as a censored slur even where
+    /// its first letter begins swear words too ("f*** off" spells none).
+    pub fn spells_a_slur(&self, censored: &str) -> bool {
+        let shown: Vec<Option<char>> = censored
+            .chars()
+            .map(|c| (c != '*').then(|| c.to_ascii_lowercase()))
+            .collect();
+        if shown.iter().filter(|c| c.is_some()).count() < 2
+            || SWEARS.iter().any(|w| spells(&shown, w, false))
+        {
+            return false;
+        }
+        self.events
+            .iter()
+            .filter(|e| e.quiet)
+            .flat_map(|e| &e.groups[0])
+            .filter(|t| t.words.len() == 1)
+            .any(|t| spells(&shown, &t.words[0], t.prefix))
     }
 
     /// `word` says who a person is ("jewish", "disabled") for the hate crime need `need`.
@@ -301,6 +342,28 @@ impl Event {
     }
 }
 
+/// The swear and threat words people censor most: a censored word that could be one of
+/// them ("ki**": kill) is read as one, never as a slur it could also spell.
+const SWEARS: &[&str] = &[
+    "fuck", "fucks", "fucking", "fucked", "fucker", "shit", "shits", "shite", "bitch", "bitches",
+    "bastard", "cunt", "cunts", "dick", "dickhead", "arse", "arsehole", "ass", "asshole", "hell",
+    "damn", "kill", "killed", "crap", "piss", "pissed", "twat", "wanker", "bollocks", "bloody",
+];
+
+/// `shown` (a word's letters, `None` where an asterisk hides one) could spell `word`, or,
+/// when `prefix`, a word beginning with it.
+fn spells(shown: &[Option<char>], word: &str, prefix: bool) -> bool {
+    let letters: Vec<char> = word.chars().collect();
+    let fits = match prefix {
+        true => shown.len() >= letters.len(),
+        false => shown.len() == letters.len(),
+    };
+    fits && letters
+        .iter()
+        .zip(shown)
+        .all(|(l, c)| c.is_none_or(|c| c == *l))
+}
+
 /// First letters of the common swear and threat words people censor ("f***", "sh*t",
 /// "ki**"): such a word is no slur.
 const SWEARS_BEGIN: &[char] = &['f', 's', 'b', 'd', 'k', 'c', 'a', 'h'];
@@ -308,7 +371,7 @@ const SWEARS_BEGIN: &[char] = &['f', 's', 'b', 'd', 'k', 'c', 'a', 'h'];
 /// An account's words as events are read from them: normalised (see [`text::words`]), a
 /// word written with asterisks ("p***") as [`CENSORED`], so it is read as a censored word
 /// and never printed back; one censored as swear and threat words are ("f***", "ki**") as
-/// its letters.
+/// its letters, unless the letters it shows spell a listed slur ("f*ggots").
 pub fn account_words(input: &str) -> Vec<String> {
     let mut out = Vec::new();
     for token in input.split_whitespace() {
@@ -319,10 +382,10 @@ pub fn account_words(input: &str) -> Vec<String> {
             .chars()
             .next()
             .is_some_and(|c| SWEARS_BEGIN.contains(&c.to_ascii_lowercase()));
-        if stars >= 2
-            && letters >= 1
-            && !swear_or_threat
-            && core.chars().all(|c| c == '*' || c.is_alphabetic())
+        let censored_word = stars >= 1 && core.chars().all(|c| c == '*' || c.is_alphabetic());
+        if censored_word
+            && ((stars >= 2 && letters >= 1 && !swear_or_threat)
+                || Events::bundled().spells_a_slur(core))
         {
             out.push(CENSORED.to_string());
         } else {
@@ -376,9 +439,15 @@ mod tests {
         let n = needs("worried about the little boy, his mother has an alcohol problem");
         assert!(n.contains(&"child-safeguarding".to_string()), "{n:?}");
         assert!(!n.contains(&"cse".to_string()), "{n:?}");
-        // Without the parent, the sign of grooming is still read.
+        // Without the parent, the sign of grooming is still read; and beside the parent,
+        // when other words tell it too.
         let n = needs("a 14 year old girl given alcohol by men in a car");
         assert!(n.contains(&"cse".to_string()), "{n:?}");
+        let n = needs("my daughter is given alcohol by older men and her dad does nothing");
+        assert!(n.contains(&"cse".to_string()), "{n:?}");
+        // A sign of one part is never swallowed by a longer reading.
+        let n = needs("i was drugged at a party in the lift of a block");
+        assert!(n.contains(&"sexual-violence".to_string()), "{n:?}");
     }
 
     #[test]
@@ -461,6 +530,14 @@ mod tests {
         assert_eq!(reading.unsayable, ["retard"]);
         // Censored swearing and threats are no slur.
         assert!(needs("my boss shouted f*** off at me").is_empty());
+        assert!(needs("he said f*cking hell and left").is_empty());
+        // A slur beginning as swear words do is read when its letters spell it.
+        assert_eq!(needs("they kept shouting f*ggots at us"), ["hate-crime"]);
+        assert_eq!(
+            account_words("shouting f*ggots"),
+            ["shouting", CENSORED],
+            "never spelt out"
+        );
     }
 
     #[test]

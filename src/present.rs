@@ -210,8 +210,9 @@ pub fn matched(m: &MatchedWord) -> String {
 }
 
 /// Why the police non-emergency line is among the first results of an account that tells
-/// of a crime (`search::ranking::REPORT_BY`).
-pub const TO_REPORT: &str = "what happened is a crime: report it here when it is not an emergency";
+/// of a crime (`search::ranking::REPORT_BY`): [`crate::search::Hit::placed`].
+pub const TO_REPORT: &str =
+    "to report what happened to the police, if it is a crime and not an emergency";
 
 /// Why a result matched, all its words: "dv → domestic abuse, hackney".
 pub fn why(matched: &[MatchedWord]) -> String {

@@ -120,7 +120,7 @@ fn a_situation_told_in_other_words_finds_its_need_and_says_how() {
     let top: Vec<&str> = r
         .hits
         .iter()
-        .filter(|h| h.why != signpost::present::TO_REPORT)
+        .filter(|h| h.placed.is_none())
         .take(3)
         .map(|h| h.id.as_str())
         .collect();
@@ -310,7 +310,12 @@ fn every_result_for_a_situation_says_why_it_matched() {
         for j in judged {
             let r = dir.search(&text(&j.query)).unwrap();
             for h in &r.hits {
-                assert!(!h.why.is_empty(), "{} for {:?}: no reason", h.id, j.query);
+                assert!(
+                    !h.why.is_empty() || h.placed.is_some(),
+                    "{} for {:?}: no reason",
+                    h.id,
+                    j.query
+                );
             }
             searched += 1;
         }
@@ -334,7 +339,7 @@ fn report_lines(r: &signpost::SearchResults) -> Vec<(usize, &str)> {
     r.hits
         .iter()
         .enumerate()
-        .filter(|(_, h)| h.why == signpost::present::TO_REPORT)
+        .filter(|(_, h)| h.placed.as_deref() == Some(signpost::present::TO_REPORT))
         .map(|(i, h)| (i, h.id.as_str()))
         .collect()
 }
@@ -403,4 +408,33 @@ fn no_report_line_where_a_way_to_report_leads_or_the_report_is_made() {
     );
     let keyword = dir.search(&text("robbery")).unwrap();
     assert!(report_lines(&keyword).is_empty());
+}
+
+/// A phrase an event read says what it means: the run of words around it is not read by
+/// meaning as another need ("keeps following me home" is stalking, not a child drawn into
+/// county lines).
+#[test]
+fn a_phrase_read_as_an_event_is_not_read_again_as_another_need() {
+    let (_d, dir) = with_meaning();
+    let r = dir
+        .search(&text(
+            "ex boyfriend keeps following me home and sending threats",
+        ))
+        .unwrap();
+    let read: Vec<&str> = r
+        .understood
+        .concepts
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(read.contains(&"stalking-harassment"), "{read:?}");
+    assert!(!read.contains(&"criminal-exploitation"), "{read:?}");
+    assert!(
+        r.hits[0]
+            .categories
+            .iter()
+            .any(|c| c == "stalking-harassment"),
+        "{}",
+        r.hits[0].id
+    );
 }

@@ -1534,6 +1534,34 @@ async fn an_account_shows_what_was_understood_and_a_part_can_be_removed() {
         json!("understood-remove")
     );
     assert_ne!(app.result_names().await, before);
+    // An account of a crime lists a way to report it among the first three, and its
+    // Details say why it is listed.
+    clear_query(&app).await;
+    search_for(
+        &app,
+        "my son was mugged on the way home from school and they took his phone",
+    )
+    .await;
+    let names = app.result_names().await;
+    let at = names
+        .iter()
+        .take(3)
+        .position(|n| n.starts_with("Police non-emergency line (101)"))
+        .unwrap_or_else(|| panic!("no way to report in the first three: {names:?}"));
+    app.eval(&format!(
+        "document.querySelectorAll('#results .card-open')[{at}].click()"
+    ))
+    .await;
+    app.wait_for(
+        "(document.getElementById('detail-body') || {textContent: ''}).textContent.includes('Listed')",
+        "Details saying why the line is listed",
+    )
+    .await;
+    let detail = app.text("#detail-body").await;
+    assert!(
+        detail.contains("to report what happened to the police, if it is a crime"),
+        "{detail}"
+    );
     // A place typed alone opens its borough's view, titled with the place.
     clear_query(&app).await;
     search_for(&app, "peckham").await;

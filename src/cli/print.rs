@@ -167,12 +167,15 @@ fn print_hit(dir: &Directory, n: usize, h: &signpost::Hit, at: jiff::Timestamp) 
             ),
         }
     }
-    if !h.why.is_empty() {
+    if !h.matched.is_empty() {
         println!(
             "    matched: {}{}",
             h.why,
             if h.partial { " — partial match" } else { "" }
         );
+    }
+    if let Some(placed) = &h.placed {
+        println!("    listed {placed}");
     }
 }
 

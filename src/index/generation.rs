@@ -438,7 +438,12 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         .enumerate()
         .map(|(i, s)| (s.id.clone(), i))
         .collect();
-    let police_line = police_line(&summaries, &reader.searcher())?;
+    let ranks: std::sync::Arc<[Rank]> = facts
+        .iter()
+        .map(|f| Rank::of(f, geo))
+        .collect::<Vec<_>>()
+        .into();
+    let police_line = police_line(&summaries, &ranks, &reader.searcher())?;
     Ok(Generation {
         name: name.to_string(),
         indexed_with: meta.indexed_with,
@@ -449,11 +454,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         phone_changes: meta.phone_changes,
         records,
         summaries,
-        ranks: facts
-            .iter()
-            .map(|f| Rank::of(f, geo))
-            .collect::<Vec<_>>()
-            .into(),
+        ranks,
         facts: facts.into(),
         index,
         reader,
@@ -467,15 +468,21 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
 /// now, whatever it was.
 pub(crate) const POLICE_NON_EMERGENCY: &str = "101";
 
-/// The first service whose main number is [`POLICE_NON_EMERGENCY`], and its document.
+/// The service for reporting crime (its types of help include reporting), working across
+/// London or further, whose main number is [`POLICE_NON_EMERGENCY`], and its document: not
+/// a neighbourhood team or one borough's page that lists 101 too.
 fn police_line(
     summaries: &[Summary],
+    ranks: &[Rank],
     searcher: &tantivy::Searcher,
 ) -> Result<Option<(usize, tantivy::DocAddress)>> {
-    let Some(ord) = summaries.iter().position(|s| {
+    let reporting = crate::model::category_bit("emergency-reporting").unwrap_or(0);
+    let Some(ord) = summaries.iter().zip(ranks).position(|(s, r)| {
         s.phone
             .as_ref()
             .is_some_and(|p| p.number == POLICE_NON_EMERGENCY)
+            && r.categories & reporting != 0
+            && !r.is_borough_only()
     }) else {
         return Ok(None);
     };

@@ -138,6 +138,9 @@ pub struct Hit {
     pub why: String,
     /// True when some query word matched only approximately (a typo) or not at all.
     pub partial: bool,
+    /// Why a ranking rule placed it where it is, when that was not its words: the way to
+    /// report a crime the account tells ([`crate::present::TO_REPORT`]).
+    pub placed: Option<String>,
     /// Its final score (for benchmarks and debugging; not shown).
     pub score: f32,
 }
@@ -177,6 +180,7 @@ impl Hit {
             matched: Vec::new(),
             why: String::new(),
             partial: false,
+            placed: None,
             score: 0.0,
         }
     }
@@ -556,7 +560,7 @@ impl<'a> Search<'a> {
                 }
                 if c.to_report {
                     // Placed for what the account tells, not for its words.
-                    hit.why = crate::present::TO_REPORT.to_string();
+                    hit.placed = Some(crate::present::TO_REPORT.to_string());
                     hit.partial = false;
                 }
                 Ok(hit)

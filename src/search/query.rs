@@ -13,8 +13,8 @@ use super::age;
 use super::ranking::{
     is_not_a_need, meaning_weight, word_share, AFTER_A_REPORT, BROADER, CONTEXT, GENERAL_ROUTES,
     GROUPS, IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NOT_CRIMES, NO_NEED, NO_NEED_NUMBER,
-    NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT, W_NAME, W_PURPOSE,
-    W_STEM,
+    NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, REPORTED_ALREADY, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT,
+    W_NAME, W_PURPOSE, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -150,6 +150,9 @@ pub struct Understood {
     /// What was understood, part by part, as the "Understood:" line shows it: each can be
     /// set aside (`SearchRequest::set_aside`) and the search run again without it.
     pub parts: Vec<UnderstoodPart>,
+    /// The account says the police already know ([`REPORTED_ALREADY`]).
+    #[serde(skip)]
+    pub reported_already: bool,
 }
 
 /// One part of what was understood: the words and what they were read as.
@@ -207,7 +210,11 @@ pub(super) fn understand(
             .collect()
     };
     let age = age::stated(&words).filter(|_| !aside(AGE_PART));
-    let reading = Events::bundled().read(&events::account_words(input));
+    let account = events::account_words(input);
+    let reading = Events::bundled().read(&account);
+    let reported_already = REPORTED_ALREADY
+        .iter()
+        .any(|p| holds_words(&account, &text::words(p)));
     let reader = WordReader {
         unsayable: &reading.unsayable,
         vocabulary: &vocabulary,
@@ -222,7 +229,14 @@ pub(super) fn understand(
     read_events(&mut concepts, &reading.reads, &out, thesaurus);
     describe_not_choose(&mut concepts, &reading.reads, &mut out, thesaurus);
     if let Some(meaning) = meaning {
-        read_by_meaning(&mut concepts, input, &out, meaning, thesaurus);
+        read_by_meaning(
+            &mut concepts,
+            input,
+            &out,
+            &reading.reads,
+            meaning,
+            thesaurus,
+        );
     }
     let telling = out.iter().filter(|w| w.carries_need).count() > TELLING_WORDS;
     if telling {
@@ -247,6 +261,7 @@ pub(super) fn understand(
         by_meaning: meaning.is_some(),
         age: age.map(|a| a.years),
         nothing_matched: false,
+        reported_already,
     })
 }
 
@@ -611,6 +626,7 @@ fn read_by_meaning(
     concepts: &mut Vec<QueryConcept>,
     input: &str,
     words: &[QueryWord],
+    events: &[events::EventRead],
     meaning: &Meaning,
     thesaurus: &Thesaurus,
 ) {
@@ -634,6 +650,21 @@ fn read_by_meaning(
             .map(|(_, to)| to.as_str())
     };
     for m in meaning.read(input, &corrected) {
+        // A phrase an event read already says what it means: a run holding it is not read
+        // again, as another need, by its nearness to a sign ("keeps following me home" is
+        // the stalking read from "following me", not a child going missing). A single word
+        // of an event ("punched") is not so sure of itself.
+        let run = text::words(&m.said);
+        let need = &thesaurus.concept(m.concept).id;
+        if events
+            .iter()
+            .filter(|e| &e.need != need)
+            .flat_map(|e| &e.words)
+            .map(|w| text::words(w))
+            .any(|phrase| phrase.len() > 1 && holds_words(&run, &phrase))
+        {
+            continue;
+        }
         for (c, depth) in thesaurus.with_broader(m.concept) {
             let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
             match concepts.iter_mut().find(|q| q.concept == c) {
@@ -657,6 +688,11 @@ fn read_by_meaning(
             }
         }
     }
+}
+
+/// `run` holds the words of `phrase`, together and in order.
+fn holds_words(run: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && run.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// Concept `c` expressed by the query words at `positions` (`direct`ly, or implied by a
@@ -688,8 +724,6 @@ fn said(
 }
 
 impl Understood {
-    /// The needs in the query (not who the person is, not the kind of service): said or
-    /// read only when `direct`, else with the broader ones they imply.
     /// An account (a telling) that reads a need which is a crime to report
     /// ([`NOT_CRIMES`] lists those that are not), and none that comes after a report
     /// ([`AFTER_A_REPORT`]).
@@ -697,12 +731,15 @@ impl Understood {
         let is = |list: &[&str], c: &QueryConcept| list.contains(&c.id.as_str());
         self.telling
             && !self.nothing_matched
+            && !self.reported_already
             && self
                 .needs(true)
                 .any(|c| !is(NOT_CRIMES, c) && !is(AFTER_A_REPORT, c))
             && !self.needs(true).any(|c| is(AFTER_A_REPORT, c))
     }
 
+    /// The needs in the query (not who the person is, not the kind of service): said or
+    /// read only when `direct`, else with the broader ones they imply.
     pub(super) fn needs(&self, direct: bool) -> impl Iterator<Item = &QueryConcept> {
         self.concepts.iter().filter(move |c| {
             (c.direct || !direct)

@@ -37,7 +37,7 @@
 //! | | of those, the place's main borough (most of a district's postcodes) first | |
 //! | | a local service for another need gets no local factor at all | |
 //! | | without a place, at most this many borough-only services in the first screen | [`BOROUGH_ONLY_FIRST`] 3 of [`FIRST_SCREEN`] 10 |
-//! | | without a place, the first result is not a borough-only service, when a wider one was found | |
+//! | | without a place, the first result is not a borough-only service, when a wider one scores at least this share of it | [`WIDER_FIRST_SHARE`] 0.8 |
 //! | | a word that carries no need is not a unit of meaning (a local service need not match it) | |
 //! | | in a telling, the units of meaning are the needs read (a local service must carry one of the strongest) | [`TELLING_NEED_SHARE`] 0.75 |
 //! | | equal scores in name order | |
@@ -252,6 +252,33 @@ pub(crate) const NOT_CRIMES: &[&str] = &[
     "suspicious-activity",
     "terrorism-major-incident",
 ];
+/// Phrases saying the police already know of what happened ("police said nothing they
+/// could do", "crime reference"): the account then needs no line to report it.
+pub(crate) const REPORTED_ALREADY: &[&str] = &[
+    "reported it",
+    "reported to the police",
+    "reported to police",
+    "reported him",
+    "reported her",
+    "reported them",
+    "told the police",
+    "called the police",
+    "rang the police",
+    "phoned the police",
+    "police came",
+    "police said",
+    "police did",
+    "police have",
+    "police has",
+    "police were",
+    "police took",
+    "police are",
+    "police know",
+    "police arrested",
+    "crime number",
+    "crime reference",
+];
+
 /// Needs that come after a crime was reported (bereavement by homicide, going to court,
 /// compensation, meeting the offender): an account that reads one needs no way to report.
 pub(crate) const AFTER_A_REPORT: &[&str] = &[
@@ -260,6 +287,10 @@ pub(crate) const AFTER_A_REPORT: &[&str] = &[
     "compensation",
     "restorative-justice",
 ];
+
+/// Without a place, a wider service scoring at least this share of a borough-only service
+/// that leads comes first instead.
+pub(crate) const WIDER_FIRST_SHARE: f32 = 0.8;
 
 /// A service found, before it is explained.
 pub(super) struct Candidate<'a> {
@@ -392,10 +423,14 @@ pub(super) fn keep_room_for_wider_services(hits: &mut Vec<Candidate<'_>>) {
         first.push(h);
     }
     first.append(&mut moved);
-    // Without a place, the first result is one anyone in London can use, when one was
-    // found: a service for one borough first would be wrong for everyone elsewhere.
-    if first.first().is_some_and(|h| h.borough_only) {
-        if let Some(i) = first.iter().position(|h| !h.borough_only) {
+    // Without a place, the first result is one anyone in London can use, when one nearly
+    // as good was found: a service for one borough first would be wrong for everyone
+    // elsewhere, unless it is clearly what was asked for (its name typed).
+    if let Some(lead) = first.first().filter(|h| h.borough_only).map(|h| h.score) {
+        if let Some(i) = first
+            .iter()
+            .position(|h| !h.borough_only && h.score >= WIDER_FIRST_SHARE * lead)
+        {
             let wider = first.remove(i);
             first.insert(0, wider);
         }

@@ -19,8 +19,9 @@ function row(key, ...value) {
   return el('div', { class: 'summary-row' }, el('dt', { text: key }), el('dd', {}, ...value));
 }
 
-// `why` says what of the search matched this service, when it was opened from results.
-export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSlip, onShortlist, shortlisted }) {
+// `why` says what of the search matched this service, when it was opened from results;
+// `placed`, why a ranking rule listed it there (the way to report a crime told).
+export function renderDetail(body, d, { why, placed, onLink, onCopy, inSlip, onToggleSlip, onShortlist, shortlisted }) {
   const s = d.service;
   const org = s.organization && s.organization.name;
   const phones = d.phones.length
@@ -78,6 +79,7 @@ export function renderDetail(body, d, { why, onLink, onCopy, inSlip, onToggleSli
       d.languages.length ? row('Languages', d.languages.join(', ')) : null,
       row('Covers', d.covers, / boroughs$/.test(d.covers) ? `: ${d.coverage.join(', ')}` : ''),
       why ? row('Matched your search', why) : null,
+      placed ? row('Listed', placed) : null,
       ...reviewRows,
       row('Sources', sources),
     ),

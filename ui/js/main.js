@@ -19,7 +19,7 @@ const state = {
   hits: [],
   selected: null, // id of the service in the detail pane
   detail: null,
-  why: null,      // the Matched line in Details, as drawn
+  why: null,      // the Matched and Listed lines in Details, as drawn
   slip: [],       // ids chosen for the slip, this session only
   shortlist: [],  // [{id, name, organisation}]
   borough: null,  // the borough view on screen, if any
@@ -342,14 +342,17 @@ function detailsFollowResults() {
   const listed = [...document.querySelectorAll('#results .card-open, #borough-view .card-open')]
     .some((b) => b.dataset.id === state.selected);
   if (!listed) clearDetails();
-  else if (whyOpened() !== state.why) drawDetail();
+  else if (JSON.stringify(whyOpened()) !== JSON.stringify(state.why)) drawDetail();
 }
 
 // What of the search matched the service in Details, if it is among the results.
 function whyOpened() {
   const hit = state.hits.find((h) => h.id === state.selected);
-  if (!hit || !hit.why) return null;
-  return hit.why + (hit.partial ? ' (a partial match)' : '');
+  if (!hit || (!hit.matched.length && !hit.placed)) return null;
+  return {
+    matched: hit.matched.length ? hit.why + (hit.partial ? ' (a partial match)' : '') : null,
+    placed: hit.placed || null,
+  };
 }
 
 // `ev` is what opened it: a click or key press, or a 'refresh' event when a new directory
@@ -391,7 +394,8 @@ function drawDetail() {
   if (!state.detail) return;
   state.why = whyOpened();
   renderDetail($('detail-body'), state.detail, {
-    why: state.why,
+    why: state.why && state.why.matched,
+    placed: state.why && state.why.placed,
     onLink: openLink,
     onCopy: copy,
     inSlip: (id) => state.slip.includes(id),
