@@ -241,16 +241,21 @@ impl Events {
         // A reading whose every word a more exact one explains gives way to it, unless the
         // account tells a part of it again in other words ("older men" beside a parent's
         // drinking).
-        let all = out.reads.clone();
-        out.reads.retain(|r| {
-            !all.iter().any(|o| {
-                r.within(o)
-                    && !self.events[r.event].groups.iter().flatten().any(|t| {
-                        t.starts(account)
-                            .any(|s| !o.spans.iter().any(|&sp| overlap((s, t.words.len()), sp)))
-                    })
+        let keep: Vec<bool> = out
+            .reads
+            .iter()
+            .map(|r| {
+                !out.reads.iter().any(|o| {
+                    r.within(o)
+                        && !self.events[r.event].groups.iter().flatten().any(|t| {
+                            t.starts(account)
+                                .any(|s| !o.spans.iter().any(|&sp| overlap((s, t.words.len()), sp)))
+                        })
+                })
             })
-        });
+            .collect();
+        let mut keep = keep.into_iter();
+        out.reads.retain(|_| keep.next().unwrap_or(true));
         out
     }
 

@@ -296,6 +296,11 @@ impl Rank {
         age >= u32::from(self.min_age) && (self.max_age == 255 || age <= u32::from(self.max_age))
     }
 
+    /// Its types of help include reporting a crime (999, 101, Action Fraud …).
+    pub fn takes_reports(&self) -> bool {
+        crate::model::category_bit("emergency-reporting").is_some_and(|b| self.categories & b != 0)
+    }
+
     /// Works only in named boroughs (neither London-wide nor national).
     pub fn is_borough_only(&self) -> bool {
         self.boroughs != 0 && self.flags & (Rank::LONDON_WIDE | Rank::NATIONAL) == 0

@@ -476,12 +476,11 @@ fn police_line(
     ranks: &[Rank],
     searcher: &tantivy::Searcher,
 ) -> Result<Option<(usize, tantivy::DocAddress)>> {
-    let reporting = crate::model::category_bit("emergency-reporting").unwrap_or(0);
     let Some(ord) = summaries.iter().zip(ranks).position(|(s, r)| {
         s.phone
             .as_ref()
             .is_some_and(|p| p.number == POLICE_NON_EMERGENCY)
-            && r.categories & reporting != 0
+            && r.takes_reports()
             && !r.is_borough_only()
     }) else {
         return Ok(None);

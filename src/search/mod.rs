@@ -270,11 +270,6 @@ impl Filters {
     }
 }
 
-/// The category bit of the services one can report a crime to.
-fn reporting_bit() -> u32 {
-    category_bit("emergency-reporting").unwrap_or(0)
-}
-
 /// True when the service's name says it is for a particular group ([`ranking::GROUPS`]:
 /// "Men's Advice Line", "Latin American Women's Rights Service") and the query names none
 /// of the groups it states.
@@ -506,7 +501,7 @@ impl<'a> Search<'a> {
                 name,
             );
             candidate.in_main_borough = main_borough.is_some_and(|m| rank.boroughs & m != 0);
-            candidate.reports = rank.categories & reporting_bit() != 0;
+            candidate.reports = rank.takes_reports();
             if for_another_group(name, &self.understood, self.thesaurus) {
                 candidate.for_another_group();
             }
@@ -534,9 +529,15 @@ impl<'a> Search<'a> {
         }
         let place_match = self.place_mask.map(|m| rank.place_match(m));
         let name = gen.summaries[ord].name.as_str();
-        let mut line = Candidate::new(ord, address, 0.0, place_match, false, false, name);
-        line.reports = true;
-        Ok(Some(line))
+        Ok(Some(Candidate::new(
+            ord,
+            address,
+            0.0,
+            place_match,
+            false,
+            false,
+            name,
+        )))
     }
 
     /// The first `limit` candidates as results, each saying why it matched.

@@ -212,9 +212,7 @@ pub(super) fn understand(
     let age = age::stated(&words).filter(|_| !aside(AGE_PART));
     let account = events::account_words(input);
     let reading = Events::bundled().read(&account);
-    let reported_already = REPORTED_ALREADY
-        .iter()
-        .any(|p| holds_words(&account, &text::words(p)));
+    let reported_already = REPORTED_ALREADY.iter().any(|p| holds_phrase(&account, p));
     let reader = WordReader {
         unsayable: &reading.unsayable,
         vocabulary: &vocabulary,
@@ -660,8 +658,7 @@ fn read_by_meaning(
             .iter()
             .filter(|e| &e.need != need)
             .flat_map(|e| &e.words)
-            .map(|w| text::words(w))
-            .any(|phrase| phrase.len() > 1 && holds_words(&run, &phrase))
+            .any(|phrase| phrase.contains(' ') && holds_phrase(&run, phrase))
         {
             continue;
         }
@@ -690,9 +687,12 @@ fn read_by_meaning(
     }
 }
 
-/// `run` holds the words of `phrase`, together and in order.
-fn holds_words(run: &[String], phrase: &[String]) -> bool {
-    !phrase.is_empty() && run.windows(phrase.len()).any(|w| w == phrase)
+/// `run` holds the words of `phrase` (normalised words, one space apart), together and in
+/// order.
+fn holds_phrase(run: &[String], phrase: &str) -> bool {
+    let n = phrase.split(' ').count();
+    run.windows(n)
+        .any(|w| w.iter().map(String::as_str).eq(phrase.split(' ')))
 }
 
 /// Concept `c` expressed by the query words at `positions` (`direct`ly, or implied by a
@@ -732,9 +732,7 @@ impl Understood {
         self.telling
             && !self.nothing_matched
             && !self.reported_already
-            && self
-                .needs(true)
-                .any(|c| !is(NOT_CRIMES, c) && !is(AFTER_A_REPORT, c))
+            && self.needs(true).any(|c| !is(NOT_CRIMES, c))
             && !self.needs(true).any(|c| is(AFTER_A_REPORT, c))
     }
 

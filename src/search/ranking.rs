@@ -668,6 +668,11 @@ mod tests {
         keep_room_for_wider_services(&mut hits);
         let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
         assert_eq!(order, ["w1", "b0", "b2", "w3"]);
+        // One much weaker (a word of a borough service's own name, typed) does not lead.
+        let mut hits = listed("bw");
+        hits[1].score = hits[0].score * WIDER_FIRST_SHARE * 0.9;
+        keep_room_for_wider_services(&mut hits);
+        assert_eq!(hits[0].name, "b0");
     }
 
     #[test]
