@@ -15,11 +15,8 @@ use serde::Serialize;
 use crate::facts::{Facts, PlaceMatch};
 use crate::geo::{Borough, Geography};
 use crate::index::Generation;
-use crate::model::{category_bit, category_in_sentence, category_label, CATEGORIES};
+use crate::model::{category_bit, category_in_sentence, category_label, CATEGORIES, OTHER};
 use crate::search::Hit;
-
-/// The category for services that fit no other type of help.
-const OTHER: &str = "other";
 
 /// At most this many London-wide and national services are shown for a type of help with
 /// no local service: enough to act on, few enough to scan.

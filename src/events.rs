@@ -511,6 +511,9 @@ mod tests {
             "she is scared to go home",
             "the courier lost my parcel",
             "the bus never turns up on time",
+            "the pub was rammed with people last night",
+            "my landlord keeps sending threats about the rent",
+            "he pushed his bike onto the pavement and hit the kerb",
         ] {
             assert!(needs(account).is_empty(), "{account}: {:?}", needs(account));
         }

@@ -13,6 +13,9 @@ pub const TAXONOMY_SOURCE: &str = "signpost:source";
 /// Location attribute (code) that marks an address as confidential, e.g. a refuge.
 pub const ATTRIBUTE_ADDRESS_CONFIDENTIAL: &str = "address_confidential";
 
+/// The category for services that fit no other type of help.
+pub const OTHER: &str = "other";
+
 /// The category vocabulary (`shared/data/README.md`).
 pub const CATEGORIES: &[&str] = &[
     "domestic-abuse",

@@ -1414,7 +1414,7 @@ async fn situations_are_read_by_meaning_once_the_model_loads_and_by_words_withou
     search_for(&app, telling).await;
     let names = app.result_names().await;
     // Among the services chosen for the need: the way to report the crime told is placed
-    // third for that, not for its words.
+    // second for that, not for its words.
     assert!(
         names
             .iter()

@@ -309,6 +309,7 @@ pub(crate) fn run(
         .postcode
         .or_else(|| asked.borough.map(|b| geo.borough_place(b)))
         .or_else(|| understood.place.clone());
+    let limit = if req.limit == 0 { 10 } else { req.limit };
     let mut search = Search {
         gen,
         geo,
@@ -317,7 +318,8 @@ pub(crate) fn run(
         place_mask: place.as_ref().map(|p| geo.borough_mask(&p.boroughs)),
         understood,
         place,
-        limit: if req.limit == 0 { 10 } else { req.limit },
+        limit,
+        collecting: limit.max(ranking::FIRST_SCREEN),
     };
     let filters = Filters::of(req, asked.borough, geo, at);
     let mut top = search.collect(&filters)?;
@@ -416,12 +418,19 @@ struct Search<'a> {
     place: Option<Place>,
     /// Boroughs of the place, as bits.
     place_mask: Option<u64>,
+    /// How many results were asked for.
     limit: usize,
+    /// How many services each pass collects: at least a first screen, so that the rules
+    /// applied after collection (which only lower a score: off the need, for another
+    /// group, another main type of help, outside the age given) and those for the first
+    /// places see the same services however few results were asked for: `--limit 1` is
+    /// the first of the default ten.
+    collecting: usize,
 }
 
 impl<'a> Search<'a> {
     /// The best services by text score × place factor, filters applied. Each pass keeps
-    /// `limit`, the best by score: the local pass holds every service that can be lifted,
+    /// `collecting`, the best by score: the local pass holds every service that can be lifted,
     /// and the main pass the rest of the list. A place spanning boroughs gets a local pass
     /// of its main borough too, so its services are all there to come first however few
     /// results were asked for.
@@ -429,7 +438,7 @@ impl<'a> Search<'a> {
         let gen = self.gen;
         let text_query = query::build(&self.understood, gen);
         let collector = |max_factor: f32| collect::RankCollector {
-            limit: self.limit,
+            limit: self.collecting,
             facts: gen.facts.clone(),
             ranks: gen.ranks.clone(),
             filters: filters.clone(),
@@ -482,6 +491,7 @@ impl<'a> Search<'a> {
             .as_ref()
             .and_then(|p| p.boroughs.first())
             .map(|g| self.geo.borough_mask(&[g]));
+        let main_needs = self.understood.main_needs(self.thesaurus);
         let mut candidates = Vec::with_capacity(top.len());
         for (score, address) in top.into_iter().filter(|(s, _)| s.is_finite()) {
             let ord = collect::ord_of(&self.searcher, address)?;
@@ -507,6 +517,14 @@ impl<'a> Search<'a> {
             }
             if fit.off_need {
                 candidate.off_need();
+            } else if !main_needs.is_empty()
+                && !rank.takes_reports()
+                && gen.facts[ord]
+                    .categories
+                    .first()
+                    .is_some_and(|c| c != crate::model::OTHER && !main_needs.contains(&c.as_str()))
+            {
+                candidate.for_another_main_need();
             }
             if self.understood.age.is_some_and(|a| !rank.takes_age(a)) {
                 candidate.outside_stated_age();

@@ -11,10 +11,10 @@ use std::cmp::Reverse;
 
 use super::age;
 use super::ranking::{
-    is_not_a_need, meaning_weight, word_share, AFTER_A_REPORT, BROADER, CONTEXT, GENERAL_ROUTES,
-    GROUPS, IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NOT_CRIMES, NO_NEED, NO_NEED_NUMBER,
-    NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, REPORTED_ALREADY, TELLING_WORDS, TYPO, W_BODY, W_CONCEPT,
-    W_NAME, W_PURPOSE, W_STEM,
+    is_not_a_need, meaning_weight, word_share, AFTER_A_REPORT, BESIDE_AN_EVENT, BROADER, CONTEXT,
+    GENERAL_ROUTES, GROUPS, IDENTITY_ONLY, IN_PHRASE, NOT_A_NEED, NOT_CRIMES, NO_NEED,
+    NO_NEED_NUMBER, NO_NEED_WORDS, PREFIX, PREFIX_KNOWN, REPORTED_ALREADY, TELLING_WORDS, TYPO,
+    W_BODY, W_CONCEPT, W_NAME, W_PURPOSE, W_STEM,
 };
 use super::vocabulary::Vocabulary;
 use crate::error::Result;
@@ -662,8 +662,18 @@ fn read_by_meaning(
         {
             continue;
         }
+        // Beside an event read for another need, a nearness of meaning is the less sure of
+        // the two readings ("cant sleep" after a car driven into people).
+        let beside = if events
+            .iter()
+            .any(|e| &e.need != need && !e.also.contains(need))
+        {
+            BESIDE_AN_EVENT
+        } else {
+            1.0
+        };
         for (c, depth) in thesaurus.with_broader(m.concept) {
-            let weight = meaning_weight(m.similarity) * BROADER.powi(depth as i32);
+            let weight = meaning_weight(m.similarity) * beside * BROADER.powi(depth as i32);
             match concepts.iter_mut().find(|q| q.concept == c) {
                 Some(q) if q.weight >= weight => {}
                 Some(q) => q.weight = weight,
@@ -734,6 +744,41 @@ impl Understood {
             && !self.reported_already
             && self.needs(true).any(|c| !is(NOT_CRIMES, c))
             && !self.needs(true).any(|c| is(AFTER_A_REPORT, c))
+    }
+
+    /// In a telling, the types of help (category ids) of everything said or read: the needs
+    /// and who the person is ("gay" → LGBT+, "my son" → children and families), each with
+    /// its broader concepts. Empty (no service is told apart by its main type) for a short
+    /// query, when a need read belongs to no type of help (anti-social behaviour, adult
+    /// safeguarding …: the services made for it have other main types), or when a need no
+    /// service carries brought in the general routes.
+    pub(super) fn main_needs(&self, thesaurus: &Thesaurus) -> Vec<&'static str> {
+        let category = |c: ConceptId| {
+            let id = thesaurus.concept(c).id.as_str();
+            crate::model::CATEGORIES.iter().copied().find(|k| *k == id)
+        };
+        let categories_of = |c: &QueryConcept| -> Vec<&'static str> {
+            thesaurus
+                .with_broader(c.concept)
+                .into_iter()
+                .filter_map(|(b, _)| category(b))
+                .collect()
+        };
+        if !self.telling
+            || !self.unserved.is_empty()
+            || self.needs(true).any(|c| categories_of(c).is_empty())
+        {
+            return Vec::new();
+        }
+        let mut out: Vec<&'static str> = Vec::new();
+        for c in self.concepts.iter().filter(|c| c.direct) {
+            for cat in categories_of(c) {
+                if !out.contains(&cat) {
+                    out.push(cat);
+                }
+            }
+        }
+        out
     }
 
     /// The needs in the query (not who the person is, not the kind of service): said or
