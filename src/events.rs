@@ -22,6 +22,11 @@ use crate::text;
 /// "husband" in one sentence and "hit" in an unrelated one far off are not read together.
 const WINDOW: usize = 12;
 
+/// How near a sign of danger now a word saying it is not now counts (words before the
+/// sign, words after): "two years ago my ex stood outside…", "…kill me last night".
+const NOT_NOW_BEFORE: usize = 4;
+const NOT_NOW_AFTER: usize = 6;
+
 /// The word an asterisked (censored) word becomes: "n*****", "ki**".
 pub const CENSORED: &str = "*censored*";
 
@@ -29,6 +34,15 @@ pub const CENSORED: &str = "*censored*";
 struct EventsFile {
     identities: std::collections::BTreeMap<String, Vec<String>>,
     events: Vec<EventEntry>,
+    #[serde(default)]
+    danger_now: Vec<DangerEntry>,
+    #[serde(default)]
+    danger_now_unless: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DangerEntry {
+    all: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +166,10 @@ pub struct Reading {
 pub struct Events {
     events: Vec<Event>,
     identities: Vec<(String, Vec<Term>)>,
+    /// Signs of danger now, each read as an event is (its need unused).
+    danger_now: Vec<Event>,
+    /// Words near a sign that say it is not now: a time gone by, danger denied.
+    danger_now_unless: Vec<Term>,
 }
 
 impl Events {
@@ -186,6 +204,50 @@ impl Events {
                 .into_iter()
                 .map(|(need, t)| (need, terms(&t)))
                 .collect(),
+            danger_now: file
+                .danger_now
+                .into_iter()
+                .map(|d| Event {
+                    groups: d.all.iter().map(|g| terms(g)).collect(),
+                    need: String::new(),
+                    also: Vec::new(),
+                    label: String::new(),
+                    quiet: false,
+                    weight: 1.0,
+                    unless: Vec::new(),
+                })
+                .collect(),
+            danger_now_unless: terms(&file.danger_now_unless),
+        })
+    }
+
+    /// The words telling that someone is in danger now ("“knife … right now”"), when the
+    /// account (see [`account_words`]) tells it: a threat to life beside words that it is
+    /// happening now or at the door, a weapon held or a break-in under way, or a plain
+    /// statement of danger. Words of the past are not signs, and a sign with a time gone by
+    /// or a denial near it ("last night", "not in danger") is not read: an account of what
+    /// happened last year is no emergency.
+    pub fn danger_now(&self, account: &[String]) -> Option<String> {
+        self.danger_now.iter().find_map(|sign| {
+            let spans = sign.found_in(account)?;
+            let from = spans
+                .iter()
+                .map(|s| s.0)
+                .min()?
+                .saturating_sub(NOT_NOW_BEFORE);
+            let to = spans.iter().map(|s| s.0 + s.1).max()? + NOT_NOW_AFTER;
+            let not_now = self
+                .danger_now_unless
+                .iter()
+                .any(|t| t.starts(account).any(|i| (from..to).contains(&i)));
+            if not_now {
+                return None;
+            }
+            let words: Vec<String> = spans
+                .iter()
+                .map(|&(start, len)| account[start..start + len].join(" "))
+                .collect();
+            Some(format!("“{}”", words.join(" … ")))
         })
     }
 
@@ -423,6 +485,34 @@ mod tests {
         for need in Events::bundled().needs() {
             assert!(thesaurus.find_id(need).is_some(), "{need}");
         }
+    }
+
+    #[test]
+    fn danger_now_is_a_threat_happening_now_not_one_told_of_the_past() {
+        let danger = |a: &str| Events::bundled().danger_now(&account_words(a));
+        assert_eq!(
+            danger("my ex is outside my door with a knife right now and says he will kill me")
+                .as_deref(),
+            Some("“knife … right now”")
+        );
+        assert!(danger("he is banging on the door and says he will kill me").is_some());
+        assert!(danger("someone is trying to break in, i can see a knife").is_some());
+        assert!(danger("i am in immediate danger").is_some());
+        // The same harms told of the past, or everyday words, are no emergency.
+        assert!(danger("he threatened to kill me last year and was arrested").is_none());
+        assert!(danger("my son was stabbed in march and is still scared").is_none());
+        assert!(danger("this traffic is killing me right now").is_none());
+        assert!(danger("a man at the door was selling dusters").is_none());
+        assert!(danger("two years ago my ex stood outside my door with a knife").is_none());
+        assert!(
+            danger("he was banging on the door and threatening to kill me last night").is_none()
+        );
+        assert!(danger("she is not in immediate danger but needs a refuge").is_none());
+        assert!(danger("knife crime support for young people right now").is_none());
+        // Said the way people say it: contracted, short.
+        assert!(danger("he's got a knife").is_some());
+        assert!(danger("someone's in my house").is_some());
+        assert!(danger("i'm in danger").is_some());
     }
 
     #[test]

@@ -153,7 +153,8 @@ const ACCOUNT_WORDS: usize = 4;
 /// For an account, what was understood in one line: "Understood: “husband … hits” →
 /// domestic abuse · 16 yr old → young people · Peckham → near Peckham (Southwark)".
 pub fn understood(u: &crate::search::Understood) -> Option<String> {
-    if u.words.len() < ACCOUNT_WORDS || u.parts.is_empty() {
+    // Danger now is said however few the words: it decides the first result.
+    if (u.words.len() < ACCOUNT_WORDS && u.danger_now.is_none()) || u.parts.is_empty() {
         return None;
     }
     let parts: Vec<String> = u
@@ -208,6 +209,13 @@ pub fn matched(m: &MatchedWord) -> String {
         MatchKind::Event => format!("{} → {}", m.query, concept()),
     }
 }
+
+/// Why the emergency line is first when the query tells of danger now
+/// (`search::ranking::keep_the_emergency_line_first`): [`crate::search::Hit::placed`].
+pub const DANGER_NOW: &str = "first because the account tells of danger now: call 999";
+
+/// What signs of danger now were read as, in the "Understood" line.
+pub const DANGER_NOW_MEANS: &str = "danger now: 999 first";
 
 /// Why the police non-emergency line is among the first results of an account that tells
 /// of a crime (`search::ranking::REPORT_BY`): [`crate::search::Hit::placed`].

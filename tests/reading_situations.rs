@@ -384,6 +384,55 @@ fn an_account_of_a_crime_shows_how_to_report_it_in_the_first_three() {
     );
 }
 
+/// Someone in danger now needs 999 before any service: the emergency line comes first,
+/// says why, and the "Understood" line says what told it; the same harm told of the past
+/// leaves the services for the need first. Set aside, the danger part lets the words rank.
+#[test]
+fn danger_now_lists_the_emergency_line_first_and_says_why() {
+    let (_d, dir) = with_meaning();
+    let now = "my ex is outside my door with a knife right now and says he will kill me";
+    let r = dir.search(&text(now)).unwrap();
+    let first = &r.hits[0];
+    assert_eq!(
+        first.phone.as_ref().map(|p| p.number.as_str()),
+        Some("999"),
+        "{:?}",
+        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+    assert_eq!(first.placed.as_deref(), Some(signpost::present::DANGER_NOW));
+    assert!(!first.partial);
+    assert_eq!(r.understood.parts[0].key, signpost::search::DANGER_PART);
+    assert!(r.understood.parts[0].said.contains("knife"));
+    // Once, and no 101 line beside it: this is no time for the non-emergency line.
+    assert_eq!(r.hits.iter().filter(|h| h.id == first.id).count(), 1);
+    assert!(report_lines(&r).is_empty());
+
+    let past = dir
+        .search(&text(
+            "last year my ex threatened to kill me with a knife and he was arrested",
+        ))
+        .unwrap();
+    assert!(past
+        .hits
+        .iter()
+        .all(|h| h.placed.as_deref() != Some(signpost::present::DANGER_NOW)));
+    assert_ne!(past.hits[0].id, first.id);
+
+    // A filter chosen for the services does not hide 999 from someone in danger.
+    let mut filtered = text(now);
+    filtered.categories = vec!["youth-violence-exploitation".into()];
+    let r = dir.search(&filtered).unwrap();
+    assert_eq!(r.hits[0].id, first.id);
+
+    let mut aside = text(now);
+    aside.set_aside = vec![signpost::search::DANGER_PART.to_string()];
+    let r = dir.search(&aside).unwrap();
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.placed.as_deref() != Some(signpost::present::DANGER_NOW)));
+}
+
 /// No line is added where it would not help: a way to report is already among the first
 /// three (Action Fraud for a scam), the account is of help after a report (meeting the
 /// burglar at sentencing), or a few words name a need rather than tell a crime.

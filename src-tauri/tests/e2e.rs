@@ -1562,6 +1562,32 @@ async fn an_account_shows_what_was_understood_and_a_part_can_be_removed() {
         detail.contains("to report what happened to the police, if it is a crime"),
         "{detail}"
     );
+    // Danger now: the emergency line first, and the 999 banner speaks up.
+    clear_query(&app).await;
+    search_for(&app, "my ex is outside my door with a knife right now").await;
+    app.wait_for(
+        "document.getElementById('emergency').classList.contains('danger-now')",
+        "the 999 banner marked for danger now",
+    )
+    .await;
+    let names = app.result_names().await;
+    assert!(
+        names[0].starts_with("Police emergency line (999)"),
+        "{names:?}"
+    );
+    assert!(app.eval(&line("→ danger now")).await.as_bool().unwrap());
+    // The words cleared as a person clears them (an input event, back to the start).
+    app.eval(
+        "(() => { const box = document.getElementById('q'); box.value = ''; \
+         return box.dispatchEvent(new Event('input')); })()",
+    )
+    .await;
+    app.wait_for(
+        "!document.getElementById('emergency').classList.contains('danger-now') \
+         && document.getElementById('understood').hidden",
+        "the banner and the line back to normal once the words are cleared",
+    )
+    .await;
     // A place typed alone opens its borough's view, titled with the place.
     clear_query(&app).await;
     search_for(&app, "peckham").await;
@@ -1570,5 +1596,11 @@ async fn an_account_shows_what_was_understood_and_a_part_can_be_removed() {
         "Peckham's borough view",
     )
     .await;
+    assert_eq!(
+        app.eval("document.getElementById('emergency').classList.contains('danger-now')")
+            .await,
+        json!(false),
+        "the banner back to normal once the account is gone"
+    );
     app.quit().await;
 }

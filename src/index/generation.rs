@@ -94,6 +94,9 @@ pub struct Generation {
     /// The police non-emergency line (the service whose main number is 101), with its
     /// document: the way to report a crime told in an account (`search::ranking::REPORT_BY`).
     pub(crate) police_line: Option<(usize, tantivy::DocAddress)>,
+    /// The emergency line (main number 999), with its document: listed first when a query
+    /// tells of danger now (`search::ranking::keep_the_emergency_line_first`).
+    pub(crate) emergency_line: Option<(usize, tantivy::DocAddress)>,
 }
 
 impl Generation {
@@ -443,7 +446,9 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         .map(|f| Rank::of(f, geo))
         .collect::<Vec<_>>()
         .into();
-    let police_line = police_line(&summaries, &ranks, &reader.searcher())?;
+    let searcher = reader.searcher();
+    let police_line = reporting_line(&summaries, &ranks, &searcher, POLICE_NON_EMERGENCY)?;
+    let emergency_line = reporting_line(&summaries, &ranks, &searcher, EMERGENCY)?;
     Ok(Generation {
         name: name.to_string(),
         indexed_with: meta.indexed_with,
@@ -461,6 +466,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         fields,
         by_id,
         police_line,
+        emergency_line,
     })
 }
 
@@ -468,21 +474,32 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
 /// now, whatever it was.
 pub(crate) const POLICE_NON_EMERGENCY: &str = "101";
 
+/// The UK's emergency number (police, ambulance, fire).
+pub(crate) const EMERGENCY: &str = "999";
+
 /// The service for reporting crime (its types of help include reporting), working across
-/// London or further, whose main number is [`POLICE_NON_EMERGENCY`], and its document: not
-/// a neighbourhood team or one borough's page that lists 101 too.
-fn police_line(
+/// London or further, whose main number is `number`, and its document: not a neighbourhood
+/// team or one borough's page with the same number. Of several, the one with the fewest types
+/// of help: the line itself, not a way of using it ("999 then 55", also under domestic
+/// abuse).
+fn reporting_line(
     summaries: &[Summary],
     ranks: &[Rank],
     searcher: &tantivy::Searcher,
+    number: &str,
 ) -> Result<Option<(usize, tantivy::DocAddress)>> {
-    let Some(ord) = summaries.iter().zip(ranks).position(|(s, r)| {
-        s.phone
-            .as_ref()
-            .is_some_and(|p| p.number == POLICE_NON_EMERGENCY)
-            && r.takes_reports()
-            && !r.is_borough_only()
-    }) else {
+    let Some(ord) = summaries
+        .iter()
+        .zip(ranks)
+        .enumerate()
+        .filter(|(_, (s, r))| {
+            s.phone.as_ref().is_some_and(|p| p.number == number)
+                && r.takes_reports()
+                && !r.is_borough_only()
+        })
+        .min_by_key(|(ord, (_, r))| (r.categories.count_ones(), *ord))
+        .map(|(ord, _)| ord)
+    else {
         return Ok(None);
     };
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {

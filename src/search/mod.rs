@@ -28,8 +28,11 @@ use crate::text;
 use crate::thesaurus::Thesaurus;
 
 pub use explain::{MatchKind, MatchedWord};
-pub use query::{About, ReadBy, Understood, UnderstoodPart, AGE_PART, PLACE_PART};
-use ranking::{keep_a_way_to_report, keep_room_for_wider_services, order, Candidate};
+pub use query::{About, ReadBy, Understood, UnderstoodPart, AGE_PART, DANGER_PART, PLACE_PART};
+use ranking::{
+    keep_a_way_to_report, keep_room_for_wider_services, keep_the_emergency_line_first, order,
+    Candidate,
+};
 
 /// Referral route filter: `self`, `professional` or `professional-only`, as
 /// [`ReferralFilter::parse`] reads them and the app's filter sends them.
@@ -340,6 +343,9 @@ pub(crate) fn run(
     if search.place.is_none() {
         keep_room_for_wider_services(&mut candidates);
     }
+    if let Some(line) = search.emergency_line()? {
+        keep_the_emergency_line_first(&mut candidates, line);
+    }
     if let Some(line) = search.way_to_report(&filters)? {
         keep_a_way_to_report(&mut candidates, line);
     }
@@ -537,12 +543,38 @@ impl<'a> Search<'a> {
     /// The police non-emergency line as a candidate, when the account tells of a crime and
     /// the filters let it through (see [`ranking::REPORT_BY`]).
     fn way_to_report(&self, filters: &Filters) -> Result<Option<Candidate<'a>>> {
+        self.placed_line(
+            self.gen.police_line,
+            self.understood.tells_of_a_crime(),
+            Some(filters),
+        )
+    }
+
+    /// The emergency line (999) as a candidate, when the query tells of danger now (see
+    /// [`ranking::keep_the_emergency_line_first`]), whatever the filters: a language or a
+    /// type of help chosen for the services does not hide 999 from someone in danger.
+    fn emergency_line(&self) -> Result<Option<Candidate<'a>>> {
+        self.placed_line(
+            self.gen.emergency_line,
+            self.understood.danger_now.is_some(),
+            None,
+        )
+    }
+
+    /// `line`, a service a ranking rule places for what the query tells, as a candidate
+    /// when `told` and `filters`, if given, let it through.
+    fn placed_line(
+        &self,
+        line: Option<(usize, tantivy::DocAddress)>,
+        told: bool,
+        filters: Option<&Filters>,
+    ) -> Result<Option<Candidate<'a>>> {
         let gen = self.gen;
-        let Some((ord, address)) = gen.police_line else {
+        let Some((ord, address)) = line else {
             return Ok(None);
         };
         let rank = &gen.ranks[ord];
-        if !self.understood.tells_of_a_crime() || !filters.accept(rank, || &gen.facts[ord]) {
+        if !told || filters.is_some_and(|f| !f.accept(rank, || &gen.facts[ord])) {
             return Ok(None);
         }
         let place_match = self.place_mask.map(|m| rank.place_match(m));
@@ -577,9 +609,14 @@ impl<'a> Search<'a> {
                 if let (Some(PlaceMatch::Elsewhere), Some(place)) = (c.place_match, &self.place) {
                     hit.covers = crate::present::covers_elsewhere(&hit.covers, place);
                 }
-                if c.to_report {
-                    // Placed for what the account tells, not for its words.
-                    hit.placed = Some(crate::present::TO_REPORT.to_string());
+                // Placed for what the account tells, not for its words.
+                let placed = match (c.in_danger, c.to_report) {
+                    (true, _) => Some(crate::present::DANGER_NOW),
+                    (false, true) => Some(crate::present::TO_REPORT),
+                    (false, false) => None,
+                };
+                if let Some(placed) = placed {
+                    hit.placed = Some(placed.to_string());
                     hit.partial = false;
                 }
                 Ok(hit)

@@ -153,13 +153,17 @@ pub struct Understood {
     /// The account says the police already know ([`REPORTED_ALREADY`]).
     #[serde(skip)]
     pub reported_already: bool,
+    /// The words telling that someone is in danger now ("“knife … right now”"):
+    /// the emergency line is listed first (see `ranking::keep_the_emergency_line_first`).
+    #[serde(skip)]
+    pub danger_now: Option<String>,
 }
 
 /// One part of what was understood: the words and what they were read as.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnderstoodPart {
     /// What to give in `SearchRequest::set_aside` to search without it: a need's id,
-    /// `"place"` or `"age"`.
+    /// `"place"`, `"age"` or `"danger"`.
     pub key: String,
     /// The words that told it ("“husband … hits”", "16 yr old", "Peckham").
     pub said: String,
@@ -172,6 +176,8 @@ pub struct UnderstoodPart {
 pub const PLACE_PART: &str = "place";
 /// The key of the age part of what was understood.
 pub const AGE_PART: &str = "age";
+/// The key of the danger-now part of what was understood.
+pub const DANGER_PART: &str = "danger";
 
 /// Read a query: the place typed in it, each word with its expansions, the concepts said
 /// (and, with the model, the needs read by meaning), whether it is a telling, and the
@@ -213,6 +219,10 @@ pub(super) fn understand(
     let account = events::account_words(input);
     let reading = Events::bundled().read(&account);
     let reported_already = REPORTED_ALREADY.iter().any(|p| holds_phrase(&account, p));
+    let danger_now = match aside(DANGER_PART) {
+        true => None,
+        false => Events::bundled().danger_now(&account),
+    };
     let reader = WordReader {
         unsayable: &reading.unsayable,
         vocabulary: &vocabulary,
@@ -248,7 +258,18 @@ pub(super) fn understand(
     }
     set_concepts_aside(&mut concepts, set_aside);
     let unserved = unserved(&mut concepts, searcher, gen, thesaurus)?;
-    let parts = parts(&concepts, &out, place.as_ref(), age.as_ref(), thesaurus);
+    let mut parts = parts(&concepts, &out, place.as_ref(), age.as_ref(), thesaurus);
+    if let Some(said) = &danger_now {
+        // Said first: it decides the first result.
+        parts.insert(
+            0,
+            UnderstoodPart {
+                key: DANGER_PART.to_string(),
+                said: said.clone(),
+                means: crate::present::DANGER_NOW_MEANS.to_string(),
+            },
+        );
+    }
     Ok(Understood {
         parts,
         words: out,
@@ -260,6 +281,7 @@ pub(super) fn understand(
         age: age.map(|a| a.years),
         nothing_matched: false,
         reported_already,
+        danger_now,
     })
 }
 

@@ -44,6 +44,7 @@
 //! | | in a telling, the units of meaning are the needs read (a local service must carry one of the strongest) | [`TELLING_NEED_SHARE`] 0.75 |
 //! | | equal scores in name order | |
 //! | | in an account that tells of a crime, with no way to report it in the first [`REPORT_BY`] 3, the police non-emergency line (101) takes this place | [`REPORT_AT`] 2 |
+//! | | a query that tells of danger now (`events::Events::danger_now`): the emergency line (999) first, by [`keep_the_emergency_line_first`] | |
 //!
 //! The unit tests below are named for the property each rule gives.
 
@@ -327,6 +328,8 @@ pub(super) struct Candidate<'a> {
     pub reports: bool,
     /// Placed by [`keep_a_way_to_report`], not by its score.
     pub to_report: bool,
+    /// Placed first by [`keep_the_emergency_line_first`], not by its score.
+    pub in_danger: bool,
     name: &'a str,
 }
 
@@ -381,6 +384,7 @@ impl<'a> Candidate<'a> {
             place_match,
             reports: false,
             to_report: false,
+            in_danger: false,
             name,
         }
     }
@@ -474,6 +478,22 @@ pub(super) fn keep_a_way_to_report<'a>(hits: &mut Vec<Candidate<'a>>, mut line: 
         line.score = displaced.score;
     }
     hits.insert(at, line);
+}
+
+/// When the query tells of danger now: `line` (the emergency line, 999) goes first, moved
+/// up if it was further down, whatever the words matched best. The person needs the
+/// police or an ambulance before any service; the rest keep their order below it.
+pub(super) fn keep_the_emergency_line_first<'a>(
+    hits: &mut Vec<Candidate<'a>>,
+    mut line: Candidate<'a>,
+) {
+    hits.retain(|h| h.ord != line.ord);
+    line.reports = true;
+    line.in_danger = true;
+    if let Some(lead) = hits.first() {
+        line.score = line.score.max(lead.score);
+    }
+    hits.insert(0, line);
 }
 
 // The orderings the table relies on, checked as the crate compiles: a weight edited so
@@ -694,6 +714,26 @@ mod tests {
         hits[1].score = hits[0].score * WIDER_FIRST_SHARE * 0.9;
         keep_room_for_wider_services(&mut hits);
         assert_eq!(hits[0].name, "b0");
+    }
+
+    #[test]
+    fn danger_now_puts_the_emergency_line_first_and_keeps_the_rest_in_order() {
+        let mut hits = listed("wwwww");
+        let line = hits.remove(3);
+        keep_the_emergency_line_first(&mut hits, line);
+        let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
+        assert_eq!(order, ["w3", "w0", "w1", "w2", "w4"]);
+        assert!(hits[0].in_danger && hits[0].reports);
+        // Not found by the words at all: added first, nothing lost.
+        let mut hits = listed("www");
+        keep_the_emergency_line_first(&mut hits, listed("wwwwww").remove(5));
+        assert_eq!(hits.len(), 4);
+        assert_eq!(hits[0].name, "w5");
+        // Being first, it is the way to report: the 101 line is not added as well.
+        let report = listed("wwwwwwww").remove(7);
+        keep_a_way_to_report(&mut hits, report);
+        assert_eq!(hits.len(), 4);
+        assert!(!hits.iter().any(|h| h.to_report));
     }
 
     #[test]

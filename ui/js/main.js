@@ -202,6 +202,9 @@ function showUnderstood(results, seq) {
   const keepFocus = state.focusUnderstood === seq;
   if (keepFocus) state.focusUnderstood = 0;
   const parts = results && results.understood_line ? results.understood.parts : [];
+  // Danger now told: the 999 line in the banner says so too, larger, not only the first result.
+  const danger = !!results && results.understood.parts.some((x) => x.key === 'danger');
+  $('emergency').classList.toggle('danger-now', danger);
   const key = parts.map((x) => `${x.key}:${x.said}`).join('|');
   if (p.dataset.parts === key && p.hidden === !parts.length) return;
   p.dataset.parts = key;
@@ -315,6 +318,7 @@ function showStart() {
   state.borough = null;
   hideBoroughView();
   showUnserved(null);
+  showUnderstood(null, -1); // no words, nothing understood: the line goes, the 999 banner calms
   summary.textContent = state.shortlist.length
     ? 'Type to search, or open a service from your shortlist.'
     : 'Type what happened or who you are looking for, or pick a type of help.';
