@@ -509,6 +509,8 @@ mod tests {
         );
         assert!(danger("she is not in immediate danger but needs a refuge").is_none());
         assert!(danger("knife crime support for young people right now").is_none());
+        // A pattern told is for the services for it, not this moment's 999.
+        assert!(danger("he keeps turning up at my door and threatening me").is_none());
         // Said the way people say it: contracted, short.
         assert!(danger("he's got a knife").is_some());
         assert!(danger("someone's in my house").is_some());
