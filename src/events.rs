@@ -166,8 +166,8 @@ pub struct Reading {
 pub struct Events {
     events: Vec<Event>,
     identities: Vec<(String, Vec<Term>)>,
-    /// Signs of danger now, each read as an event is (its need unused).
-    danger_now: Vec<Event>,
+    /// Signs of danger now, each groups of words read as an event's are.
+    danger_now: Vec<Vec<Vec<Term>>>,
     /// Words near a sign that say it is not now: a time gone by, danger denied.
     danger_now_unless: Vec<Term>,
 }
@@ -207,15 +207,7 @@ impl Events {
             danger_now: file
                 .danger_now
                 .into_iter()
-                .map(|d| Event {
-                    groups: d.all.iter().map(|g| terms(g)).collect(),
-                    need: String::new(),
-                    also: Vec::new(),
-                    label: String::new(),
-                    quiet: false,
-                    weight: 1.0,
-                    unless: Vec::new(),
-                })
+                .map(|d| d.all.iter().map(|g| terms(g)).collect())
                 .collect(),
             danger_now_unless: terms(&file.danger_now_unless),
         })
@@ -229,7 +221,7 @@ impl Events {
     /// happened last year is no emergency.
     pub fn danger_now(&self, account: &[String]) -> Option<String> {
         self.danger_now.iter().find_map(|sign| {
-            let spans = sign.found_in(account)?;
+            let spans = found_in(sign, account)?;
             let from = spans
                 .iter()
                 .map(|s| s.0)
@@ -364,49 +356,53 @@ impl Events {
 }
 
 impl Event {
-    /// The span of each group's word in `account`, when every group has one and all lie
-    /// within [`WINDOW`] words, no two groups on the same words.
+    /// Where its groups' words stand in `account` (see [`found_in`]).
     fn found_in(&self, account: &[String]) -> Option<Vec<(usize, usize)>> {
-        let matches: Vec<Vec<(usize, usize)>> = self
-            .groups
-            .iter()
-            .map(|g| {
-                let mut m: Vec<(usize, usize)> = g
-                    .iter()
-                    .flat_map(|t| t.starts(account).map(move |s| (s, t.words.len())))
-                    .collect();
-                m.sort();
-                m
-            })
-            .collect();
-        if matches.iter().any(Vec::is_empty) {
-            return None;
-        }
-        let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.0 + b.1 && b.0 < a.0 + a.1;
-        for &anchor in &matches[0] {
-            let mut chosen = vec![anchor];
-            for group in &matches[1..] {
-                let nearest = group
-                    .iter()
-                    .filter(|m| !chosen.iter().any(|c| overlaps(**m, *c)))
-                    .filter(|m| m.0.abs_diff(anchor.0) <= WINDOW)
-                    .min_by_key(|m| m.0.abs_diff(anchor.0));
-                match nearest {
-                    Some(&m) => chosen.push(m),
-                    None => break,
-                }
-            }
-            if chosen.len() == self.groups.len() {
-                let lo = chosen.iter().map(|c| c.0).min().unwrap_or(0);
-                let hi = chosen.iter().map(|c| c.0).max().unwrap_or(0);
-                if hi - lo <= WINDOW {
-                    chosen.sort();
-                    return Some(chosen);
-                }
-            }
-        }
-        None
+        found_in(&self.groups, account)
     }
+}
+
+/// The span of each group's word in `account`, when every group has one and all lie within
+/// [`WINDOW`] words, no two groups on the same words.
+fn found_in(groups: &[Vec<Term>], account: &[String]) -> Option<Vec<(usize, usize)>> {
+    let matches: Vec<Vec<(usize, usize)>> = groups
+        .iter()
+        .map(|g| {
+            let mut m: Vec<(usize, usize)> = g
+                .iter()
+                .flat_map(|t| t.starts(account).map(move |s| (s, t.words.len())))
+                .collect();
+            m.sort();
+            m
+        })
+        .collect();
+    if matches.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.0 + b.1 && b.0 < a.0 + a.1;
+    for &anchor in &matches[0] {
+        let mut chosen = vec![anchor];
+        for group in &matches[1..] {
+            let nearest = group
+                .iter()
+                .filter(|m| !chosen.iter().any(|c| overlaps(**m, *c)))
+                .filter(|m| m.0.abs_diff(anchor.0) <= WINDOW)
+                .min_by_key(|m| m.0.abs_diff(anchor.0));
+            match nearest {
+                Some(&m) => chosen.push(m),
+                None => break,
+            }
+        }
+        if chosen.len() == groups.len() {
+            let lo = chosen.iter().map(|c| c.0).min().unwrap_or(0);
+            let hi = chosen.iter().map(|c| c.0).max().unwrap_or(0);
+            if hi - lo <= WINDOW {
+                chosen.sort();
+                return Some(chosen);
+            }
+        }
+    }
+    None
 }
 
 /// The swear and threat words people censor most: a censored word that could be one of

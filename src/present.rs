@@ -154,7 +154,7 @@ const ACCOUNT_WORDS: usize = 4;
 /// domestic abuse · 16 yr old → young people · Peckham → near Peckham (Southwark)".
 pub fn understood(u: &crate::search::Understood) -> Option<String> {
     // Danger now is said however few the words: it decides the first result.
-    if (u.words.len() < ACCOUNT_WORDS && u.danger_now.is_none()) || u.parts.is_empty() {
+    if (u.words.len() < ACCOUNT_WORDS && !u.danger_now()) || u.parts.is_empty() {
         return None;
     }
     let parts: Vec<String> = u

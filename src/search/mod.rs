@@ -554,11 +554,7 @@ impl<'a> Search<'a> {
     /// [`ranking::keep_the_emergency_line_first`]), whatever the filters: a language or a
     /// type of help chosen for the services does not hide 999 from someone in danger.
     fn emergency_line(&self) -> Result<Option<Candidate<'a>>> {
-        self.placed_line(
-            self.gen.emergency_line,
-            self.understood.danger_now.is_some(),
-            None,
-        )
+        self.placed_line(self.gen.emergency_line, self.understood.danger_now(), None)
     }
 
     /// `line`, a service a ranking rule places for what the query tells, as a candidate
@@ -610,12 +606,7 @@ impl<'a> Search<'a> {
                     hit.covers = crate::present::covers_elsewhere(&hit.covers, place);
                 }
                 // Placed for what the account tells, not for its words.
-                let placed = match (c.in_danger, c.to_report) {
-                    (true, _) => Some(crate::present::DANGER_NOW),
-                    (false, true) => Some(crate::present::TO_REPORT),
-                    (false, false) => None,
-                };
-                if let Some(placed) = placed {
+                if let Some(placed) = c.placed {
                     hit.placed = Some(placed.to_string());
                     hit.partial = false;
                 }

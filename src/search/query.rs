@@ -153,10 +153,6 @@ pub struct Understood {
     /// The account says the police already know ([`REPORTED_ALREADY`]).
     #[serde(skip)]
     pub reported_already: bool,
-    /// The words telling that someone is in danger now ("“knife … right now”"):
-    /// the emergency line is listed first (see `ranking::keep_the_emergency_line_first`).
-    #[serde(skip)]
-    pub danger_now: Option<String>,
 }
 
 /// One part of what was understood: the words and what they were read as.
@@ -219,10 +215,9 @@ pub(super) fn understand(
     let account = events::account_words(input);
     let reading = Events::bundled().read(&account);
     let reported_already = REPORTED_ALREADY.iter().any(|p| holds_phrase(&account, p));
-    let danger_now = match aside(DANGER_PART) {
-        true => None,
-        false => Events::bundled().danger_now(&account),
-    };
+    let danger_now = Events::bundled()
+        .danger_now(&account)
+        .filter(|_| !aside(DANGER_PART));
     let reader = WordReader {
         unsayable: &reading.unsayable,
         vocabulary: &vocabulary,
@@ -259,13 +254,13 @@ pub(super) fn understand(
     set_concepts_aside(&mut concepts, set_aside);
     let unserved = unserved(&mut concepts, searcher, gen, thesaurus)?;
     let mut parts = parts(&concepts, &out, place.as_ref(), age.as_ref(), thesaurus);
-    if let Some(said) = &danger_now {
+    if let Some(said) = danger_now {
         // Said first: it decides the first result.
         parts.insert(
             0,
             UnderstoodPart {
                 key: DANGER_PART.to_string(),
-                said: said.clone(),
+                said,
                 means: crate::present::DANGER_NOW_MEANS.to_string(),
             },
         );
@@ -281,7 +276,6 @@ pub(super) fn understand(
         age: age.map(|a| a.years),
         nothing_matched: false,
         reported_already,
-        danger_now,
     })
 }
 
@@ -801,6 +795,13 @@ impl Understood {
             }
         }
         out
+    }
+
+    /// The query tells of danger now ("“knife … right now”", its part first in
+    /// [`Understood::parts`]): the emergency line is listed first (see
+    /// `ranking::keep_the_emergency_line_first`).
+    pub fn danger_now(&self) -> bool {
+        self.parts.iter().any(|p| p.key == DANGER_PART)
     }
 
     /// The needs in the query (not who the person is, not the kind of service): said or

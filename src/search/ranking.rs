@@ -326,10 +326,9 @@ pub(super) struct Candidate<'a> {
     pub place_match: Option<PlaceMatch>,
     /// Its types of help include reporting a crime (999, 101, Action Fraud …).
     pub reports: bool,
-    /// Placed by [`keep_a_way_to_report`], not by its score.
-    pub to_report: bool,
-    /// Placed first by [`keep_the_emergency_line_first`], not by its score.
-    pub in_danger: bool,
+    /// Why a rule placed it, not its score ([`keep_a_way_to_report`],
+    /// [`keep_the_emergency_line_first`]): shown as the hit's `placed`.
+    pub placed: Option<&'static str>,
     name: &'a str,
 }
 
@@ -383,8 +382,7 @@ impl<'a> Candidate<'a> {
             in_main_borough: false,
             place_match,
             reports: false,
-            to_report: false,
-            in_danger: false,
+            placed: None,
             name,
         }
     }
@@ -473,7 +471,7 @@ pub(super) fn keep_a_way_to_report<'a>(hits: &mut Vec<Candidate<'a>>, mut line: 
     hits.retain(|h| h.ord != line.ord);
     let at = (REPORT_AT - 1).min(hits.len());
     line.reports = true;
-    line.to_report = true;
+    line.placed = Some(crate::present::TO_REPORT);
     if let Some(displaced) = hits.get(at) {
         line.score = displaced.score;
     }
@@ -489,7 +487,7 @@ pub(super) fn keep_the_emergency_line_first<'a>(
 ) {
     hits.retain(|h| h.ord != line.ord);
     line.reports = true;
-    line.in_danger = true;
+    line.placed = Some(crate::present::DANGER_NOW);
     if let Some(lead) = hits.first() {
         line.score = line.score.max(lead.score);
     }
@@ -723,7 +721,7 @@ mod tests {
         keep_the_emergency_line_first(&mut hits, line);
         let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
         assert_eq!(order, ["w3", "w0", "w1", "w2", "w4"]);
-        assert!(hits[0].in_danger && hits[0].reports);
+        assert!(hits[0].placed == Some(crate::present::DANGER_NOW) && hits[0].reports);
         // Not found by the words at all: added first, nothing lost.
         let mut hits = listed("www");
         keep_the_emergency_line_first(&mut hits, listed("wwwwww").remove(5));
@@ -733,7 +731,9 @@ mod tests {
         let report = listed("wwwwwwww").remove(7);
         keep_a_way_to_report(&mut hits, report);
         assert_eq!(hits.len(), 4);
-        assert!(!hits.iter().any(|h| h.to_report));
+        assert!(!hits
+            .iter()
+            .any(|h| h.placed == Some(crate::present::TO_REPORT)));
     }
 
     #[test]
@@ -744,7 +744,7 @@ mod tests {
         keep_a_way_to_report(&mut hits, line);
         let order: Vec<&str> = hits.iter().map(|h| h.name).collect();
         assert_eq!(order, ["w0", "w4", "w1", "w2", "w3", "w5"]);
-        assert!(hits[REPORT_AT - 1].to_report);
+        assert_eq!(hits[REPORT_AT - 1].placed, Some(crate::present::TO_REPORT));
         // Not found at all: it is added, and nothing is lost.
         let mut hits = listed("wwww");
         let line = listed("wwwwwwwww").remove(8);
@@ -778,7 +778,7 @@ mod tests {
             hits.iter().map(|h| h.name).collect::<Vec<_>>(),
             ["w0", "w1", "w2", "w3"]
         );
-        assert!(hits.iter().all(|h| !h.to_report));
+        assert!(hits.iter().all(|h| h.placed.is_none()));
     }
 
     #[test]
