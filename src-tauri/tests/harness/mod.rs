@@ -126,18 +126,34 @@ fn remove_display_files(n: &str) {
     let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two different free ports. Both are held while the second is chosen: one released
+/// before asking again could come back, and tauri-driver would then forward to itself.
+fn two_free_ports() -> (u16, u16) {
+    let first = TcpListener::bind("127.0.0.1:0").unwrap();
+    let second = TcpListener::bind("127.0.0.1:0").unwrap();
+    (
+        first.local_addr().unwrap().port(),
+        second.local_addr().unwrap().port(),
+    )
+}
+
+fn wait_until_listening(port: u16, what: &str, started: Instant) {
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what} did not start listening on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// tauri-driver on free ports, drawing on `display`.
 pub struct Driver {
     child: Child,
     pub port: u16,
+    native: u16,
+    /// What tauri-driver and WebKitWebDriver printed: shown when a session cannot start.
+    log: tempfile::NamedTempFile,
     _display: Display,
 }
 
@@ -146,8 +162,8 @@ impl Driver {
         need("tauri-driver");
         need("WebKitWebDriver");
         let display = Display::start();
-        let port = free_port();
-        let native = free_port();
+        let (port, native) = two_free_ports();
+        let log = tempfile::NamedTempFile::new().expect("a log file for tauri-driver");
         let child = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -159,26 +175,21 @@ impl Driver {
             // No accessibility bus or portal on a bare display; WebKit waits for them otherwise.
             .env("NO_AT_BRIDGE", "1")
             .env("GTK_USE_PORTAL", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.reopen().expect("the tauri-driver log"))
+            .stderr(log.reopen().expect("the tauri-driver log"))
             .spawn()
             .expect("start tauri-driver");
         // tauri-driver listens at once but starts WebKitWebDriver in the background; a
         // session asked for before WebKitWebDriver listens gets its connection dropped. So
         // wait for both (on a busy machine the second can take seconds).
         let started = Instant::now();
-        for (listener, what) in [(port, "tauri-driver"), (native, "WebKitWebDriver")] {
-            while TcpStream::connect(("127.0.0.1", listener)).is_err() {
-                assert!(
-                    started.elapsed() < Duration::from_secs(30),
-                    "{what} did not start listening on port {listener}"
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
+        wait_until_listening(port, "tauri-driver", started);
+        wait_until_listening(native, "WebKitWebDriver", started);
         Driver {
             child,
             port,
+            native,
+            log,
             _display: display,
         }
     }
@@ -208,12 +219,9 @@ impl Driver {
                 "args": args,
             }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("start a WebDriver session with the app");
-        let app = App { client };
+        let app = App {
+            client: self.new_session(caps).await,
+        };
         app.wait_for(
             "document.body.dataset.ready === 'true'",
             "the directory to open",
@@ -228,6 +236,53 @@ impl Driver {
         )
         .await;
         app
+    }
+}
+
+impl Driver {
+    /// A WebDriver session (which launches the app). On a busy machine WebKitWebDriver now
+    /// and then drops the connection that asks for a session before answering (seen once in
+    /// some hundred CI runs); that is the driver, not the app, so it is asked again, twice
+    /// at most. An app that fails to start is refused with an answer and is not retried.
+    async fn new_session(&self, caps: serde_json::Map<String, Value>) -> Client {
+        use fantoccini::error::NewSessionError;
+        let mut attempt = 1;
+        loop {
+            let result =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{}", self.port))
+                    .await;
+            match result {
+                Ok(client) => return client,
+                Err(
+                    e @ (NewSessionError::FailedC(_)
+                    | NewSessionError::Failed(_)
+                    | NewSessionError::Lost(_)),
+                ) if attempt < 3 => {
+                    eprintln!(
+                        "the WebDriver connection dropped ({e}); asking again. The driver printed:\n{}",
+                        self.log_tail()
+                    );
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let started = Instant::now();
+                    wait_until_listening(self.port, "tauri-driver", started);
+                    wait_until_listening(self.native, "WebKitWebDriver", started);
+                }
+                Err(e) => panic!(
+                    "start a WebDriver session with the app: {e:?}\nThe driver printed:\n{}",
+                    self.log_tail()
+                ),
+            }
+        }
+    }
+
+    /// The last lines tauri-driver and WebKitWebDriver printed.
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
     }
 }
 
