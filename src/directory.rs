@@ -12,6 +12,7 @@ use crate::coverage::{BoroughView, CoverageMatrix};
 use crate::details::ServiceDetails;
 use crate::error::{Error, Result};
 use crate::feed::{self, Feed};
+use crate::files;
 use crate::geo::Geography;
 use crate::index::{self, Generation, Summary};
 use crate::meaning::Meaning;
@@ -452,7 +453,7 @@ impl Directory {
     pub fn is_feed_in_use(&self, bytes: &[u8]) -> bool {
         let path = self.generation.path.join("feed.json");
         fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && fs::read(&path).is_ok_and(|kept| kept == bytes)
+            && files::read_regular(&path, files::DATA_FILE_MAX).is_ok_and(|kept| kept == bytes)
     }
 
     /// Serve `generation` from now on.
@@ -542,7 +543,8 @@ fn rebuild_from_kept_feed(
         .find(|k| k.name == name)
         .and_then(|k| k.signed_by);
     let changes = index::kept_phone_changes(root, name);
-    let bytes = fs::read(root.join(name).join("feed.json")).ok()?;
+    let bytes =
+        files::read_regular(&root.join(name).join("feed.json"), files::DATA_FILE_MAX).ok()?;
     let feed = feed::read(&bytes, geo).ok()?;
     let rebuilt =
         index::build_with(root, &bytes, &feed, signer.as_deref(), thesaurus, &changes).ok()?;

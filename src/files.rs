@@ -16,6 +16,102 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Most bytes read from a small file: a key, a signature, a policy, the plain copy of the
+/// shortlist and settings, a generation's name.
+pub const SMALL_FILE_MAX: u64 = 1 << 20;
+/// Most bytes read from a data file: a feed, a generation's meta, a model's vectors, a
+/// list of judged queries.
+pub const DATA_FILE_MAX: u64 = 1 << 30;
+
+/// Open `path` for reading only if it is a regular file (following links). A named pipe,
+/// a device or a folder is refused at once with an error that says what it is: opened
+/// without `O_NONBLOCK` a pipe would wait for a writer forever, and `/dev/zero` would be
+/// read until memory ran out.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Only the open must not wait; a regular file reads the same with the flag set.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a file", what_it_is(kind)),
+        ));
+    }
+    Ok(file)
+}
+
+/// A file's bytes if it is a regular file of at most `cap` bytes; anything else is an
+/// error in one sentence (see [`open_regular`]). The cap is checked as it reads, so a file
+/// that grows meanwhile is refused too.
+pub fn read_regular(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = open_regular(path)?;
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "it is larger than {}, more than such a file ever holds",
+                size_in_words(cap)
+            ),
+        )
+    };
+    let len = file.metadata()?.len();
+    if len > cap {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// [`read_regular`] as UTF-8 text.
+pub fn read_regular_text(path: &Path, cap: u64) -> io::Result<String> {
+    String::from_utf8(read_regular(path, cap)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// A file type that is not a regular file, in words.
+fn what_it_is(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "something other than a file"
+    }
+}
+
+/// A byte count as people say it: "64 KB", "256 MB".
+fn size_in_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GB", b >> 30),
+        b if b >= 1 << 20 => format!("{} MB", b.div_ceil(1 << 20)),
+        b if b >= 1 << 10 => format!("{} KB", b.div_ceil(1 << 10)),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// How long a rename keeps retrying a failure another program's open handle causes.
 const RETRY_FOR: Duration = Duration::from_secs(3);
 

@@ -85,6 +85,9 @@ pub struct Imported {
     pub unmapped: BTreeMap<String, usize>,
     /// Services left with no Signpost category (no term mapped).
     pub uncategorised: usize,
+    /// List items left out, by id, with why: an item without its nested parts whose id
+    /// names no address of its own (`.`, `..`) could only be fetched from another address.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// Progress, for the command line.
@@ -229,7 +232,13 @@ impl Api {
                 };
                 // Some APIs repeat an item across pages when the list changes under them.
                 if seen.insert(id.clone()) {
-                    services.push(self.whole(item, &id, out).await?);
+                    match self.whole(item, &id, out).await? {
+                        Some(service) => services.push(service),
+                        None => out.left_out.push((
+                            id,
+                            "its list item has no service areas or categories, and its id names no address to fetch them from".into(),
+                        )),
+                    }
                 }
             }
             out.pages = page;
@@ -245,14 +254,21 @@ impl Api {
         Ok(services)
     }
 
-    /// The list item itself when it carries the nested parts, else `services/{id}`.
-    async fn whole(&self, item: Value, id: &str, out: &mut Imported) -> Result<Value> {
+    /// The list item itself when it carries the nested parts, else `services/{id}`; `None`
+    /// when the id would not name an address of its own (`services/..` is the API's root,
+    /// whose answer must never be kept as a service).
+    async fn whole(&self, item: Value, id: &str, out: &mut Imported) -> Result<Option<Value>> {
         if NESTED_PARTS.iter().all(|k| item.get(*k).is_some()) {
-            return Ok(item);
+            return Ok(Some(item));
+        }
+        if matches!(id.trim(), "" | "." | "..") {
+            return Ok(None);
         }
         out.fetched_whole += 1;
         let id_path: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-        self.get(self.services_url(&format!("/{id_path}"))?).await
+        self.get(self.services_url(&format!("/{id_path}"))?)
+            .await
+            .map(Some)
     }
 }
 

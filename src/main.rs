@@ -1,6 +1,21 @@
 //! `signpost`: the command-line front end to the directory engine. The commands live in
 //! `cli/`; this file sets up the process and prints an error as one sentence.
 
+// Every line printed goes through `cli::terminal::safe`: text from a feed or an API never
+// reaches the terminal raw. Defined before `mod cli` so they stand for std's in all of it.
+macro_rules! println {
+    () => { ::std::println!() };
+    ($($arg:tt)*) => {
+        ::std::println!("{}", $crate::cli::terminal::safe(&::std::format!($($arg)*)))
+    };
+}
+macro_rules! eprintln {
+    () => { ::std::eprintln!() };
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", $crate::cli::terminal::safe(&::std::format!($($arg)*)))
+    };
+}
+
 mod cli;
 
 use std::process::ExitCode;

@@ -97,9 +97,11 @@ impl Model {
     pub fn load(dir: &Path) -> Result<Model, Unavailable> {
         let read = |name: &str| {
             let path = dir.join(name);
-            std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Unavailable::Missing(path),
-                _ => Unavailable::Unreadable(format!("{}: {e}", path.display())),
+            crate::files::read_regular(&path, crate::files::DATA_FILE_MAX).map_err(|e| {
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => Unavailable::Missing(path),
+                    _ => Unavailable::Unreadable(format!("{}: {e}", path.display())),
+                }
             })
         };
         let info: ModelInfo = serde_json::from_slice(&read(INFO_FILE)?)

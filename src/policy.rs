@@ -9,19 +9,23 @@
 //! administrators can write there, and nothing overrides it.
 //!
 //! Otherwise (and on Windows machines without that key) it is a JSON file,
-//! `{"feed_url": "...", "feed_public_key": "RW..."}`, at [`system_path`] (or the path in
-//! `SIGNPOST_POLICY`, for testing a policy before rolling it out). Either value may be left
-//! out; what it sets cannot be changed in Settings.
+//! `{"feed_url": "...", "feed_public_key": "RW..."}`, at [`system_path`]. Either value may
+//! be left out; what it sets cannot be changed in Settings.
+//!
+//! `SIGNPOST_POLICY` (the app's `--policy`) names a file to try a policy on a machine that
+//! has none. It can never loosen a lock: the system's policy, where there is one, wins over
+//! it, and a trial file that is not there is an error, not "no policy".
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::signing::PublicKey;
 use crate::store::Settings;
 
-/// Environment variable naming a policy file to use instead of the system one.
+/// Environment variable naming a policy file to try on a machine with no system policy.
 pub const POLICY_ENV: &str = "SIGNPOST_POLICY";
 
 /// The registry key (under `HKEY_LOCAL_MACHINE`) holding the policy on Windows.
@@ -65,22 +69,39 @@ pub fn system_path() -> PathBuf {
 
 impl Policy {
     /// The policy in force, if any: on Windows the registry's (Group Policy) first, then the
-    /// file. A policy that is there but unreadable is an error, not ignored: it was put
-    /// there to lock something.
+    /// system file, then a trial file named by [`POLICY_ENV`]. A policy that is there but
+    /// unreadable is an error, not ignored: it was put there to lock something.
     pub fn load() -> Result<Option<Policy>> {
         #[cfg(windows)]
         if let Some(policy) = registry::read(registry::machine(), REGISTRY_KEY)? {
             return Ok(Some(policy));
         }
-        let path = std::env::var_os(POLICY_ENV)
-            .map(PathBuf::from)
-            .unwrap_or_else(system_path);
-        Policy::read(&path)
+        let trial = std::env::var_os(POLICY_ENV).filter(|p| !p.is_empty());
+        Policy::load_from(&system_path(), trial.as_deref().map(Path::new))
+    }
+
+    /// The policy at `system` if there is one there, whatever `trial` names; else the one
+    /// at `trial`, which must exist (a mistyped trial path would otherwise pass for "no
+    /// policy"); else none.
+    pub fn load_from(system: &Path, trial: Option<&Path>) -> Result<Option<Policy>> {
+        if let Some(policy) = Policy::read(system)? {
+            return Ok(Some(policy));
+        }
+        match trial {
+            Some(path) => match Policy::read(path)? {
+                Some(policy) => Ok(Some(policy)),
+                None => Err(Error::PolicyInvalid {
+                    path: path.into(),
+                    why: "there is no file there".into(),
+                }),
+            },
+            None => Ok(None),
+        }
     }
 
     /// The policy at `path`; `None` when there is no file.
     pub fn read(path: &Path) -> Result<Option<Policy>> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match files::read_regular_text(path, files::SMALL_FILE_MAX) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
@@ -284,5 +305,41 @@ mod tests {
         assert!(Policy::read(&dir.path().join("none.json"))
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn the_system_policy_wins_over_a_trial_file_and_a_missing_trial_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (system, trial) = (
+            dir.path().join("system.json"),
+            dir.path().join("trial.json"),
+        );
+        let missing = dir.path().join("nonexistent.json");
+        std::fs::write(
+            &trial,
+            r#"{"feed_url": "https://evil.example.com/feed.json"}"#,
+        )
+        .unwrap();
+        // No system policy: a trial file applies, and one that is not there is refused.
+        let tried = Policy::load_from(&system, Some(&trial)).unwrap().unwrap();
+        assert_eq!(tried.path, trial);
+        let err = Policy::load_from(&system, Some(&missing)).unwrap_err();
+        assert!(matches!(err, Error::PolicyInvalid { .. }), "{err}");
+        assert!(err.to_string().contains("nonexistent.json"), "{err}");
+        assert_eq!(Policy::load_from(&system, None).unwrap(), None);
+        // A system policy: neither a trial file nor a missing one switches it off.
+        std::fs::write(
+            &system,
+            r#"{"feed_url": "https://feeds.example.org/feed.json"}"#,
+        )
+        .unwrap();
+        for trial in [Some(trial.as_path()), Some(missing.as_path()), None] {
+            let policy = Policy::load_from(&system, trial).unwrap().unwrap();
+            assert_eq!(policy.path, system);
+            assert_eq!(
+                policy.feed_url.as_deref(),
+                Some("https://feeds.example.org/feed.json")
+            );
+        }
     }
 }

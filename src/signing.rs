@@ -13,6 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::files;
 
 /// The public key that signs the bundled snapshot and, unless settings say otherwise,
 /// the feeds the app accepts.
@@ -82,7 +83,8 @@ impl PublicKey {
     pub fn from_arg(arg: &str) -> Result<PublicKey> {
         let path = Path::new(arg);
         if path.is_file() {
-            let text = fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+            let text = files::read_regular_text(path, files::SMALL_FILE_MAX)
+                .map_err(|e| Error::io("read", path, e))?;
             PublicKey::parse(&text)
         } else {
             PublicKey::parse(arg)
@@ -122,9 +124,10 @@ pub fn verify_file(feed_path: &Path, key: &PublicKey) -> Result<()> {
     let mut sig_path = feed_path.as_os_str().to_owned();
     sig_path.push(SIGNATURE_SUFFIX);
     let sig_path = PathBuf::from(sig_path);
-    let signature =
-        fs::read_to_string(&sig_path).map_err(|e| Error::io("read the signature", &sig_path, e))?;
-    let data = fs::read(feed_path).map_err(|e| Error::io("read", feed_path, e))?;
+    let signature = files::read_regular_text(&sig_path, files::SMALL_FILE_MAX)
+        .map_err(|e| Error::io("read the signature", &sig_path, e))?;
+    let data = files::read_regular(feed_path, files::DATA_FILE_MAX)
+        .map_err(|e| Error::io("read", feed_path, e))?;
     verify(&data, &signature, key)
 }
 
@@ -190,7 +193,8 @@ pub fn sign_file(
     secret_path: &Path,
     password: Option<String>,
 ) -> Result<PathBuf> {
-    let sk_text = fs::read_to_string(secret_path).map_err(|e| Error::io("read", secret_path, e))?;
+    let sk_text = files::read_regular_text(secret_path, files::SMALL_FILE_MAX)
+        .map_err(|e| Error::io("read", secret_path, e))?;
     let sk_box = minisign::SecretKeyBox::from_string(&sk_text).map_err(|_| {
         Error::KeyInvalid(format!(
             "{} is not a minisign secret key",
@@ -209,7 +213,8 @@ pub fn sign_file(
             })?,
         },
     };
-    let data = fs::read(feed_path).map_err(|e| Error::io("read", feed_path, e))?;
+    let data = files::read_regular(feed_path, files::DATA_FILE_MAX)
+        .map_err(|e| Error::io("read", feed_path, e))?;
     let file_name = feed_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

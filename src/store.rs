@@ -137,18 +137,17 @@ impl Store {
         let why = match open_sled(&path).and_then(|db| check_readable(&path, db)) {
             Ok(db) => {
                 let saved = read_copy(&copy);
-                // sled reads a log it cannot make sense of as an empty store, silently: if
-                // it has neither value while the copy has them, they were lost, not removed.
-                let lost = db.get(SHORTLIST).ok().flatten().is_none()
-                    && db.get(SETTINGS).ok().flatten().is_none()
-                    && saved.as_ref().is_some_and(|c| {
-                        !c.shortlist.is_empty() || c.settings != Settings::default()
-                    });
-                if lost {
+                // sled reads a log it cannot make sense of up to the damage, silently: a
+                // store holding less than its copy (which is always written first) lost it.
+                let lost = match &saved {
+                    Ok(Some(c)) => what_was_lost(&db, c),
+                    _ => None,
+                };
+                if let Some(lost) = lost {
                     drop(db);
-                    "it came back empty though its copy holds a shortlist or settings".to_string()
+                    lost
                 } else {
-                    let store = Store {
+                    let mut store = Store {
                         db: RwLock::new(db),
                         path,
                         copy,
@@ -156,9 +155,20 @@ impl Store {
                         _lock: lock,
                         broken: RwLock::new(None),
                     };
-                    if saved.is_none() {
+                    match saved {
+                        Ok(Some(_)) => {}
                         // First run of a version with the copy: make it now.
-                        let _ = store.write_copy(None, None);
+                        Ok(None) => {
+                            let _ = store.write_copy(None, None, &[]);
+                        }
+                        Err(why) => {
+                            let rewritten = store.write_copy(None, None, &[]).is_ok();
+                            store.recovered = Some(format!(
+                                "the copy of the shortlist and settings kept beside them ({}) could not be read ({why}); the shortlist and settings themselves were fine{}",
+                                store.copy.display(),
+                                if rewritten { ", and the copy was written again from them" } else { "" }
+                            ));
+                        }
                     }
                     return Ok(store);
                 }
@@ -172,7 +182,7 @@ impl Store {
         ));
         files::rename(&path, &aside).map_err(|e| Error::io("move aside", &path, e))?;
         let db = open_sled(&path)?;
-        let saved = read_copy(&copy);
+        let saved = read_copy(&copy).ok().flatten();
         let what = match &saved {
             Some(c) => {
                 put(&db, SHORTLIST, &c.shortlist)?;
@@ -307,8 +317,15 @@ impl Store {
             };
             change(&mut value)?;
             let new = serde_json::to_vec(&value).expect("store values always serialise");
+            // The ids this change itself takes off the shortlist: the only ones the copy
+            // may lose.
+            let removing = if key == SHORTLIST {
+                shortlist_minus(old.as_deref(), Some(&new))
+            } else {
+                Vec::new()
+            };
             if key != SYNC {
-                self.write_copy(Some((key, &new)), Some(&db))?;
+                self.write_copy(Some((key, &new)), Some(&db), &removing)?;
             }
             let swapped = db
                 .compare_and_swap(key, old.clone(), Some(new.clone()))
@@ -316,9 +333,14 @@ impl Store {
             if swapped.is_ok() {
                 if let Err(e) = db.flush() {
                     // Not on disk: undo in memory too, so what is shown is what is kept.
-                    let _ = db.compare_and_swap(key, Some(new), old);
+                    let _ = db.compare_and_swap(key, Some(new.clone()), old.clone());
                     if key != SYNC {
-                        let _ = self.write_copy(None, Some(&db));
+                        let adding = if key == SHORTLIST {
+                            shortlist_minus(Some(&new), old.as_deref())
+                        } else {
+                            Vec::new()
+                        };
+                        let _ = self.write_copy(None, Some(&db), &adding);
                     }
                     return Err(Error::store(&self.path, e));
                 }
@@ -328,8 +350,16 @@ impl Store {
     }
 
     /// Write the plain copy (temporary file, synced, renamed over the old one), with `pending`
-    /// (a key and its new JSON) in place of what sled holds for that key.
-    fn write_copy(&self, pending: Option<(&str, &[u8])>, db: Option<&sled::Db>) -> Result<()> {
+    /// (a key and its new JSON) in place of what sled holds for that key. The copy is what
+    /// recovers a damaged store, so it never loses a shortlisted service but those in
+    /// `may_drop` (the ones the user is removing): a store that lost some meanwhile is
+    /// refused, not copied.
+    fn write_copy(
+        &self,
+        pending: Option<(&str, &[u8])>,
+        db: Option<&sled::Db>,
+        may_drop: &[String],
+    ) -> Result<()> {
         let guard;
         let db = match db {
             Some(db) => db,
@@ -357,6 +387,18 @@ impl Store {
                 None => Settings::default(),
             },
         };
+        if let Ok(Some(before)) = read_copy(&self.copy) {
+            let lost = before
+                .shortlist
+                .iter()
+                .filter(|id| !copy.shortlist.contains(id) && !may_drop.contains(id))
+                .count();
+            if lost > 0 {
+                return Err(Error::Store(format!(
+                    "the saved shortlist has lost {lost} of its services since Signpost started; nothing was changed, and restarting Signpost restores them from their copy"
+                )));
+            }
+        }
         let bytes = serde_json::to_vec_pretty(&copy).expect("the copy serialises");
         write_atomically(&self.copy, &bytes)
     }
@@ -496,10 +538,55 @@ fn check_readable(path: &Path, db: sled::Db) -> Result<sled::Db> {
     Ok(db)
 }
 
-fn read_copy(path: &Path) -> Option<Copy> {
-    std::fs::read(path)
-        .ok()
+/// The plain copy; `None` when there is none yet, and why it cannot be used when it is
+/// not a small regular file holding a copy.
+fn read_copy(path: &Path) -> std::result::Result<Option<Copy>, String> {
+    match files::read_regular(path, files::SMALL_FILE_MAX) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| format!("it is not a copy Signpost wrote: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Why the store in `db` cannot be trusted over its copy: a service on the copy's shortlist
+/// that the store has not, or settings that differ. The copy is written before each
+/// change, so the store never rightly holds less.
+fn what_was_lost(db: &sled::Db, copy: &Copy) -> Option<String> {
+    let value = |key: &str| db.get(key).ok().flatten();
+    let shortlist: Vec<String> = value(SHORTLIST)
         .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let settings: Settings = value(SETTINGS)
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let missing = copy
+        .shortlist
+        .iter()
+        .filter(|id| !shortlist.contains(id))
+        .count();
+    if missing > 0 {
+        Some(format!(
+            "it held {} of the {} shortlisted services its copy holds",
+            copy.shortlist.len() - missing,
+            copy.shortlist.len()
+        ))
+    } else if settings != copy.settings {
+        Some("its settings were not those of its copy".to_string())
+    } else {
+        None
+    }
+}
+
+/// The ids on shortlist `a` that are not on shortlist `b` (both as stored JSON).
+fn shortlist_minus(a: Option<&[u8]>, b: Option<&[u8]>) -> Vec<String> {
+    let list = |v: Option<&[u8]>| -> Vec<String> {
+        v.and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or_default()
+    };
+    let b = list(b);
+    list(a).into_iter().filter(|id| !b.contains(id)).collect()
 }
 
 fn put<T: Serialize>(db: &sled::Db, key: &str, value: &T) -> Result<()> {

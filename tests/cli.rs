@@ -174,3 +174,34 @@ fn review_lists_never_reviewed_services_first_then_the_oldest() {
     assert_plain_error(&o);
     assert!(stderr(&o).contains("not a period"), "{}", stderr(&o));
 }
+
+#[test]
+fn feed_diff_shows_escape_codes_in_ids_and_names_instead_of_obeying_them() {
+    let d = data_dir();
+    let plain = service("plain", "Plain line", "fraud-cybercrime", &["National"]);
+    // Would clear the screen and print a forged line; the name would reverse what follows.
+    let hostile = service(
+        "evil\u{1b}[2J\u{1b}[Hx",
+        "Evil \u{202e}enil",
+        "fraud-cybercrime",
+        &["National"],
+    );
+    let (old, new) = (d.path().join("old.json"), d.path().join("new.json"));
+    std::fs::write(&old, feed("2026-12-01T00:00:00Z", vec![plain.clone()])).unwrap();
+    std::fs::write(&new, feed("2026-12-02T00:00:00Z", vec![plain, hostile])).unwrap();
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let o = signpost(d.path(), &["feed", "diff", old, new]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "raw control characters reached the terminal: {text:?}"
+    );
+    assert!(text.contains("evil\\u001B[2J\\u001B[Hx"), "{text}");
+    assert!(text.contains("Evil \\u202Eenil"), "{text}");
+    // The JSON form stays valid and reads back to the feed's own text.
+    let o = signpost(d.path(), &["feed", "diff", "--json", old, new]);
+    assert!(!o.stdout.contains(&0x1b), "{}", stdout(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["added"][0]["name"], "Evil \u{202e}enil");
+}

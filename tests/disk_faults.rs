@@ -111,6 +111,57 @@ fn a_store_that_will_not_open_is_moved_aside_and_rebuilt_from_its_copy() {
     assert_eq!(kept.len(), 1, "the damaged store is kept, not deleted");
 }
 
+/// The last place `needle` appears in the file at `path`.
+fn last_offset_of(path: &std::path::Path, needle: &[u8]) -> Option<usize> {
+    let bytes = std::fs::read(path).unwrap();
+    bytes.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[test]
+fn a_small_scribble_in_the_store_loses_no_shortlisted_service() {
+    let d = data_dir();
+    let home = Settings {
+        home_borough: Some("E09000012".into()),
+        ..Default::default()
+    };
+    let chosen = [
+        "samaritans",
+        "victim-support-london",
+        "galop-national-lgbt-plus-domestic-abuse-helpline",
+    ];
+    {
+        let store = Store::open(d.path()).unwrap();
+        store.save_settings(&home).unwrap();
+        for id in chosen {
+            store.add_to_shortlist(id).unwrap();
+        }
+    }
+    // 16 bytes written over sled's newest record: sled then reads its log up to the damage
+    // and opens, silently, on an older shortlist.
+    let db = d.path().join("store").join("db");
+    let at = last_offset_of(&db, chosen[2].as_bytes()).expect("the last id is in sled's log");
+    let mut bytes = std::fs::read(&db).unwrap();
+    bytes[at..at + 16].fill(0x5a);
+    std::fs::write(&db, bytes).unwrap();
+
+    let store = Store::open(d.path()).unwrap();
+    assert_eq!(
+        store.shortlist().unwrap(),
+        chosen,
+        "no shortlisted service is lost"
+    );
+    assert_eq!(store.settings().unwrap(), home, "the home borough stays");
+    let said = store.recovered().expect("the user is told");
+    assert!(said.contains("restored from the copy"), "{said}");
+    // And the copy, which restored them, still holds them after the next change.
+    store.add_to_shortlist("childline").unwrap();
+    drop(store);
+    let copy = std::fs::read_to_string(d.path().join("store.json")).unwrap();
+    for id in chosen {
+        assert!(copy.contains(id), "{id} is still in the copy: {copy}");
+    }
+}
+
 #[cfg_attr(
     windows,
     ignore = "mounts a small tmpfs (Linux mount) to fill or make read-only"

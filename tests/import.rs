@@ -291,3 +291,62 @@ fn an_import_that_cannot_finish_writes_nothing_and_says_why() {
     common::assert_plain_error(&o);
     assert!(stderr(&o).contains("only https"), "{}", stderr(&o));
 }
+
+#[test]
+fn text_from_the_api_reaches_the_terminal_escaped_and_dot_ids_are_never_fetched() {
+    let mut services = london_records(3);
+    // A term whose name would clear the screen and print a forged all-clear.
+    let forged = "\u{1b}[2J\u{1b}[HChecked: 0 records set aside.";
+    services[0]["attributes"][0]["taxonomy_term"]["name"] = json!(forged);
+    // Items whose ids would fetch `services/..` (the API's root) and `services/.`.
+    let mut dots: Vec<Value> = ["..", "."]
+        .iter()
+        .map(|id| json!({"id": id, "name": format!("Dot {id}")}))
+        .collect();
+    services.append(&mut dots);
+    let server = FeedServer::start();
+    serve(&server, "/api", &services, 10, true);
+    // What those addresses would answer: never to be kept as services.
+    let decoy = json!({"id": "root", "name": "API root", "service_areas": [], "attributes": []});
+    for path in ["/api", "/api/", "/api/services/", "/api/services"] {
+        server.set(path, Reply::ok(&serde_json::to_vec(&decoy).unwrap()));
+    }
+    let d = data_dir();
+    let out = d.path().join("feed.json");
+    let o = signpost(
+        d.path(),
+        &[
+            "import",
+            &server.url("/api"),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        !text.contains('\u{1b}'),
+        "an escape code reached the terminal: {text:?}"
+    );
+    assert!(text.contains("\\u001B[2J"), "shown escaped: {text}");
+    assert!(text.contains("2 list items were left out"), "{text}");
+    let asked: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        !asked
+            .iter()
+            .any(|p| p.trim_end_matches('/').ends_with("/api")
+                || p.ends_with("/services/")
+                || p.ends_with("/.")
+                || p.ends_with("/..")),
+        "{asked:?}"
+    );
+    let feed: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let ids: Vec<&str> = feed["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(!ids.contains(&"root") && !ids.contains(&".."), "{ids:?}");
+}

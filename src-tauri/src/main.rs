@@ -43,9 +43,9 @@ struct Args {
     /// data folder, shared with the `signpost` command line).
     #[arg(long, env = "SIGNPOST_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// An organisation policy file to use instead of the system one (to try a policy
-    /// before rolling it out; see the README's "Updates"). On Windows, Group Policy's
-    /// registry key, when set, wins over any file.
+    /// An organisation policy file to try on a machine with none (see the README's
+    /// "Updates"). It must exist. A system policy (Group Policy's registry key on Windows,
+    /// or the system policy file) always wins over it.
     #[arg(long, env = signpost::policy::POLICY_ENV, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Folder holding the meaning model (default: the installed app's own, or the
@@ -63,6 +63,15 @@ fn main() {
     if let Some(policy) = &args.policy {
         // Read by the engine wherever settings apply; set before any thread starts.
         std::env::set_var(signpost::policy::POLICY_ENV, policy);
+        // A policy being tried that cannot be used stops here, before a window opens on
+        // settings it does not fix (a system policy, where there is one, wins anyway).
+        if let Err(e) = signpost::policy::Policy::load() {
+            eprintln!(
+                "signpost-app: {}",
+                signpost::present::sentence(&e.to_string())
+            );
+            std::process::exit(2);
+        }
     }
     let Some(data_dir) = args.data_dir.or_else(signpost::directory::default_data_dir) else {
         eprintln!(

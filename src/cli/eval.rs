@@ -12,7 +12,7 @@ use super::with_meaning;
 
 /// Score the judged queries in the file, printing each query's rank and the totals.
 pub(super) fn run(a: EvalArgs, data_dir: &Path) -> Result<ExitCode, Error> {
-    let text = std::fs::read_to_string(&a.queries_file)
+    let text = signpost::files::read_regular_text(&a.queries_file, signpost::files::DATA_FILE_MAX)
         .map_err(|e| Error::io("read", &a.queries_file, e))?;
     let judged = signpost::eval::read_judged(&text)?;
     let mut dir = Directory::open(data_dir)?;

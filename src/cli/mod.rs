@@ -7,6 +7,7 @@ mod eval;
 mod lookup;
 mod print;
 mod publish;
+pub(crate) mod terminal;
 mod updates;
 
 use std::path::{Path, PathBuf};
@@ -63,7 +64,8 @@ fn with_meaning(dir: &mut Directory) {
 
 /// A file's bytes, or an error that names it.
 fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::io("read", path, e))
+    signpost::files::read_regular(path, signpost::files::DATA_FILE_MAX)
+        .map_err(|e| Error::io("read", path, e))
 }
 
 /// Write a feed whole or not at all: a half-written feed must never be signed by mistake.

@@ -113,6 +113,12 @@ fn print_import_report(imported: &signpost::import::Imported, out: &Path) {
             println!("  {term} ({n} services)");
         }
     }
+    if !imported.left_out.is_empty() {
+        println!("{} list items were left out:", imported.left_out.len());
+        for (id, why) in &imported.left_out {
+            println!("  \"{id}\": {why}");
+        }
+    }
     if imported.uncategorised > 0 {
         println!(
             "{} services have no Signpost category: they are found by their words only.",

@@ -84,8 +84,22 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
     let info = directory.info();
     let sync = store.sync_state()?;
     let line = signpost::sync::status_line(&info, &sync, Timestamp::now());
+    // Status reports a policy that cannot be used rather than stopping at it.
+    let policy = match signpost::policy::Policy::load() {
+        Ok(Some(p)) => Some(format!(
+            "{} fixes the {}",
+            p.path.display(),
+            match (&p.feed_url, &p.feed_public_key) {
+                (Some(_), Some(_)) => "feed address and publisher key",
+                (Some(_), None) => "feed address",
+                (None, _) => "publisher key",
+            }
+        )),
+        Ok(None) => None,
+        Err(e) => Some(signpost::present::sentence(&e.to_string())),
+    };
     if json {
-        let doc = serde_json::json!({ "directory": info, "sync": sync });
+        let doc = serde_json::json!({ "directory": info, "sync": sync, "policy": policy });
         println!(
             "{}",
             serde_json::to_string_pretty(&doc).expect("status serialises")
@@ -116,6 +130,9 @@ pub(super) fn status(a: StatusArgs, data_dir: &Path) -> Result<ExitCode, Error> 
             .as_deref()
             .unwrap_or("none synced yet (the bundled snapshot)")
     );
+    if let Some(policy) = &policy {
+        println!("Policy:        {policy}");
+    }
     println!("Last attempt:  {}", when(sync.last_attempt));
     println!("Last success:  {}", when(sync.last_success));
     println!("Last update:   {}", when(sync.last_update));

@@ -357,7 +357,7 @@ pub fn build_with(
 /// The phone changes recorded with generation `name`, when its meta can be read (kept when
 /// an upgrade rebuilds it); none otherwise.
 pub fn kept_phone_changes(root: &Path, name: &str) -> PhoneChanges {
-    fs::read(root.join(name).join(META_FILE))
+    files::read_regular(&root.join(name).join(META_FILE), files::DATA_FILE_MAX)
         .ok()
         .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
         .map(|m| m.phone_changes)
@@ -366,7 +366,7 @@ pub fn kept_phone_changes(root: &Path, name: &str) -> PhoneChanges {
 
 /// The generation named in CURRENT, if the file is there and readable.
 pub fn current_name(root: &Path) -> Option<String> {
-    let name = fs::read_to_string(root.join(CURRENT_FILE)).ok()?;
+    let name = files::read_regular_text(&root.join(CURRENT_FILE), files::SMALL_FILE_MAX).ok()?;
     let name = name.trim();
     (name.starts_with(GEN_PREFIX) && !name.contains(['/', '\\'])).then(|| name.to_string())
 }
@@ -390,7 +390,9 @@ pub fn kept(root: &Path) -> Vec<Kept> {
     complete_generations(root)
         .into_iter()
         .filter_map(|name| {
-            let bytes = fs::read(root.join(&name).join(META_FILE)).ok()?;
+            let bytes =
+                files::read_regular(&root.join(&name).join(META_FILE), files::DATA_FILE_MAX)
+                    .ok()?;
             let meta: Meta = serde_json::from_slice(&bytes).ok()?;
             Some(Kept {
                 name,
@@ -414,7 +416,8 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         ));
     }
     let meta_path = path.join(META_FILE);
-    let bytes = fs::read(&meta_path).map_err(|e| Error::io("read", &meta_path, e))?;
+    let bytes = files::read_regular(&meta_path, files::DATA_FILE_MAX)
+        .map_err(|e| Error::io("read", &meta_path, e))?;
     let meta: Meta = records::from_json(&meta_path, &bytes)?;
     let index = open_index(&path.join(INDEX_DIR))?;
     let fields = Fields::from_schema(&index.schema())?;

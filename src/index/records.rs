@@ -76,7 +76,7 @@ impl Records {
     /// Read the file once, handing each record to `each` in order, and keep where each
     /// one starts.
     pub fn open(path: &Path, mut each: impl FnMut(Service)) -> Result<Records> {
-        let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
+        let file = crate::files::open_regular(path).map_err(|e| Error::io("read", path, e))?;
         let mut reader = BufReader::with_capacity(1 << 16, &file);
         let mut offsets = vec![0];
         let mut line = Vec::new();
