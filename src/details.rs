@@ -53,6 +53,8 @@ pub struct ServiceDetails {
     pub review: Review,
     /// "Phone number changed on 3 Dec 2026", for a while after an update changed it.
     pub phone_changed: Option<String>,
+    /// The same, as the sentence shown above the numbers.
+    pub phone_changed_callout: Option<String>,
     /// What the reader left out of this record, and why ("phones: phone 2 \"ring us\" is
     /// not usable …"): missing stays missing, and says so.
     pub left_out: Vec<String>,
@@ -85,6 +87,12 @@ impl ServiceDetails {
         let id = service.id.clone();
         let open = facts.hours.state_at(at);
         let today = at.to_zoned(crate::hours::london().clone()).date();
+        let notice = crate::changed::notice(
+            &generation.phone_changes,
+            &id,
+            at,
+            generation.meta.generated_at,
+        );
         ServiceDetails {
             coverage: facts.coverage.labels(geo),
             covers: facts.coverage.phrase(geo),
@@ -105,7 +113,8 @@ impl ServiceDetails {
                 .collect(),
             sources: links(service.sources()),
             review: review::of(service.assured_date.as_deref(), today),
-            phone_changed: crate::changed::notice(&generation.phone_changes, &id, today),
+            phone_changed: notice.as_ref().map(|n| n.tag.clone()),
+            phone_changed_callout: notice.map(|n| n.callout),
             left_out: feed::with_action(&generation.problems, feed::Action::FieldDropped)
                 .filter(|p| p.id.as_deref() == Some(id.as_str()))
                 .map(|p| format!("{}: {}", p.field, p.reason))

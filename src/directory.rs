@@ -348,11 +348,18 @@ impl Directory {
     ///   otherwise stop every later update), or say the clock is wrong when `now` is
     ///   before the bundled snapshot's date;
     /// - a feed not newer than the newest directory signed by the same key (no rollback),
-    ///   unless that directory is itself dated more than a day ahead of `now`.
+    ///   unless that directory is itself dated more than a day ahead of `now`; one that was
+    ///   dated ahead when applied counts as of then until its date (see [`crate::rollback`]);
+    /// - a feed its publisher withdrew.
     ///
     /// Changes nothing.
     pub fn check_feed(&self, bytes: &[u8], signer: Option<&str>, now: Timestamp) -> Result<Feed> {
         let feed = feed::read(bytes, self.geo)?;
+        let standing = self.standing();
+        let digest = crate::rollback::digest(bytes);
+        if crate::rollback::withdrawn(&standing).contains(digest.as_str()) {
+            return Err(Error::FeedWithdrawn);
+        }
         let Some(new) = feed.meta.generated_at else {
             return Err(Error::FeedShape("it has no generated_at date-time".into()));
         };
@@ -365,7 +372,13 @@ impl Directory {
                 None => Error::FeedFromFuture { feed: new, now },
             });
         }
-        if let Some(cur) = self.newest_date_signed_by(signer) {
+        if crate::rollback::is_replay(&standing, signer, &digest, &self.generation.name) {
+            return Err(Error::FeedNotNewer {
+                feed: new,
+                current: self.generation.meta.generated_at.unwrap_or(new).max(new),
+            });
+        }
+        if let Some(cur) = crate::rollback::floor(&standing, signer, now) {
             if new <= cur && cur <= horizon {
                 return Err(Error::FeedNotNewer {
                     feed: new,
@@ -376,15 +389,14 @@ impl Directory {
         Ok(feed)
     }
 
-    /// The date of the newest directory kept that `signer` signed (the one in use counts
-    /// even if its meta could not be listed).
-    fn newest_date_signed_by(&self, signer: Option<&str>) -> Option<Timestamp> {
-        let kept = index::kept(&self.root);
-        let on_disk = index::newest_signed_by(&kept, signer).and_then(|k| k.generated_at);
-        let in_use = (self.generation.signed_by.as_deref() == signer)
-            .then_some(self.generation.meta.generated_at)
-            .flatten();
-        on_disk.max(in_use)
+    /// The directories kept, as their metas say (the one in use counts even if its meta
+    /// could not be listed).
+    fn standing(&self) -> Vec<index::Kept> {
+        let mut kept = index::kept(&self.root);
+        if !kept.iter().any(|k| k.name == self.generation.name) {
+            kept.push(self.generation.kept.clone());
+        }
+        kept
     }
 
     /// Serve the newest directory signed by `key` if the one in use was signed by another
@@ -434,16 +446,34 @@ impl Directory {
         let diff = feed::diff::diff(&old, &feed.services, self.geo);
         let ids: std::collections::HashSet<&str> =
             feed.services.iter().map(|s| s.id.as_str()).collect();
-        let today = Timestamp::now()
-            .to_zoned(crate::hours::london().clone())
-            .date();
-        let changes = crate::changed::record(
-            &self.generation.phone_changes,
-            &diff,
-            |id| ids.contains(id),
-            today,
-        );
-        let name = index::build_with(&self.root, bytes, feed, signer, self.thesaurus, &changes)?;
+        let now = Timestamp::now();
+        let london = |t: Timestamp| t.to_zoned(crate::hours::london().clone()).date();
+        // A feed dated ahead changes its numbers as of its own date, not before.
+        let changed_on = london(now).max(feed.meta.generated_at.map_or(london(now), london));
+        let provenance = index::Provenance {
+            phone_changes: crate::changed::record(
+                &self.generation.phone_changes,
+                &diff,
+                |id| ids.contains(id),
+                changed_on,
+            ),
+            applied_at: Some(now),
+            ..Default::default()
+        };
+        let provenance = match feed.meta.generated_at {
+            Some(date) => {
+                let digest = crate::rollback::digest(bytes);
+                let (withdrawn, ahead) =
+                    crate::rollback::after_applying(&self.standing(), signer, &digest, date, now);
+                index::Provenance {
+                    withdrawn,
+                    ahead,
+                    ..provenance
+                }
+            }
+            None => provenance,
+        };
+        let name = index::build_with(&self.root, bytes, feed, signer, self.thesaurus, &provenance)?;
         index::open(&self.root, &name, self.geo)
     }
 
@@ -542,12 +572,19 @@ fn rebuild_from_kept_feed(
         .into_iter()
         .find(|k| k.name == name)
         .and_then(|k| k.signed_by);
-    let changes = index::kept_phone_changes(root, name);
+    let provenance = index::kept_provenance(root, name);
     let bytes =
         files::read_regular(&root.join(name).join("feed.json"), files::DATA_FILE_MAX).ok()?;
     let feed = feed::read(&bytes, geo).ok()?;
-    let rebuilt =
-        index::build_with(root, &bytes, &feed, signer.as_deref(), thesaurus, &changes).ok()?;
+    let rebuilt = index::build_with(
+        root,
+        &bytes,
+        &feed,
+        signer.as_deref(),
+        thesaurus,
+        &provenance,
+    )
+    .ok()?;
     index::open(root, &rebuilt, geo).ok()
 }
 

@@ -38,6 +38,9 @@ pub enum Error {
         /// The date of the directory in use.
         current: jiff::Timestamp,
     },
+    /// The feed is one its publisher withdrew by superseding it while it was dated ahead.
+    #[error("the feed was withdrawn by its publisher: a feed they built later replaced it while it was dated ahead of the clock, so it is not applied again; nothing was changed")]
+    FeedWithdrawn,
     /// The feed is dated more than a day after this computer's clock.
     #[error("the feed is dated {feed}, more than a day after this computer's clock ({now}); a publisher's clock may be wrong, so it was not applied and the next correctly dated feed will be; nothing was changed")]
     FeedFromFuture {
@@ -254,6 +257,7 @@ impl Error {
             Error::FeedShape(_) => ("feed-shape", User),
             Error::FeedEmpty { .. } => ("feed-empty", User),
             Error::FeedNotNewer { .. } => ("feed-not-newer", User),
+            Error::FeedWithdrawn => ("feed-withdrawn", User),
             Error::FeedFromFuture { .. } => ("feed-from-future", User),
             Error::ClockWrong { .. } => ("clock-wrong", User),
             Error::UpdatesOff(_) => ("updates-off", Internal),
@@ -365,6 +369,7 @@ mod tests {
                 feed: t,
                 current: t,
             },
+            Error::FeedWithdrawn,
             Error::FeedFromFuture { feed: t, now: t },
             Error::ClockWrong { now: t, bundled: t },
             Error::UpdatesOff("x".into()),

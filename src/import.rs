@@ -18,8 +18,14 @@ use crate::text;
 
 /// Most pages read: a directory larger than this is not one borough's.
 pub const MAX_PAGES: u32 = 500;
-/// Largest page or service document accepted.
-const MAX_PAGE_BYTES: u64 = 32 << 20;
+/// Largest page or service document accepted (a page of a hundred services is well under
+/// 1 MB).
+const MAX_PAGE_BYTES: u64 = 16 << 20;
+/// Most JSON read in all: what the feed reader accepts from a file.
+const MAX_TOTAL_BYTES: u64 = crate::files::DATA_FILE_MAX;
+/// How long an import may take in all, unless told otherwise: a borough's directory comes
+/// in minutes; 500 slow pages would otherwise take most of an hour.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20 * 60);
 
 /// What a list item must carry to be used without fetching the whole service.
 const NESTED_PARTS: &[&str] = &["service_areas", "attributes"];
@@ -73,8 +79,9 @@ impl TaxonomyMap {
 /// What an import found.
 #[derive(Debug, Default)]
 pub struct Imported {
-    /// The feed document, ready to write.
-    pub feed: Value,
+    /// The feed document, ready to write (each service kept as compact JSON as it came, so
+    /// memory stays near the size of the JSON read).
+    pub feed: Vec<u8>,
     /// Services written.
     pub services: usize,
     /// Pages read.
@@ -144,12 +151,14 @@ fn shape(url: &Url, why: &str) -> Error {
     Error::Import(format!("{url}: {why}"))
 }
 
-/// Import the directory at `base` (the API root, without `/services`).
+/// Import the directory at `base` (the API root, without `/services`), within `deadline`
+/// in all (see [`DEADLINE`]).
 pub async fn import(
     base: &str,
     publisher: &str,
     map: &TaxonomyMap,
     limits: Limits,
+    deadline: std::time::Duration,
     now: Timestamp,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Imported> {
@@ -157,32 +166,64 @@ pub async fn import(
     let api = Api {
         fetcher: Fetcher::new(limits, &base)?,
         base,
+        map,
+        read: std::sync::atomic::AtomicU64::new(0),
     };
     let mut out = Imported::default();
-    let mut services = api.all_services(&mut out, progress).await?;
-    for s in &mut services {
-        categorise(s, map, &mut out);
-    }
+    let within = tokio::time::timeout(deadline, api.all_services(&mut out, progress)).await;
+    let Ok(services) = within else {
+        return Err(Error::Import(format!(
+            "the import did not finish within {} (after {} pages); nothing was written",
+            in_words(deadline),
+            out.pages
+        )));
+    };
+    let services = services?;
     out.services = services.len();
-    out.feed = json!({
+    let envelope = json!({
         "version": "3.0",
         "publisher": {
             "name": publisher,
             "description": format!("Imported from {} by signpost import", api.base),
         },
         "generated_at": now.to_string(),
-        "services": services,
     });
+    out.feed = with_services(&envelope, &services);
     Ok(out)
 }
 
-/// An Open Referral API: its root address and the fetcher that reads it.
-struct Api {
-    base: Url,
-    fetcher: Fetcher,
+/// "20 minutes", "2 s".
+fn in_words(d: std::time::Duration) -> String {
+    match d.as_secs() {
+        s if s >= 120 && s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{s} s"),
+    }
 }
 
-impl Api {
+/// The feed document: `envelope` with a `services` list of the kept compact services, one
+/// to a line.
+fn with_services(envelope: &Value, services: &[Box<serde_json::value::RawValue>]) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(envelope).expect("JSON values serialise");
+    out.truncate(out.len() - 2); // "\n}"
+    out.extend_from_slice(b",\n  \"services\": [");
+    for (i, s) in services.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        out.extend_from_slice(s.get().as_bytes());
+    }
+    out.extend_from_slice(b"\n  ]\n}\n");
+    out
+}
+
+/// An Open Referral API: its root address, the fetcher that reads it, the map its terms
+/// go through, and how many bytes it has sent.
+struct Api<'a> {
+    base: Url,
+    fetcher: Fetcher,
+    map: &'a TaxonomyMap,
+    read: std::sync::atomic::AtomicU64,
+}
+
+impl Api<'_> {
     /// One page or service, as JSON.
     async fn get(&self, url: Url) -> Result<Value> {
         match self
@@ -190,8 +231,18 @@ impl Api {
             .get(&url, &Validators::default(), MAX_PAGE_BYTES, &|_| {})
             .await?
         {
-            Fetched::Body { bytes, .. } => serde_json::from_slice::<Value>(&bytes)
-                .map_err(|e| shape(&url, &format!("not valid JSON ({e})"))),
+            Fetched::Body { bytes, .. } => {
+                use std::sync::atomic::Ordering;
+                let read = self.read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                if read + bytes.len() as u64 > MAX_TOTAL_BYTES {
+                    return Err(Error::Import(format!(
+                        "the API sent more than {} MB in all, more than a feed may hold; nothing was written",
+                        MAX_TOTAL_BYTES >> 20
+                    )));
+                }
+                serde_json::from_slice::<Value>(&bytes)
+                    .map_err(|e| shape(&url, &format!("not valid JSON ({e})")))
+            }
             Fetched::NotModified => Err(shape(&url, "answered 304 to a plain request")),
         }
     }
@@ -206,13 +257,17 @@ impl Api {
     }
 
     /// Every service, page by page, each whole (fetched on its own when the list gives
-    /// only a summary); stops after [`MAX_PAGES`].
+    /// only a summary), categorised and kept as compact JSON; stops after [`MAX_PAGES`].
     async fn all_services(
         &self,
         out: &mut Imported,
         progress: &(dyn Fn(Progress) + Send + Sync),
-    ) -> Result<Vec<Value>> {
-        let mut services: Vec<Value> = Vec::new();
+    ) -> Result<Vec<Box<serde_json::value::RawValue>>> {
+        let mut services: Vec<Box<serde_json::value::RawValue>> = Vec::new();
+        let keep = |mut service: Value, out: &mut Imported| {
+            categorise(&mut service, self.map, out);
+            serde_json::value::to_raw_value(&service).expect("JSON values serialise")
+        };
         let mut seen: HashSet<String> = HashSet::new();
         for page in 1.. {
             if page > MAX_PAGES {
@@ -227,13 +282,13 @@ impl Api {
             for item in p.items {
                 let Some(id) = item.get("id").and_then(Value::as_str).map(String::from) else {
                     // Kept as it is: the feed's reader sets it aside and says why.
-                    services.push(item);
+                    services.push(keep(item, out));
                     continue;
                 };
                 // Some APIs repeat an item across pages when the list changes under them.
                 if seen.insert(id.clone()) {
                     match self.whole(item, &id, out).await? {
-                        Some(service) => services.push(service),
+                        Some(service) => services.push(keep(service, out)),
                         None => out.left_out.push((
                             id,
                             "its list item has no service areas or categories, and its id names no address to fetch them from".into(),

@@ -70,6 +70,7 @@ pub mod policy;
 pub mod present;
 pub mod publish;
 pub mod review;
+pub mod rollback;
 pub mod search;
 pub mod signing;
 pub(crate) mod signs;

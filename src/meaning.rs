@@ -54,7 +54,57 @@ pub enum Unavailable {
     #[error("the meaning model could not be read: {0}")]
     /// A file could not be read.
     Unreadable(String),
+    #[error("the meaning model does not read meaning as it should ({0}), so it is not used")]
+    /// Its files check, but it fails the behaviour probe ([`PROBES`]): vectors shuffled or
+    /// swapped with their checksums rewritten would otherwise lower every result unseen.
+    Misbehaves(String),
 }
+
+/// What any sound model of this kind gets right: each situation is nearer to its own kind
+/// of help than to another. A model whose vectors were shuffled gets each right by chance
+/// at best, all of them once in 256 loads.
+const PROBES: [(&str, &str, &str); 8] = [
+    (
+        "my husband hits me and controls me",
+        "domestic abuse and violence from a partner or husband",
+        "fraud, scams and online banking crime",
+    ),
+    (
+        "someone took all my savings with a fake bank call",
+        "fraud, scams and online banking crime",
+        "domestic abuse and violence from a partner or husband",
+    ),
+    (
+        "people shouted racist abuse at me in the street",
+        "hate crime because of race, religion, sexuality or disability",
+        "fraud, scams and online banking crime",
+    ),
+    (
+        "he keeps following me and turning up at my work",
+        "stalking: being followed, watched and harassed",
+        "fraud, scams and online banking crime",
+    ),
+    (
+        "i was raped at a party",
+        "rape and sexual violence",
+        "fraud, scams and online banking crime",
+    ),
+    (
+        "my son is being made to sell drugs for a gang",
+        "gangs, county lines and children exploited into crime",
+        "fraud, scams and online banking crime",
+    ),
+    (
+        "my bank account was emptied by an online scam",
+        "fraud, scams and online banking crime",
+        "rape and sexual violence",
+    ),
+    (
+        "a stranger punched me and stole my phone",
+        "robbery, assault and violent crime",
+        "fraud, scams and online banking crime",
+    ),
+];
 
 /// What the model is, as `model.json` says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,13 +187,34 @@ impl Model {
             .filter(|(w, id)| *id >= FIRST_WORD && w.chars().all(char::is_alphanumeric))
             .collect();
         words.sort();
-        Ok(Model {
+        let model = Model {
             info,
             tokenizer,
             vectors,
             words,
             dims,
-        })
+        };
+        model.probe()?;
+        Ok(model)
+    }
+
+    /// Check the model reads meaning: every one of [`PROBES`] holds.
+    fn probe(&self) -> Result<(), Unavailable> {
+        for (situation, near, far) in PROBES {
+            let (Some(s), Some(n), Some(f)) =
+                (self.embed(situation), self.embed(near), self.embed(far))
+            else {
+                return Err(Unavailable::Misbehaves(format!(
+                    "\"{situation}\" gave no vector"
+                )));
+            };
+            if similarity(&s, &n) <= similarity(&s, &f) {
+                return Err(Unavailable::Misbehaves(format!(
+                    "\"{situation}\" came nearer to \"{far}\" than to \"{near}\""
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Dimensions of an embedding.

@@ -112,6 +112,23 @@ impl PhoneNumber {
         }
     }
 
+    /// The number however it was written — "+44 808 2000 247", "0808 2000 247", "18001
+    /// 0808 2000 247" — as one key: national digits for a UK number, relay prefix and
+    /// extension left off. Two services showing the same key show the same line.
+    pub fn key(&self) -> String {
+        let dial = RELAY_PREFIXES
+            .iter()
+            .find_map(|r| self.dial.strip_prefix(r))
+            .unwrap_or(&self.dial);
+        match dial
+            .strip_prefix("+44")
+            .or_else(|| dial.strip_prefix("0044"))
+        {
+            Some(national) => format!("0{national}"),
+            None => dial.to_string(),
+        }
+    }
+
     /// The RFC 3966 link for exactly the digits of [`PhoneNumber::text`]:
     /// `tel:02079460000;ext=214`.
     pub fn tel_uri(&self) -> String {
@@ -151,6 +168,75 @@ impl Dial {
             },
         }
     }
+}
+
+/// The phone numbers of 8 digits or more written in free text ("call 020 7946 0666 any
+/// time", "(0808) 2000 247 (24 hours)", "0800 1111"): each run of digits and separators
+/// that starts a word with `0`, `+` or `(`, read by libphonenumber as a number in use —
+/// the whole run, or else its longest leading groups that are one (so digits after the
+/// number, or a second number joined by a dash, do not hide it). Non-breaking spaces and
+/// dashes count as separators. Short codes (999, 101) and dates are not looked for.
+pub fn numbers_in_text(text: &str) -> Vec<PhoneNumber> {
+    let is_separator = |c: char| {
+        matches!(
+            c,
+            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' | '\u{202f}' | '\u{2010}'..='\u{2014}'
+        )
+    };
+    let mut found = Vec::new();
+    let mut rest = text;
+    let mut before: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        let starts = matches!(c, '0' | '+' | '(') && !before.is_some_and(char::is_alphanumeric);
+        if !starts {
+            before = Some(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let run_len = rest
+            .char_indices()
+            .find(|&(i, ch)| !(ch.is_ascii_digit() || is_separator(ch) || (ch == '+' && i == 0)))
+            .map_or(rest.len(), |(i, _)| i);
+        let run = &rest[..run_len];
+        // Where each group of digits ends: the candidates, longest first.
+        let ends: Vec<usize> = run
+            .char_indices()
+            .filter(|&(i, ch)| {
+                ch.is_ascii_digit()
+                    && run[i + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| !n.is_ascii_digit())
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        let number = ends.iter().rev().find_map(|&end| {
+            let candidate: String = run[..end]
+                .chars()
+                .map(|ch| {
+                    if is_separator(ch) && !matches!(ch, '(' | ')') {
+                        ' '
+                    } else {
+                        ch
+                    }
+                })
+                .collect();
+            let digits = candidate.chars().filter(char::is_ascii_digit).count();
+            (8..=15).contains(&digits).then_some(())?;
+            PhoneNumber::parse(&candidate, None).ok().map(|n| (end, n))
+        });
+        // Past the number found, or past the run's first group when none is there.
+        let used = match number {
+            Some((end, n)) => {
+                found.push(n);
+                end
+            }
+            None => ends.first().copied().unwrap_or(run_len).max(c.len_utf8()),
+        };
+        before = rest[..used].chars().last();
+        rest = &rest[used..];
+    }
+    found
 }
 
 /// True for a link [`PhoneNumber::tel_uri`] could have made: the shell opens only these.
@@ -277,6 +363,33 @@ fn collapse_separators(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn numbers_written_in_text_are_found_however_they_are_written() {
+        let keys =
+            |t: &str| -> Vec<String> { numbers_in_text(t).iter().map(PhoneNumber::key).collect() };
+        assert_eq!(
+            keys("Call 020 7946 0666 now, or (0808) 2000 247; text +44 7911 123456."),
+            ["02079460666", "08082000247", "07911123456"]
+        );
+        // Digits after the number, a second number joined by a dash, other separators,
+        // short freephone numbers and the international prefix written 00.
+        assert_eq!(keys("0808 2000 247 (24 hours)"), ["08082000247"]);
+        assert_eq!(keys("020 7946 0666 - 24/7"), ["02079460666"]);
+        assert_eq!(
+            keys("0800 111 1111 - 0800 222 2222"),
+            ["08001111111", "08002222222"]
+        );
+        assert_eq!(keys("020\u{a0}7946\u{2013}0666"), ["02079460666"]);
+        assert_eq!(keys("Childline 0800 1111"), ["08001111"]);
+        assert_eq!(keys("0044 20 7946 0666"), ["02079460666"]);
+        // The same line, written three ways, is one key.
+        assert_eq!(keys("+44 808 2000 247"), keys("0808 2000 247"));
+        assert_eq!(keys("18001 0808 2000 247 via Relay UK"), ["08082000247"]);
+        // Dates, short codes, ids and numbers inside words are not phone numbers.
+        assert!(keys("Reviewed 2026-12-07; call 999 or 101; ref ABC02079460666").is_empty());
+        assert!(keys("id 0000000000000").is_empty(), "not a number in use");
+    }
     use super::*;
 
     fn parse(n: &str) -> PhoneNumber {

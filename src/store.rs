@@ -112,6 +112,10 @@ pub struct Store {
     /// Why the store cannot be used any more, if a rewrite could not reopen it: reads and
     /// writes then fail with this rather than touch anything.
     broken: RwLock<Option<String>>,
+    /// Held by each change from its copy write to its flush: two changes at once (the app
+    /// runs commands concurrently) would otherwise write the copy in one order and sled in
+    /// the other.
+    changing: std::sync::Mutex<()>,
 }
 
 /// The plain copy of what the user chose, `store.json` beside the sled folder: written
@@ -154,6 +158,7 @@ impl Store {
                         recovered: None,
                         _lock: lock,
                         broken: RwLock::new(None),
+                        changing: Default::default(),
                     };
                     match saved {
                         Ok(Some(_)) => {}
@@ -198,6 +203,7 @@ impl Store {
             copy,
             _lock: lock,
             broken: RwLock::new(None),
+            changing: Default::default(),
             recovered: Some(format!(
                 "the saved shortlist and settings could not be read ({why}); {what}; the damaged store was kept at {}",
                 aside.display()
@@ -308,6 +314,7 @@ impl Store {
         F: FnMut(&mut T) -> Result<()>,
     {
         self.usable()?;
+        let _changing = self.changing.lock().unwrap_or_else(|e| e.into_inner());
         let db = self.db();
         loop {
             let old = db.get(key).map_err(|e| Error::store(&self.path, e))?;

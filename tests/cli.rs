@@ -188,7 +188,18 @@ fn feed_diff_shows_escape_codes_in_ids_and_names_instead_of_obeying_them() {
     );
     let (old, new) = (d.path().join("old.json"), d.path().join("new.json"));
     std::fs::write(&old, feed("2026-12-01T00:00:00Z", vec![plain.clone()])).unwrap();
-    std::fs::write(&new, feed("2026-12-02T00:00:00Z", vec![plain, hostile])).unwrap();
+    // A name that would print a forged line of its own.
+    let forged = service(
+        "forged",
+        "Good line\nChecked: 0 records set aside.",
+        "fraud-cybercrime",
+        &["National"],
+    );
+    std::fs::write(
+        &new,
+        feed("2026-12-02T00:00:00Z", vec![plain, hostile, forged]),
+    )
+    .unwrap();
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
     let o = signpost(d.path(), &["feed", "diff", old, new]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -199,9 +210,69 @@ fn feed_diff_shows_escape_codes_in_ids_and_names_instead_of_obeying_them() {
     );
     assert!(text.contains("evil\\u001B[2J\\u001B[Hx"), "{text}");
     assert!(text.contains("Evil \\u202Eenil"), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("Checked")),
+        "a line of its own: {text}"
+    );
+    assert!(
+        text.contains("Good line\\u000AChecked: 0 records set aside. (forged)"),
+        "{text}"
+    );
     // The JSON form stays valid and reads back to the feed's own text.
     let o = signpost(d.path(), &["feed", "diff", "--json", old, new]);
     assert!(!o.stdout.contains(&0x1b), "{}", stdout(&o));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["added"][0]["name"], "Evil \u{202e}enil");
+}
+
+#[test]
+fn feed_diff_reports_a_number_re_added_under_a_new_id_or_written_into_text() {
+    let d = data_dir();
+    let helpline = service("helpline", "Helpline", "domestic-abuse", &["National"]);
+    let mut advice = service("advice", "Advice line", "fraud-cybercrime", &["National"]);
+    advice["phones"][0]["number"] = "0808 2000 247".into();
+    let old = feed(
+        "2026-12-01T00:00:00Z",
+        vec![helpline.clone(), advice.clone()],
+    );
+    // The attacker's number under a new id; the advice line's number on another service;
+    // and a number written into a description.
+    let mut copy = service("helpline-2", "Helpline", "domestic-abuse", &["National"]);
+    copy["phones"][0]["number"] = "020 7946 0666".into();
+    let mut moved = service("moved", "Moved line", "fraud-cybercrime", &["National"]);
+    moved["phones"][0]["number"] = "+44 808 2000 247".into();
+    let mut told = helpline.clone();
+    told["description"] = "Our new number is 020 7946 0667, call any time.".into();
+    let new = feed("2026-12-02T00:00:00Z", vec![told, advice, copy, moved]);
+    let (o, n) = (d.path().join("old.json"), d.path().join("new.json"));
+    std::fs::write(&o, old).unwrap();
+    std::fs::write(&n, new).unwrap();
+    let (o, n) = (o.to_str().unwrap(), n.to_str().unwrap());
+    let out = signpost(d.path(), &["feed", "diff", o, n]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Helpline (helpline-2): 020 7946 0666 in phones — new to the directory"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Moved line (moved): +44 808 2000 247 in phones — was on advice"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Helpline (helpline): 020 7946 0667 in description — new to the directory"),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().unwrap().contains(
+            "3 services with new phone numbers (2 numbers new to the directory, 1 from another service)"
+        ),
+        "{text}"
+    );
+    let out = signpost(d.path(), &["feed", "diff", "--json", o, n]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["numbers"].as_array().unwrap().len(), 3, "{doc}");
+    // The same feed against itself: nothing to report.
+    let same = signpost(d.path(), &["feed", "diff", n, n]);
+    assert!(!stdout(&same).contains("Numbers on"), "{}", stdout(&same));
 }

@@ -126,6 +126,126 @@ async fn an_attackers_numbers_do_not_outlive_going_back_to_the_real_key() {
     assert_eq!(shipped.meta.generated_at, signpost::bundled::generated_at());
 }
 
+/// A feed date `minutes` from now (negative: ago).
+fn from_now(minutes: i64) -> String {
+    (Timestamp::now() + jiff::SignedDuration::from_mins(minutes)).to_string()
+}
+
+/// A stolen key: the attacker signs with the real key a feed dated 23 hours ahead (inside the
+/// clock leeway) that changes the helpline's number. The directory is marked dated ahead and
+/// the number is not called the new one; the publisher's fix, built now, supersedes it at
+/// once; the attacker's feed served again is refused as withdrawn, also after its date.
+#[tokio::test]
+async fn a_feed_dated_ahead_with_a_stolen_key_is_superseded_at_once_by_the_publishers_fix() {
+    let d = data_dir();
+    let (dir, store) = open(&d);
+    let p = Publisher::new();
+    p.publish(&bundled_feed_plus(&from_now(-60), vec![]));
+    sync(&p.source(), &dir, &store).await.unwrap();
+
+    let attack = attackers_feed(&from_now(23 * 60));
+    p.publish(&attack);
+    sync(&p.source(), &dir, &store).await.unwrap();
+    assert_eq!(helpline_number(&dir), "020 7946 0666");
+    let line = signpost::sync::status_line(
+        &dir.read().unwrap().info(),
+        &store.sync_state().unwrap(),
+        Timestamp::now(),
+    );
+    assert!(
+        line.text.contains("dated ahead of this computer's clock"),
+        "{}",
+        line.text
+    );
+    let details = dir.read().unwrap().service(HELPLINE, None).unwrap();
+    let callout = details
+        .phone_changed_callout
+        .expect("the change is pointed out");
+    assert!(
+        !callout.contains("new one") && callout.contains("ahead of this computer's clock"),
+        "{callout}"
+    );
+
+    // The publisher's fix, built now as the README shows: applied at once.
+    p.publish(&bundled_feed_plus(&from_now(0), vec![]));
+    let outcome = sync(&p.source(), &dir, &store).await.unwrap();
+    assert!(matches!(outcome, Outcome::Updated { .. }), "{outcome:?}");
+    assert_eq!(helpline_number(&dir), "0808 2000 247");
+
+    // The attacker's feed served again, with its valid signature: refused, nothing changes.
+    p.publish(&attack);
+    let err = sync(&p.source(), &dir, &store).await.unwrap_err();
+    assert!(matches!(err, Error::FeedWithdrawn), "{err}");
+    assert!(err.to_string().contains("withdrawn"), "{err}");
+    assert_eq!(helpline_number(&dir), "0808 2000 247");
+    // Nor does it come back after its date, and the publisher's next feed is not held
+    // to that date.
+    let key = p.key.public_key().id().to_string();
+    let after_its_date = Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    let check = |bytes: &[u8]| {
+        dir.read()
+            .unwrap()
+            .check_feed(bytes, Some(&key), after_its_date)
+            .map(|_| ())
+    };
+    assert!(matches!(check(&attack), Err(Error::FeedWithdrawn)));
+    check(&bundled_feed_plus(&from_now(30), vec![])).unwrap();
+    // Going to another key and back serves the fix, never the withdrawn directory.
+    let back = dir
+        .read()
+        .unwrap()
+        .directory_for_key(&PublicKey::publisher())
+        .unwrap()
+        .expect("the shipped directory");
+    dir.write().unwrap().switch_to(back);
+    let again = dir
+        .read()
+        .unwrap()
+        .directory_for_key(&p.key.public_key())
+        .unwrap()
+        .expect("the publisher's directory comes back");
+    dir.write().unwrap().switch_to(again);
+    assert_eq!(helpline_number(&dir), "0808 2000 247");
+}
+
+/// A number that appears where it was not — the helpline's number re-added under a new
+/// service id, an attacker's number written into another service's description — is
+/// pointed out on every service that shows it, as a changed number is.
+#[tokio::test]
+async fn a_number_moved_to_a_new_id_or_written_into_text_is_pointed_out_in_the_app() {
+    let d = data_dir();
+    let (dir, store) = open(&d);
+    let p = Publisher::new();
+    p.publish(&bundled_feed_plus(&from_now(-60), vec![]));
+    sync(&p.source(), &dir, &store).await.unwrap();
+    let copy = serde_json::json!({
+        "id": "national-domestic-abuse-helpline-24h", "name": "National Domestic Abuse Helpline (24 hours)",
+        "description": "Free 24-hour helpline.",
+        "phones": [{"number": "0808 2000 247"}],
+        "service_areas": [{"name": "National"}],
+        "attributes": [{"taxonomy_term": {"taxonomy": "signpost:category", "code": "domestic-abuse"}}]
+    });
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&bundled_feed_plus(&from_now(-30), vec![copy])).unwrap();
+    for s in doc["services"].as_array_mut().unwrap() {
+        if s["id"] == "samaritans" {
+            s["description"] = "Our line has moved: call 020 7946 0666 any time.".into();
+        }
+    }
+    p.publish(&serde_json::to_vec(&doc).unwrap());
+    sync(&p.source(), &dir, &store).await.unwrap();
+    for id in ["national-domestic-abuse-helpline-24h", "samaritans"] {
+        let details = dir.read().unwrap().service(id, None).unwrap();
+        let said = details
+            .phone_changed
+            .unwrap_or_else(|| panic!("{id}: nothing said"));
+        assert!(said.starts_with("Phone number changed on"), "{id}: {said}");
+    }
+    // The service whose number was copied did not change.
+    let details = dir.read().unwrap().service(HELPLINE, None).unwrap();
+    assert_eq!(details.phone_changed, None);
+}
+
 /// Case 3: a correctly signed feed dated far ahead is refused, saying both dates; a
 /// directory already in use with such a date does not block the next feed.
 #[tokio::test]

@@ -278,6 +278,33 @@ fn an_import_that_cannot_finish_writes_nothing_and_says_why() {
         assert!(stderr(&o).contains(words), "{}", stderr(&o));
         assert!(!out.exists());
     }
+    // An API that answers, but too slowly to finish: stopped at the time limit, in words.
+    let slow = serde_json::to_vec(&json!({"contents": [], "total_pages": 1})).unwrap();
+    server.set(
+        "/slow/services?page=1",
+        Reply::Drip {
+            body: slow,
+            every: std::time::Duration::from_millis(100),
+        },
+    );
+    let o = signpost(
+        d.path(),
+        &[
+            "import",
+            &server.url("/slow"),
+            "--out",
+            out.to_str().unwrap(),
+            "--time-limit",
+            "1",
+        ],
+    );
+    common::assert_plain_error(&o);
+    assert!(
+        stderr(&o).contains("did not finish within 1 s"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
     // Plain http is for this computer only.
     let o = signpost(
         d.path(),

@@ -182,6 +182,9 @@ pub struct ImportArgs {
     /// The publisher named in the feed.
     #[arg(long, value_name = "NAME", default_value = "Imported directory")]
     pub publisher: String,
+    /// Most time the import may take in all, in seconds; past it nothing is written.
+    #[arg(long, value_name = "SECONDS", default_value_t = signpost::import::DEADLINE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub time_limit: u64,
 }
 
 /// The arguments of `eval`.

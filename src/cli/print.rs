@@ -251,28 +251,51 @@ fn print_phones(d: &signpost::ServiceDetails) {
 }
 
 pub(super) fn print_diff(d: &feed::diff::FeedDiff) {
+    use super::terminal::one_line as l;
     for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
         if !list.is_empty() {
             println!("{what} ({}):", list.len());
             for s in list {
-                println!("  {} ({})", s.name, s.id);
+                println!("  {} ({})", l(&s.name), l(&s.id));
             }
         }
     }
     if !d.changed.is_empty() {
         println!("Changed ({}):", d.changed.len());
         for c in &d.changed {
-            println!("  {} ({})", c.name, c.id);
+            println!("  {} ({})", l(&c.name), l(&c.id));
             for f in &c.changes {
-                println!("    {}: {} → {}", f.field, f.before, f.after);
+                println!("    {}: {} → {}", f.field, l(&f.before), l(&f.after));
             }
         }
     }
-    let numbers = d.changed.iter().filter(|c| c.numbers_changed()).count();
+    if !d.numbers.is_empty() {
+        println!(
+            "Numbers on a service that did not show them ({}):",
+            d.numbers.len()
+        );
+        for n in &d.numbers {
+            let whose = if n.was_on.is_empty() {
+                "new to the directory".to_string()
+            } else {
+                format!("was on {}", l(&n.was_on.join(", ")))
+            };
+            println!(
+                "  {} ({}): {} in {} — {whose}",
+                l(&n.name),
+                l(&n.id),
+                n.number,
+                n.place
+            );
+        }
+    }
+    let moved = d.numbers.iter().filter(|n| !n.was_on.is_empty()).count();
     println!(
-        "{} added, {} removed, {} changed ({numbers} with new phone numbers)",
+        "{} added, {} removed, {} changed; {} services with new phone numbers ({} numbers new to the directory, {moved} from another service)",
         d.added.len(),
         d.removed.len(),
-        d.changed.len()
+        d.changed.len(),
+        d.services_with_new_numbers().len(),
+        d.numbers.len() - moved,
     );
 }

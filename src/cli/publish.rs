@@ -68,15 +68,15 @@ pub(super) fn import(a: ImportArgs) -> Result<ExitCode, Error> {
         publisher,
         &TaxonomyMap::bundled(),
         Default::default(),
+        std::time::Duration::from_secs(a.time_limit),
         jiff::Timestamp::now(),
         &progress,
     ))?;
-    let mut bytes = serde_json::to_vec_pretty(&imported.feed).expect("JSON values serialise");
-    bytes.push(b'\n');
-    write_whole(out, &bytes)?;
+    let bytes = &imported.feed;
+    write_whole(out, bytes)?;
     print_import_report(&imported, out);
     // What the app will make of it, before anyone signs it.
-    match feed::read(&bytes, Geography::bundled()) {
+    match feed::read(bytes, Geography::bundled()) {
         Ok(f) => {
             for p in &f.problems {
                 println!("{p}");
@@ -110,13 +110,13 @@ fn print_import_report(imported: &signpost::import::Imported, out: &Path) {
             imported.unmapped.len()
         );
         for (term, n) in &imported.unmapped {
-            println!("  {term} ({n} services)");
+            println!("  {} ({n} services)", super::terminal::one_line(term));
         }
     }
     if !imported.left_out.is_empty() {
         println!("{} list items were left out:", imported.left_out.len());
         for (id, why) in &imported.left_out {
-            println!("  \"{id}\": {why}");
+            println!("  \"{}\": {why}", super::terminal::one_line(id));
         }
     }
     if imported.uncategorised > 0 {

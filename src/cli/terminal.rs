@@ -23,6 +23,17 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A value printed on one line of a list (an id, a name, a term from a feed) with its own
+/// line breaks shown as `\u000A`: a name holding "\nChecked: 0 records set aside." must
+/// not print a line of its own. Control characters are escaped by [`safe`] as it prints.
+pub fn one_line(value: &str) -> Cow<'_, str> {
+    if value.contains('\n') {
+        Cow::Owned(value.replace('\n', "\\u000A"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 /// A character a terminal acts on rather than shows.
 fn obeyed(c: char) -> bool {
     match c {
@@ -57,6 +68,7 @@ mod tests {
         let back: String = serde_json::from_str(&safe(&json)).unwrap();
         assert_eq!(back, "a\u{9b}b\u{202e}");
         assert_eq!(safe("Café Ñ 日本"), "Café Ñ 日本");
+        assert_eq!(super::one_line("a\nChecked: 0"), "a\\u000AChecked: 0");
         // Nothing left that a terminal would act on.
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!safe(&all).chars().any(super::obeyed));

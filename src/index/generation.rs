@@ -48,10 +48,37 @@ struct Meta {
     /// [`crate::changed`]).
     #[serde(default)]
     phone_changes: PhoneChanges,
+    /// When this computer applied the feed (`None` from versions before it was recorded).
+    #[serde(default)]
+    applied_at: Option<jiff::Timestamp>,
+    /// sha256 of the feed's bytes, hex (see [`crate::rollback::digest`]).
+    #[serde(default)]
+    digest: Option<String>,
+    /// Digests of feeds the publisher withdrew (see [`crate::rollback`]), carried forward
+    /// from generation to generation.
+    #[serde(default)]
+    withdrawn: Vec<String>,
+    /// Feeds dated ahead whose date had not come when this one was applied.
+    #[serde(default)]
+    ahead: Vec<crate::rollback::AheadFeed>,
 }
 
 /// Service id → the day (`YYYY-MM-DD`, London) an update changed its phone numbers.
 pub type PhoneChanges = std::collections::BTreeMap<String, String>;
+
+/// What a generation carries over from the ones before it and records of its applying:
+/// kept when a newer version of Signpost rebuilds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// Services whose numbers changed lately (see [`crate::changed`]).
+    pub phone_changes: PhoneChanges,
+    /// When its feed was applied here; `None` for the bundled snapshot and older versions.
+    pub applied_at: Option<jiff::Timestamp>,
+    /// Digests of withdrawn feeds (see [`crate::rollback`]).
+    pub withdrawn: Vec<String>,
+    /// Feeds dated ahead, remembered until their date (see [`crate::rollback`]).
+    pub ahead: Vec<crate::rollback::AheadFeed>,
+}
 
 /// A complete generation on disk, as its `meta.json` describes it.
 #[derive(Debug, Clone)]
@@ -62,6 +89,14 @@ pub struct Kept {
     pub generated_at: Option<jiff::Timestamp>,
     /// Id of the key that signed its feed.
     pub signed_by: Option<String>,
+    /// When its feed was applied here, if recorded.
+    pub applied_at: Option<jiff::Timestamp>,
+    /// sha256 of its feed, if recorded.
+    pub digest: Option<String>,
+    /// Digests of feeds withdrawn by the time it was applied.
+    pub withdrawn: Vec<String>,
+    /// Feeds dated ahead it remembers.
+    pub ahead: Vec<crate::rollback::AheadFeed>,
 }
 
 /// One generation, open for searching.
@@ -90,6 +125,8 @@ pub struct Generation {
     pub(crate) fields: Fields,
     /// Services whose numbers an update changed lately (see [`crate::changed`]).
     pub(crate) phone_changes: PhoneChanges,
+    /// Its feed's digest, when it was applied, and the feeds withdrawn by then.
+    pub(crate) kept: Kept,
     by_id: HashMap<String, usize>,
     /// The police non-emergency line (the service whose main number is 101), with its
     /// document: the way to report a crime told in an account (`search::ranking::REPORT_BY`).
@@ -236,7 +273,7 @@ impl Staged {
         feed: &Feed,
         signed_by: Option<&str>,
         thesaurus: &Thesaurus,
-        phone_changes: &PhoneChanges,
+        provenance: &Provenance,
     ) -> Result<Staged> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
@@ -264,7 +301,11 @@ impl Staged {
             problems: feed.problems.clone(),
             signed_by: signed_by.map(String::from),
             indexed_with: Some(schema::indexed_with(thesaurus)),
-            phone_changes: phone_changes.clone(),
+            phone_changes: provenance.phone_changes.clone(),
+            applied_at: provenance.applied_at,
+            digest: Some(crate::rollback::digest(bytes)),
+            withdrawn: provenance.withdrawn.clone(),
+            ahead: provenance.ahead.clone(),
         };
         let meta = serde_json::to_vec(&meta).expect("feed metadata serialises");
         write_synced(&staged.path.join(META_FILE), &meta)?;
@@ -325,21 +366,22 @@ pub fn build(
         feed,
         signed_by,
         thesaurus,
-        &PhoneChanges::new(),
+        &Provenance::default(),
     )
 }
 
-/// [`build`], recording which services' phone numbers the update changed.
+/// [`build`], recording what `provenance` says (which services' numbers the update
+/// changed, when it was applied, which feeds are withdrawn).
 pub fn build_with(
     root: &Path,
     bytes: &[u8],
     feed: &Feed,
     signed_by: Option<&str>,
     thesaurus: &Thesaurus,
-    phone_changes: &PhoneChanges,
+    provenance: &Provenance,
 ) -> Result<String> {
     let previous = current_name(root);
-    let staged = Staged::build(root, bytes, feed, signed_by, thesaurus, phone_changes).map_err(
+    let staged = Staged::build(root, bytes, feed, signed_by, thesaurus, provenance).map_err(
         |e| match e {
             Error::Index(t) if is_disk_full(&t) => Error::io(
                 "write the new directory in",
@@ -354,13 +396,27 @@ pub fn build_with(
     Ok(name)
 }
 
-/// The phone changes recorded with generation `name`, when its meta can be read (kept when
-/// an upgrade rebuilds it); none otherwise.
-pub fn kept_phone_changes(root: &Path, name: &str) -> PhoneChanges {
+/// When a generation's feed was applied: as recorded, or for a generation an older version
+/// made, when its meta was written (so a feed dated ahead then cannot pin itself either).
+fn applied_at(meta: &Meta, folder: &Path) -> Option<jiff::Timestamp> {
+    meta.applied_at.or_else(|| {
+        let written = fs::metadata(folder.join(META_FILE)).ok()?.modified().ok()?;
+        jiff::Timestamp::try_from(written).ok()
+    })
+}
+
+/// What generation `name` recorded of its applying, when its meta can be read (kept when
+/// an upgrade rebuilds it); nothing otherwise.
+pub fn kept_provenance(root: &Path, name: &str) -> Provenance {
     files::read_regular(&root.join(name).join(META_FILE), files::DATA_FILE_MAX)
         .ok()
         .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
-        .map(|m| m.phone_changes)
+        .map(|m| Provenance {
+            phone_changes: m.phone_changes,
+            applied_at: m.applied_at,
+            withdrawn: m.withdrawn,
+            ahead: m.ahead,
+        })
         .unwrap_or_default()
 }
 
@@ -394,10 +450,15 @@ pub fn kept(root: &Path) -> Vec<Kept> {
                 files::read_regular(&root.join(&name).join(META_FILE), files::DATA_FILE_MAX)
                     .ok()?;
             let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+            let applied_at = applied_at(&meta, &root.join(&name));
             Some(Kept {
                 name,
                 generated_at: meta.meta.generated_at,
                 signed_by: meta.signed_by,
+                applied_at,
+                digest: meta.digest,
+                withdrawn: meta.withdrawn,
+                ahead: meta.ahead,
             })
         })
         .collect()
@@ -452,6 +513,15 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let searcher = reader.searcher();
     let police_line = reporting_line(&summaries, &ranks, &searcher, POLICE_NON_EMERGENCY)?;
     let emergency_line = reporting_line(&summaries, &ranks, &searcher, EMERGENCY)?;
+    let kept = Kept {
+        name: name.to_string(),
+        generated_at: meta.meta.generated_at,
+        signed_by: meta.signed_by.clone(),
+        applied_at: applied_at(&meta, &path),
+        digest: meta.digest,
+        withdrawn: meta.withdrawn,
+        ahead: meta.ahead,
+    };
     Ok(Generation {
         name: name.to_string(),
         indexed_with: meta.indexed_with,
@@ -460,6 +530,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
         problems: meta.problems,
         signed_by: meta.signed_by,
         phone_changes: meta.phone_changes,
+        kept,
         records,
         summaries,
         ranks,
@@ -609,10 +680,13 @@ fn is_disk_full(e: &tantivy::TantivyError) -> bool {
     false
 }
 
-/// The newest (by feed date) of `kept` signed by `signer`.
+/// The newest (by feed date) of `kept` signed by `signer`, leaving out those whose feed
+/// the publisher withdrew (see [`crate::rollback`]).
 pub fn newest_signed_by<'a>(kept: &'a [Kept], signer: Option<&str>) -> Option<&'a Kept> {
+    let withdrawn = crate::rollback::withdrawn(kept);
     kept.iter()
         .filter(|k| k.signed_by.as_deref() == signer)
+        .filter(|k| !crate::rollback::is_withdrawn(k, &withdrawn))
         .max_by_key(|k| k.generated_at)
 }
 

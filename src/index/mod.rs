@@ -23,9 +23,9 @@ mod records;
 mod schema;
 
 pub use generation::{
-    build, build_with, collect_garbage, complete_generations, current_name, kept,
-    kept_phone_changes, newest_signed_by, open, remove_abandoned_staging, set_current, Generation,
-    Kept, PhoneChanges, Staged, CURRENT_FILE,
+    build, build_with, collect_garbage, complete_generations, current_name, kept, kept_provenance,
+    newest_signed_by, open, remove_abandoned_staging, set_current, Generation, Kept, PhoneChanges,
+    Provenance, Staged, CURRENT_FILE,
 };
 pub use records::{Records, Summary};
 pub(crate) use schema::texts;

@@ -179,7 +179,13 @@ impl Hit {
                 .map(|r| crate::present::referral_in_brief(r).to_string()),
             assured_date: s.assured_date.clone(),
             review: review::of(s.assured_date.as_deref(), today),
-            phone_changed: crate::changed::notice(&gen.phone_changes, &s.id, today),
+            phone_changed: crate::changed::notice(
+                &gen.phone_changes,
+                &s.id,
+                at,
+                gen.meta.generated_at,
+            )
+            .map(|n| n.tag),
             matched: Vec::new(),
             why: String::new(),
             partial: false,

@@ -135,7 +135,14 @@ pub struct StatusLine {
 
 /// Compose the status line from the directory in use and the sync record.
 pub fn status_line(info: &DirectoryInfo, sync: &SyncState, now: Timestamp) -> StatusLine {
-    let directory = describe_directory(info);
+    let mut directory = describe_directory(info);
+    if info
+        .generated_at
+        .is_some_and(|d| crate::rollback::dated_ahead(d, now))
+    {
+        // Its changed numbers are not called new yet (see `crate::changed`).
+        directory.push_str(" · dated ahead of this computer's clock");
+    }
     let failed = match (sync.last_attempt, sync.last_success) {
         (Some(attempt), Some(success)) => attempt > success,
         (Some(_), None) => true,

@@ -61,7 +61,7 @@ export function renderDetail(body, d, { why, placed, onLink, onCopy, inSlip, onT
       }, saved ? '★ On your shortlist' : '☆ Add to shortlist')),
     s.alert ? el('div', { class: 'callout', role: 'note' }, el('strong', { text: 'Note: ' }), s.alert) : null,
     el('h4', { text: 'Contact' }),
-    d.phone_changed ? el('p', { class: 'callout phone-changed', role: 'note', text: `${d.phone_changed}: the number below is the new one.` }) : null,
+    d.phone_changed_callout ? el('p', { class: 'callout phone-changed', role: 'note', text: d.phone_changed_callout }) : null,
     // What the publisher sent but could not be used: said, never silently missing.
     d.left_out.length ? el('div', { class: 'callout left-out', role: 'note' },
       el('strong', { text: 'Left out of this record: ' }),
