@@ -14,7 +14,9 @@
 //! `--serve`), and this one stays small: Linux counts a child's peak from the moment it was
 //! forked, so a large parent would be counted in every phase.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+#[cfg(unix)]
+use std::io::Read as _;
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,7 +56,26 @@ fn signpost_binary() -> PathBuf {
     bin
 }
 
+/// Run `signpost` with `args`; print its wall time (peak memory is read with `wait4`,
+/// which Windows has not).
+#[cfg(not(unix))]
+fn phase(what: &str, data: &Path, args: &[&str]) {
+    let started = Instant::now();
+    let o = Command::new(signpost_binary())
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    println!(
+        "{what:<14} {:>7.1} s{}",
+        started.elapsed().as_secs_f64(),
+        if o.status.success() { "" } else { "  FAILED" }
+    );
+}
+
 /// Run `signpost` with `args`; print its wall time and peak resident memory.
+#[cfg(unix)]
 fn phase(what: &str, data: &Path, args: &[&str]) {
     let started = Instant::now();
     // Reaped by `wait4` below, which also gives its peak memory.
