@@ -396,13 +396,25 @@ pub fn build_with(
     Ok(name)
 }
 
-/// When a generation's feed was applied: as recorded, or for a generation an older version
-/// made, when its meta was written (so a feed dated ahead then cannot pin itself either).
-fn applied_at(meta: &Meta, folder: &Path) -> Option<jiff::Timestamp> {
-    meta.applied_at.or_else(|| {
-        let written = fs::metadata(folder.join(META_FILE)).ok()?.modified().ok()?;
-        jiff::Timestamp::try_from(written).ok()
-    })
+impl Meta {
+    /// What generation `name` in `folder` says of itself. Its feed was applied when
+    /// recorded, or, for a generation an older version made, when its meta was written (so
+    /// a feed dated ahead then cannot pin itself either).
+    fn kept(&self, name: &str, folder: &Path) -> Kept {
+        let applied_at = self.applied_at.or_else(|| {
+            let written = fs::metadata(folder.join(META_FILE)).ok()?.modified().ok()?;
+            jiff::Timestamp::try_from(written).ok()
+        });
+        Kept {
+            name: name.to_string(),
+            generated_at: self.meta.generated_at,
+            signed_by: self.signed_by.clone(),
+            applied_at,
+            digest: self.digest.clone(),
+            withdrawn: self.withdrawn.clone(),
+            ahead: self.ahead.clone(),
+        }
+    }
 }
 
 /// What generation `name` recorded of its applying, when its meta can be read (kept when
@@ -450,16 +462,7 @@ pub fn kept(root: &Path) -> Vec<Kept> {
                 files::read_regular(&root.join(&name).join(META_FILE), files::DATA_FILE_MAX)
                     .ok()?;
             let meta: Meta = serde_json::from_slice(&bytes).ok()?;
-            let applied_at = applied_at(&meta, &root.join(&name));
-            Some(Kept {
-                name,
-                generated_at: meta.meta.generated_at,
-                signed_by: meta.signed_by,
-                applied_at,
-                digest: meta.digest,
-                withdrawn: meta.withdrawn,
-                ahead: meta.ahead,
-            })
+            Some(meta.kept(&name, &root.join(&name)))
         })
         .collect()
 }
@@ -513,15 +516,7 @@ pub fn open(root: &Path, name: &str, geo: &Geography) -> Result<Generation> {
     let searcher = reader.searcher();
     let police_line = reporting_line(&summaries, &ranks, &searcher, POLICE_NON_EMERGENCY)?;
     let emergency_line = reporting_line(&summaries, &ranks, &searcher, EMERGENCY)?;
-    let kept = Kept {
-        name: name.to_string(),
-        generated_at: meta.meta.generated_at,
-        signed_by: meta.signed_by.clone(),
-        applied_at: applied_at(&meta, &path),
-        digest: meta.digest,
-        withdrawn: meta.withdrawn,
-        ahead: meta.ahead,
-    };
+    let kept = meta.kept(name, &path);
     Ok(Generation {
         name: name.to_string(),
         indexed_with: meta.indexed_with,
